@@ -1,0 +1,2 @@
+export * from './alert-decision';
+export * from './recipients';

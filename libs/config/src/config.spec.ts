@@ -1,0 +1,27 @@
+import { ConfigError, gatewayEnvSchema, loadConfig, notifierEnvSchema } from './config';
+
+describe('configuration', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig(gatewayEnvSchema, {});
+    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(config.FOREWARN_TOPIC_PREFIX).toBe('forewarn.');
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/forewarn');
+    expect(config.GATEWAY_PORT).toBe(3001);
+  });
+
+  it('names the variable when a value is bad', () => {
+    expect(() => loadConfig(gatewayEnvSchema, { KAFKA_BROKERS: 'not a broker' })).toThrow(/KAFKA_BROKERS must be a comma-separated list/);
+    expect(() => loadConfig(notifierEnvSchema, { SMTP_URL: 'http://x' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig(gatewayEnvSchema, { GATEWAY_PORT: 'abc' })).toThrow(ConfigError);
+  });
+
+  it('requires a real secret in production', () => {
+    expect(() => loadConfig(gatewayEnvSchema, { NODE_ENV: 'production' })).toThrow(/FOREWARN_SECRET is required/);
+    const secret = 'x'.repeat(40);
+    expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'production', FOREWARN_SECRET: secret }).FOREWARN_SECRET).toBe(secret);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(gatewayEnvSchema, { FOREWARN_TOPIC_PREFIX: '' }).FOREWARN_TOPIC_PREFIX).toBe('forewarn.');
+  });
+});

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes from the environment only, is validated once at start-up, and a bad value
+ * stops the process with one line that names the variable (see CONTRACT.md, "Configuration").
+ */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_SECRET = 'forewarn-development-secret-do-not-use-in-production';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const brokerList = z
+  .string()
+  .default('127.0.0.1:9092')
+  .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((b) => /^[^\s:]+:\d{1,5}$/.test(b)), {
+    message: 'must be a comma-separated list of host:port',
+  });
+
+const postgresUrl = z
+  .string()
+  .default('postgres://postgres@127.0.0.1:5432/forewarn')
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_-]+(\?.*)?$/.test(value), {
+    message: 'must be a postgres:// URL with a database name',
+  });
+
+const httpUrl = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => /^https?:\/\/[^\s]+$/.test(value), { message: 'must be an http(s) URL' })
+    .transform((value) => value.replace(/\/+$/, ''));
+
+/** Settings every Forewarn process shares. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty` for people (`npm start` sets it), JSON lines for machines. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  KAFKA_BROKERS: brokerList,
+  FOREWARN_TOPIC_PREFIX: z
+    .string()
+    .default('forewarn.')
+    .refine((value) => /^[A-Za-z0-9._-]*$/.test(value), { message: 'may only contain letters, digits, ".", "_" and "-"' }),
+  DATABASE_URL: postgresUrl,
+  PUBLIC_URL: httpUrl('http://localhost:3000'),
+  FOREWARN_SECRET: z.string().optional(),
+});
+
+export const gatewayEnvSchema = baseEnvSchema.extend({
+  GATEWAY_PORT: port(3001),
+  GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(10000).default(1000),
+  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+});
+
+export const accountHealthEnvSchema = baseEnvSchema.extend({
+  ACCOUNT_HEALTH_PORT: port(3002),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(250),
+});
+
+export const notifierEnvSchema = baseEnvSchema.extend({
+  NOTIFIER_PORT: port(3003),
+  SMTP_URL: z
+    .string()
+    .default('smtp://127.0.0.1:1025')
+    .refine((value) => /^smtps?:\/\/[^\s]+$/.test(value), { message: 'must be an smtp:// or smtps:// URL' }),
+  MAIL_FROM: z.string().min(3).default('Forewarn <forewarn@localhost>'),
+  SENDER_POLL_MS: z.coerce.number().int().min(10).default(500),
+});
+
+export const dashboardEnvSchema = baseEnvSchema.extend({
+  DASHBOARD_PORT: port(3000),
+  /** HTTP API of the development mail sink; set by `npm start`, never in production. */
+  DEV_MAIL_URL: z.string().url().optional(),
+});
+
+export type BaseConfig = z.infer<typeof baseEnvSchema> & { FOREWARN_SECRET: string };
+export type GatewayConfig = z.infer<typeof gatewayEnvSchema> & BaseConfig;
+export type AccountHealthConfig = z.infer<typeof accountHealthEnvSchema> & BaseConfig;
+export type NotifierConfig = z.infer<typeof notifierEnvSchema> & BaseConfig;
+export type DashboardConfig = z.infer<typeof dashboardEnvSchema> & BaseConfig;
+
+/** Parses the environment; throws a ConfigError naming the first bad variable. */
+export function loadConfig<S extends typeof baseEnvSchema>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> & { FOREWARN_SECRET: string } {
+  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const parsed = schema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message.replace(/^String /, ''));
+  }
+  const config = parsed.data as z.infer<S>;
+  const secret = config.FOREWARN_SECRET;
+  if (config.NODE_ENV === 'production' && (!secret || secret.length < 32)) {
+    throw new ConfigError('FOREWARN_SECRET', 'is required when NODE_ENV=production (at least 32 characters)');
+  }
+  return { ...config, FOREWARN_SECRET: secret ?? DEV_SECRET };
+}
+
+/**
+ * For `main.ts`: load the config or print the one clear line and exit, instead of a stack trace.
+ */
+export function loadConfigOrExit<S extends typeof baseEnvSchema>(app: string, schema: S): z.infer<S> & { FOREWARN_SECRET: string } {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`forewarn ${app}: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,71 @@
+import { accountKeyOf, parseInboundEvent } from './inbound-events';
+
+const receivedAt = new Date('2026-11-25T10:00:00Z');
+const stamp = { source: '/sources/zendesk-eu', receivedAt };
+const caseOpened = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  specversion: '1.0', id: 'ev-1', type: 'forewarn.case.opened', time: '2026-11-25T09:00:00Z', data, ...extra,
+});
+
+describe('inbound event contract', () => {
+  it('accepts a valid case event and stamps the authenticated source over whatever the body said', () => {
+    const result = parseInboundEvent(caseOpened({ account: { id: 'acme' }, case: { id: 'ZD-1', severity: 1 } }, { source: '/spoofed' }), stamp);
+    expect(result.ok && result.value).toMatchObject({ source: '/sources/zendesk-eu', time: '2026-11-25T09:00:00Z', forewarnreceivedat: receivedAt.toISOString() });
+  });
+
+  it('uses the time of receipt when the sender gave no event time', () => {
+    const result = parseInboundEvent({ ...caseOpened({ account: { id: 'acme' }, case: { id: 'ZD-1' } }), time: undefined }, stamp);
+    expect(result.ok && result.value.time).toBe(receivedAt.toISOString());
+  });
+
+  it('names the missing case id', () => {
+    const result = parseInboundEvent(caseOpened({ account: { id: 'acme' }, case: { title: 'x' } }), stamp);
+    expect(result).toEqual({ ok: false, errors: [{ field: 'data.case.id', message: 'is required' }] });
+  });
+
+  it('needs some way to find the account', () => {
+    const result = parseInboundEvent(caseOpened({ account: { name: 'Acme' }, case: { id: 'ZD-1' } }), stamp);
+    expect(result.ok ? [] : result.errors).toEqual([{ field: 'data.account', message: 'needs at least one of id, domain, externalId' }]);
+  });
+
+  it('checks ranges: severity 1–4, CSAT 1–5', () => {
+    const severity = parseInboundEvent(caseOpened({ account: { id: 'a' }, case: { id: 'c', severity: 7 } }), stamp);
+    expect(severity.ok ? [] : severity.errors).toEqual([{ field: 'data.case.severity', message: 'must be at most 4' }]);
+    const survey = parseInboundEvent({ ...caseOpened({ account: { id: 'a' }, survey: { kind: 'csat', score: 9 } }), type: 'forewarn.survey.responded' }, stamp);
+    expect(survey.ok ? [] : survey.errors).toEqual([{ field: 'data.survey.score', message: 'must be 1 to 5 for csat' }]);
+  });
+
+  it('prefixes fields with the batch index', () => {
+    const result = parseInboundEvent({ specversion: '1.0', id: 'x', type: 'forewarn.nope', data: {} }, stamp, '[3]');
+    expect(result.ok ? [] : result.errors.map((e) => e.field)).toEqual(['[3].type']);
+  });
+
+  it('rejects what is not an object', () => {
+    expect(parseInboundEvent([1, 2], stamp)).toEqual({ ok: false, errors: [{ field: '(body)', message: 'must be a CloudEvent JSON object' }] });
+  });
+
+  it('requires startsAt for a scheduled meeting but not for a cancellation', () => {
+    const base = { specversion: '1.0', id: 'm', data: { account: { id: 'a' }, meeting: { id: 'm1' } } };
+    const scheduled = parseInboundEvent({ ...base, type: 'forewarn.meeting.scheduled' }, stamp);
+    expect(scheduled.ok ? [] : scheduled.errors).toEqual([{ field: 'data.meeting.startsAt', message: 'is required' }]);
+    expect(parseInboundEvent({ ...base, type: 'forewarn.meeting.cancelled' }, stamp).ok).toBe(true);
+  });
+
+  it('keeps the gateway receipt time when a consumer re-validates', () => {
+    const first = parseInboundEvent(caseOpened({ account: { id: 'acme' }, case: { id: 'ZD-1' } }), stamp);
+    if (!first.ok) throw new Error('expected valid');
+    const again = parseInboundEvent(JSON.parse(JSON.stringify(first.value)), { receivedAt: new Date() });
+    expect(again).toEqual(first);
+  });
+
+  it('keys events by the account they are about', () => {
+    const parse = (data: Record<string, unknown>, type = 'forewarn.case.opened') => {
+      const result = parseInboundEvent({ ...caseOpened(data), type }, stamp);
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      return accountKeyOf(result.value);
+    };
+    expect(parse({ account: { id: 'acme', domain: 'acme.com' }, case: { id: 'c' } })).toBe('acme');
+    expect(parse({ account: { domain: 'ACME.com' }, case: { id: 'c' } })).toBe('domain:acme.com');
+    expect(parse({ account: { externalId: '360001' }, case: { id: 'c' } })).toBe('external:360001');
+    expect(parse({ id: 'acme', name: 'Acme', owner: { email: 'o@acme.com' } }, 'forewarn.account.upserted')).toBe('acme');
+  });
+});

@@ -1,0 +1,70 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+
+/** Every migration, in order. Committed migrations are never edited; add a new one instead. */
+export const MIGRATIONS = [InitialSchema1764000000000];
+
+/** The one data source definition, used by every app and by the TypeORM migration CLI. */
+export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'forewarn_migrations',
+    entities: [],
+    logging: ['error'],
+    extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'forewarn', connectionTimeoutMillis: 5000 },
+  });
+}
+
+/** Creates the database named in the URL when it is missing (e.g. a fresh machine or a test run). */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount) return false;
+    await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P04') return false; // created concurrently
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+const MIGRATION_LOCK = 4_711_001;
+
+/**
+ * Applies pending migrations under a PostgreSQL advisory lock, so several services or replicas
+ * starting at once do not race. Returns the names of the migrations it applied.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** Opens a data source for a service: creates the database if needed and migrates it. */
+export async function openDatabase(url: string, options: { poolSize?: number; applicationName?: string } = {}): Promise<DataSource> {
+  await ensureDatabase(url);
+  const dataSource = createDataSource(url, options);
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  return dataSource;
+}

@@ -1,0 +1,5 @@
+export * from './data-source';
+export * from './database.module';
+export * from './repositories/secrets';
+export * from './repositories/sources.repository';
+export * from './repositories/users.repository';

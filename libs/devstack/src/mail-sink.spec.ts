@@ -1,0 +1,67 @@
+import { createTransport } from 'nodemailer';
+import { startMailSink, type MailSink, type SinkMessage } from './mail-sink';
+
+describe('mail sink', () => {
+  let sink: MailSink;
+
+  beforeEach(async () => {
+    sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  });
+
+  afterEach(async () => {
+    await sink.stop();
+  });
+
+  const api = (path: string, init?: RequestInit): Promise<Response> => fetch(`http://127.0.0.1:${sink.httpPort}${path}`, init);
+
+  async function sendAlertMail(): Promise<void> {
+    const transport = createTransport({ host: '127.0.0.1', port: sink.smtpPort, secure: false, ignoreTLS: true });
+    await transport.sendMail({
+      from: '"Forewarn" <alerts@forewarn.test>',
+      to: 'Rep.One@Example.COM',
+      subject: 'Escalation risk: Acme Corp',
+      headers: { 'X-Forewarn-Alert-Id': 'alert-42' },
+      text: 'Acme has 3 open P1 tickets.',
+      html: '<p>Acme has <b>3</b> open P1 tickets.</p>',
+    });
+    transport.close();
+  }
+
+  it('serves a received multipart mail over the HTTP API', async () => {
+    await sendAlertMail();
+
+    const list = (await (await api('/messages')).json()) as Array<Partial<SinkMessage>>;
+    expect(list).toHaveLength(1);
+    expect(list[0]).not.toHaveProperty('html');
+    expect(list[0]).toMatchObject({ subject: 'Escalation risk: Acme Corp', to: ['rep.one@example.com'] });
+
+    const full = (await (await api(`/messages/${list[0].id}`)).json()) as SinkMessage;
+    expect(full.from).toBe('"Forewarn" <alerts@forewarn.test>');
+    expect(full.headers['x-forewarn-alert-id']).toBe('alert-42');
+    expect(full.headers.subject).toBe('Escalation risk: Acme Corp');
+    expect(full.headers['content-type']).toMatch(/^multipart\/alternative/);
+    expect(full.text.trim()).toBe('Acme has 3 open P1 tickets.');
+    expect(full.html).toContain('<b>3</b>');
+    expect(sink.messages()).toHaveLength(1);
+  });
+
+  it('answers 404 for an unknown id and empties on DELETE', async () => {
+    await sendAlertMail();
+    expect((await api('/messages/nope')).status).toBe(404);
+
+    expect((await api('/messages', { method: 'DELETE' })).status).toBe(204);
+    expect(await (await api('/messages')).json()).toEqual([]);
+  });
+
+  it('keeps only the newest messages, newest first', async () => {
+    await sink.stop();
+    sink = await startMailSink({ smtpPort: 0, httpPort: 0, max: 2 });
+    const transport = createTransport({ host: '127.0.0.1', port: sink.smtpPort, ignoreTLS: true });
+    for (const n of [1, 2, 3]) {
+      await transport.sendMail({ from: 'a@forewarn.test', to: 'b@forewarn.test', subject: `mail ${n}`, text: `${n}` });
+    }
+    transport.close();
+
+    expect(sink.messages().map((m) => m.subject)).toEqual(['mail 3', 'mail 2']);
+  });
+});

@@ -1,0 +1,207 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { KAFKA_HEADER } from '@forewarn/contracts';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { Publisher } from './publisher';
+
+/** One consumed Kafka message, as a handler sees it. */
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: IHeaders;
+  /** Broker timestamp (ms since epoch). */
+  timestamp: number;
+}
+
+/** What a batch handler returns: the messages it could not process and why; the rest are done. */
+export interface BatchOutcome {
+  rejected: { message: ConsumedMessage; reason: string }[];
+}
+
+export interface BatchServerOptions {
+  kafka: Kafka;
+  groupId: string;
+  /** Pattern used in `@EventPattern(...)` → deployed topic name. */
+  topics: Record<string, string>;
+  dlqTopic: string;
+  publisher: Publisher;
+  /** Says whether the handler's dependencies (e.g. PostgreSQL) are up; a failure while they are down is never a poison message. */
+  dependenciesHealthy: () => Promise<boolean>;
+  /** Attempts of one message, once they are split out, before it is dead-lettered. */
+  maxAttempts?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A NestJS transport that consumes Kafka in batches per partition (`@nestjs/microservices`'
+ * own Kafka server only has `eachMessage`, nest issue 9455). `@EventPattern('events.v1')`
+ * handlers receive `ConsumedMessage[]` and return a `BatchOutcome`.
+ *
+ * Offsets are committed only after the handler resolved, so a crash re-delivers, and handlers
+ * are idempotent. A failing batch is retried with backoff while dependencies are down (nothing
+ * is lost during an outage); with dependencies up, it is split and a message that keeps failing
+ * goes to the dead-letter topic with the reason in its headers, and the partition moves on.
+ */
+export class KafkaBatchServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(KafkaBatchServer.name);
+  private consumer: Consumer | null = null;
+  private running = false;
+
+  constructor(private readonly options: BatchServerOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const { kafka, groupId, topics } = this.options;
+      this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000, maxBytesPerPartition: 4 * 1024 * 1024 });
+      this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+        this.logger.error({ msg: 'consumer crashed', error: payload.error?.message, restart: payload.restart });
+      });
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
+      this.running = true;
+      await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (payload) => this.onBatch(payload) });
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private patternFor(topic: string): string | undefined {
+    return Object.entries(this.options.topics).find(([, name]) => name === topic)?.[0];
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const pattern = this.patternFor(batch.topic);
+    const handler = pattern ? this.getHandlerByPattern(pattern) : null;
+    if (!handler) {
+      this.logger.error({ msg: 'no handler for topic', topic: batch.topic });
+      return;
+    }
+    const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    const invoke = async (list: ConsumedMessage[]): Promise<BatchOutcome> =>
+      lastValueFrom(this.transformToObservable(await handler(list))) as Promise<BatchOutcome>;
+
+    const done = await this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale());
+    if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered
+    resolveOffset(batch.lastOffset());
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+  }
+
+  /** Returns false when consumption stopped before the batch was fully handled. */
+  private async processWithRetry(
+    messages: ConsumedMessage[],
+    invoke: (list: ConsumedMessage[]) => Promise<BatchOutcome>,
+    heartbeat: () => Promise<void>,
+    stillOwned: () => boolean,
+  ): Promise<boolean> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    let failures = 0;
+    while (stillOwned()) {
+      try {
+        const outcome = await invoke(messages);
+        await this.deadLetter(outcome.rejected);
+        return true;
+      } catch (error) {
+        failures += 1;
+        const healthy = await this.options.dependenciesHealthy().catch(() => false);
+        this.logger.warn({ msg: 'batch failed, will retry', error: (error as Error).message, failures, dependenciesHealthy: healthy, size: messages.length });
+        if (healthy && failures >= maxAttempts) {
+          return messages.length > 1 ? this.oneByOne(messages, invoke, heartbeat, stillOwned) : this.deadLetterAfterFailure(messages[0], error);
+        }
+        await heartbeat().catch(() => undefined);
+        await sleep(Math.min(10000, 250 * 2 ** Math.min(failures, 6)));
+      }
+    }
+    return false;
+  }
+
+  private async oneByOne(
+    messages: ConsumedMessage[],
+    invoke: (list: ConsumedMessage[]) => Promise<BatchOutcome>,
+    heartbeat: () => Promise<void>,
+    stillOwned: () => boolean,
+  ): Promise<boolean> {
+    for (const message of messages) {
+      if (!(await this.processWithRetry([message], invoke, heartbeat, stillOwned))) return false;
+    }
+    return true;
+  }
+
+  private async deadLetterAfterFailure(message: ConsumedMessage, error: unknown): Promise<boolean> {
+    await this.deadLetter([{ message, reason: `processing failed repeatedly: ${(error as Error).message}` }]);
+    return true;
+  }
+
+  private async deadLetter(rejected: BatchOutcome['rejected']): Promise<void> {
+    if (rejected.length === 0) return;
+    for (const { message, reason } of rejected) {
+      this.logger.warn({ msg: 'dead-lettering message', topic: message.topic, partition: message.partition, offset: message.offset, reason });
+    }
+    await this.options.publisher.publish([
+      {
+        topic: this.options.dlqTopic,
+        messages: rejected.map(({ message, reason }) => ({
+          key: message.key ?? '',
+          value: message.value ?? Buffer.alloc(0),
+          headers: {
+            ...message.headers,
+            [KAFKA_HEADER.dlqReason]: reason.slice(0, 2000),
+            [KAFKA_HEADER.dlqTopic]: message.topic,
+            [KAFKA_HEADER.dlqPartition]: String(message.partition),
+            [KAFKA_HEADER.dlqOffset]: message.offset,
+            [KAFKA_HEADER.dlqConsumer]: this.options.groupId,
+          },
+        })),
+      },
+    ]);
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    await this.consumer?.disconnect();
+    this.consumer = null;
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchServer does not emit events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+}
+
+function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value,
+    headers: m.headers ?? {},
+    timestamp: Number(m.timestamp),
+  };
+}
+
+/** Parses a message value as JSON; `null` when it is not JSON (a poison message). */
+export function parseJson(message: ConsumedMessage): unknown | null {
+  if (!message.value) return null;
+  try {
+    return JSON.parse(message.value.toString('utf8'));
+  } catch {
+    return null;
+  }
+}

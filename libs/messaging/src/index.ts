@@ -1,0 +1,5 @@
+export * from './kafka-client';
+export * from './publisher';
+export * from './topics-admin';
+export * from './batch-server';
+export * from './messaging.module';

@@ -1,0 +1,6 @@
+export * from './problem';
+export * from './readiness';
+export * from './metrics';
+export * from './ops.controller';
+export * from './service-kit.module';
+export * from './bootstrap';
