@@ -1,0 +1,1 @@
+export const ACCOUNT_HEALTH_CONFIG = Symbol('ACCOUNT_HEALTH_CONFIG');

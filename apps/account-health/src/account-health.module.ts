@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { AccountHealthConfig } from '@forewarn/config';
+import { DatabaseModule } from '@forewarn/database';
+import { MessagingModule } from '@forewarn/messaging';
+import { ServiceKitModule } from '@forewarn/service-kit';
+import { ACCOUNT_HEALTH_CONFIG } from './account-health.config';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { EventsController } from './projection/events.controller';
+import { ProjectionService } from './projection/projection.service';
+
+@Module({})
+export class AccountHealthModule {
+  static forRoot(config: AccountHealthConfig): DynamicModule {
+    return {
+      module: AccountHealthModule,
+      imports: [
+        ServiceKitModule.forRoot({ service: 'account-health', logLevel: config.LOG_LEVEL, prettyLogs: config.LOG_FORMAT === 'pretty' }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-account-health', poolSize: 6 }),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-account-health', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
+      ],
+      controllers: [EventsController],
+      providers: [{ provide: ACCOUNT_HEALTH_CONFIG, useValue: config }, ProjectionService, OutboxRelay],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
+import { baseEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
+import { createDataSource, ensureDatabase, runMigrations } from '@forewarn/database';
+import type { DataSource } from 'typeorm';
+
+/** The CLI prints results as JSON on stdout; everything else (logs, progress) goes to stderr. */
+class StderrLogger extends ConsoleLogger {
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel): void {
+    super.printMessages(messages, context, logLevel, 'stderr');
+  }
+}
+
+export function quietLogs(): void {
+  Logger.overrideLogger(new StderrLogger('forewarn', { logLevels: ['error', 'warn'] }));
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export class CliError extends Error {}
+
+export function cliConfig() {
+  try {
+    return loadConfig(baseEnvSchema);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** Opens the database (creating and migrating it if needed), runs `work`, and closes it. */
+export async function withDatabase<T>(work: (db: DataSource) => Promise<T>): Promise<T> {
+  const { DATABASE_URL } = cliConfig();
+  await ensureDatabase(DATABASE_URL);
+  const db = createDataSource(DATABASE_URL, { poolSize: 2, applicationName: 'forewarn-cli' });
+  await db.initialize();
+  try {
+    await runMigrations(db);
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}

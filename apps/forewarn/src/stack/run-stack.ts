@@ -1,0 +1,178 @@
+import { Logger } from '@nestjs/common';
+import type { BaseConfig } from '@forewarn/config';
+import { topicsFor } from '@forewarn/contracts';
+import { createDataSource, ensureDatabase, runMigrations, UsersRepository } from '@forewarn/database';
+import { ensureKafka, type LocalKafka, type MailSink, startMailSink } from '@forewarn/devstack';
+import { createKafka, ensureTopics } from '@forewarn/messaging';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { DataSource } from 'typeorm';
+import { loadDemo } from './demo-loader';
+import { repoRoot } from './repo-root';
+
+const SERVICES = [
+  { name: 'gateway', portVar: 'GATEWAY_PORT', port: 3001 },
+  { name: 'account-health', portVar: 'ACCOUNT_HEALTH_PORT', port: 3002 },
+  { name: 'notifier', portVar: 'NOTIFIER_PORT', port: 3003 },
+  { name: 'dashboard', portVar: 'DASHBOARD_PORT', port: 3000 },
+] as const;
+
+const DEV_SMTP_PORT = 1025;
+const DEV_MAIL_HTTP_PORT = 1080;
+const READY_TIMEOUT_MS = 180_000;
+const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
+
+export interface StackOptions {
+  demo: boolean;
+  config: BaseConfig;
+  env: NodeJS.ProcessEnv;
+}
+
+interface Running {
+  name: string;
+  child: ChildProcess;
+  port: number;
+}
+
+/**
+ * `npm start`: everything a newcomer needs on one machine, in the foreground. Starts Kafka only
+ * when none answers, the mail sink only when SMTP_URL is not set, creates and migrates the
+ * database, runs the four services, loads the demo, and stops all of it on Ctrl-C.
+ */
+export class LocalStack {
+  private readonly logger = new Logger('stack');
+  private readonly root = repoRoot();
+  private kafka: LocalKafka | null = null;
+  private sink: MailSink | null = null;
+  private db: DataSource | null = null;
+  private readonly services: Running[] = [];
+  private stopping: Promise<void> | null = null;
+
+  constructor(private readonly options: StackOptions) {}
+
+  async start(): Promise<void> {
+    const { config, env } = this.options;
+    const began = Date.now();
+    const step = (msg: string) => this.logger.log(msg);
+
+    step(`PostgreSQL: ${redact(config.DATABASE_URL)}`);
+    await ensureDatabase(config.DATABASE_URL);
+    this.db = createDataSource(config.DATABASE_URL, { poolSize: 2, applicationName: 'forewarn-stack' });
+    await this.db.initialize();
+    const applied = await runMigrations(this.db);
+    if (applied.length) step(`applied migrations: ${applied.join(', ')}`);
+
+    this.kafka = await ensureKafka({ brokers: config.KAFKA_BROKERS.join(','), repoRoot: this.root, log: step });
+    step(this.kafka.started ? `Kafka started at ${this.kafka.brokers}` : `using the Kafka already running at ${config.KAFKA_BROKERS.join(',')}`);
+    const created = await ensureTopics(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-stack' }), config.FOREWARN_TOPIC_PREFIX);
+    if (created.length) step(`created topics: ${created.join(', ')}`);
+
+    const serviceEnv: NodeJS.ProcessEnv = { ...env, LOG_FORMAT: env.LOG_FORMAT ?? 'pretty' };
+    if (!env.SMTP_URL) {
+      this.sink = await startMailSink({ smtpPort: DEV_SMTP_PORT, httpPort: DEV_MAIL_HTTP_PORT });
+      serviceEnv.SMTP_URL = `smtp://127.0.0.1:${this.sink.smtpPort}`;
+      serviceEnv.DEV_MAIL_URL = `http://127.0.0.1:${this.sink.httpPort}`;
+      step(`development mail sink: SMTP on 127.0.0.1:${this.sink.smtpPort}`);
+    }
+
+    SERVICES.forEach((service, index) => this.spawnService(service, serviceEnv, COLOURS[index]));
+    await Promise.all(this.services.map((s) => this.waitReady(s)));
+    step(`all four services are ready (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+
+    const login = this.options.demo ? await this.loadDemo() : await this.adminLogin();
+    this.printBanner(login, serviceEnv);
+  }
+
+  private spawnService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv, colour: string): void {
+    const port = Number(env[service.portVar] ?? service.port);
+    const child = spawn(process.execPath, [join(this.root, 'dist/apps', service.name, 'src/main.js')], {
+      cwd: this.root,
+      env: { ...env, [service.portVar]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const prefix = `${colour}${service.name.padEnd(14)}\x1b[0m│ `;
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => process.stderr.write(`${prefix}${line}\n`));
+    }
+    child.on('exit', (code, signal) => {
+      if (this.stopping) return;
+      this.logger.error(`${service.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
+      void this.stop().then(() => process.exit(1));
+    });
+    this.services.push({ name: service.name, child, port });
+  }
+
+  private async waitReady(service: Running): Promise<void> {
+    const until = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < until) {
+      if (this.stopping) throw new Error('stopped while starting');
+      const ok = await fetch(`http://127.0.0.1:${service.port}/readyz`).then((r) => r.ok).catch(() => false);
+      if (ok) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`${service.name} was not ready within ${READY_TIMEOUT_MS / 1000} s (see its log lines above)`);
+  }
+
+  private async loadDemo(): Promise<{ email: string; password: string; note: string }> {
+    const gateway = this.services.find((s) => s.name === 'gateway') as Running;
+    const summary = await loadDemo(this.db as DataSource, `http://127.0.0.1:${gateway.port}`);
+    this.logger.log(`demo: ${summary.events} events sent through the gateway; users ${summary.users.join(', ')}`);
+    return { email: 'morgan.lee@demo.forewarn.dev', password: summary.password, note: 'sales lead of the demo team' };
+  }
+
+  /** Without demo data there is still a way in: an admin whose password is new at every start. */
+  private async adminLogin(): Promise<{ email: string; password: string; note: string }> {
+    const password = randomBytes(9).toString('base64url');
+    await new UsersRepository(this.db as DataSource).upsert({ email: 'admin@forewarn.local', name: 'Administrator', role: 'admin', team: null }, password);
+    return { email: 'admin@forewarn.local', password, note: 'admin; new password at every start' };
+  }
+
+  private printBanner(login: { email: string; password: string; note: string }, env: NodeJS.ProcessEnv): void {
+    const { config } = this.options;
+    const lines = [
+      '',
+      '  Forewarn is running.',
+      '',
+      `  Dashboard   ${config.PUBLIC_URL}`,
+      `  Sign in     ${login.email} / ${login.password}   (${login.note})`,
+      ...(this.sink ? [`  Mail sink   ${config.PUBLIC_URL}/dev/mail   (every mail sent, development only)`] : [`  Mail        ${redact(env.SMTP_URL ?? '')}`]),
+      `  Gateway     http://localhost:${env.GATEWAY_PORT ?? 3001}/v1/events`,
+      `  Kafka       ${config.KAFKA_BROKERS.join(',')}${this.kafka?.started ? ' (started by Forewarn)' : ''}, topics ${Object.values(topicsFor(config.FOREWARN_TOPIC_PREFIX)).join(', ')}`,
+      `  PostgreSQL  ${redact(config.DATABASE_URL)}`,
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.logger.log('stopping…');
+      await Promise.all(this.services.map((s) => terminate(s.child, 15_000)));
+      await this.sink?.stop().catch(() => undefined);
+      await this.db?.destroy().catch(() => undefined);
+      if (this.kafka?.started) {
+        this.logger.log('stopping Kafka');
+        await this.kafka.stop().catch(() => undefined);
+      }
+      this.logger.log('stopped');
+    })();
+    return this.stopping;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:***@');
+}
+
+async function terminate(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,64 @@
+import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import type { GatewayConfig } from '@forewarn/config';
+import { Problem } from '@forewarn/service-kit';
+import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import getRawBody from 'raw-body';
+import { GATEWAY_CONFIG } from '../gateway.config';
+import { IngestService } from './ingest.service';
+import { SourceAuth } from './source-auth';
+
+const SINGLE_TYPES = ['application/cloudevents+json', 'application/json'];
+const BATCH_TYPE = 'application/cloudevents-batch+json';
+
+@Controller('v1/events')
+export class EventsController {
+  constructor(
+    private readonly auth: SourceAuth,
+    private readonly ingest: IngestService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** One CloudEvent, or a batch (a JSON array) of up to GATEWAY_MAX_BATCH; 202 once Kafka has them. */
+  @Post()
+  @HttpCode(202)
+  async receive(@Req() request: Request): Promise<{ accepted: number; ids: string[] }> {
+    const source = await this.auth.authenticate(request);
+    if (source.kind !== 'events') {
+      throw this.ingest.reject(new Problem(403, 'Forbidden', `Source "${source.name}" is registered for ${source.kind} webhooks; post to /v1/webhooks/${source.kind}/${source.name}.`));
+    }
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (mediaType !== BATCH_TYPE && !SINGLE_TYPES.includes(mediaType)) {
+      throw this.ingest.reject(new Problem(415, 'Unsupported Media Type', `Content-Type must be application/cloudevents+json, ${BATCH_TYPE} or application/json, not "${mediaType || 'none'}".`));
+    }
+    const body = await this.readJson(request);
+    const isBatch = Array.isArray(body);
+    if (mediaType === BATCH_TYPE && !isBatch) throw this.ingest.reject(new Problem(400, 'Invalid batch', `A ${BATCH_TYPE} body must be a JSON array of events.`));
+    if (mediaType === 'application/cloudevents+json' && isBatch) throw this.ingest.reject(new Problem(400, 'Invalid event', `An application/cloudevents+json body is one event; send arrays as ${BATCH_TYPE}.`));
+    const bodies = isBatch ? body : [body];
+    if (bodies.length === 0) throw this.ingest.reject(new Problem(400, 'Invalid batch', 'The batch is empty.'));
+    if (bodies.length > this.config.GATEWAY_MAX_BATCH) {
+      throw this.ingest.reject(new Problem(413, 'Content Too Large', `A batch holds at most ${this.config.GATEWAY_MAX_BATCH} events; this one has ${bodies.length}.`));
+    }
+    const events = this.ingest.validate(bodies, source, new Date(), isBatch);
+    const correlationId = String(request.headers['x-request-id'] ?? randomUUID());
+    const ids = await this.ingest.publish(events, source, correlationId);
+    return { accepted: ids.length, ids };
+  }
+
+  private async readJson(request: Request): Promise<unknown> {
+    let text: string;
+    try {
+      text = await getRawBody(request, { limit: this.config.GATEWAY_MAX_BODY_BYTES, encoding: 'utf8' });
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') throw this.ingest.reject(new Problem(413, 'Content Too Large', `The body is larger than ${this.config.GATEWAY_MAX_BODY_BYTES} bytes.`));
+      throw this.ingest.reject(new Problem(400, 'Bad Request', `The body could not be read: ${(error as Error).message}.`));
+    }
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw this.ingest.reject(new Problem(400, 'Malformed JSON', `The body is not valid JSON: ${(error as Error).message}.`));
+    }
+  }
+}

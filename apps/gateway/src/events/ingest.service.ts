@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { accountKeyOf, type FieldError, type InboundEvent, parseInboundEvent, type Topics } from '@forewarn/contracts';
+import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
+import { Metrics, Problem } from '@forewarn/service-kit';
+import type { Source } from '@forewarn/database';
+
+const RETRY_AFTER_SECONDS = '5';
+
+/**
+ * Validates inbound CloudEvents and puts them on `<prefix>events.v1`, keyed by account.
+ * All-or-nothing: one invalid event rejects the whole batch, and nothing is published.
+ */
+@Injectable()
+export class IngestService {
+  private readonly accepted;
+  private readonly rejected;
+
+  constructor(private readonly publisher: Publisher, @Inject(TOPICS) private readonly topics: Topics, metrics: Metrics) {
+    this.accepted = metrics.counter('forewarn_gateway_events_accepted_total', 'Events accepted and acknowledged by Kafka', ['source']);
+    this.rejected = metrics.counter('forewarn_gateway_requests_rejected_total', 'Requests rejected, by HTTP status', ['status']);
+  }
+
+  validate(bodies: unknown[], source: Source, receivedAt: Date, isBatch: boolean): InboundEvent[] {
+    const events: InboundEvent[] = [];
+    const errors: FieldError[] = [];
+    bodies.forEach((body, index) => {
+      const result = parseInboundEvent(body, { source: `/sources/${source.name}`, receivedAt }, isBatch ? `[${index}]` : '');
+      if (result.ok) events.push(result.value);
+      else errors.push(...result.errors);
+    });
+    if (errors.length > 0) {
+      const first = errors[0];
+      const where = isBatch ? `The batch was rejected as a whole (nothing was accepted): ` : '';
+      throw this.reject(new Problem(400, 'Invalid event', `${where}${first.field} ${first.message}.`, { errors }));
+    }
+    return events;
+  }
+
+  async publish(events: InboundEvent[], source: Source, correlationId: string): Promise<string[]> {
+    try {
+      await this.publisher.publish([
+        {
+          topic: this.topics.events,
+          messages: events.map((event) => ({
+            key: accountKeyOf(event),
+            value: JSON.stringify(event),
+            headers: { 'forewarn-correlation-id': correlationId, ce_type: event.type, ce_source: event.source },
+          })),
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof KafkaUnavailableError) {
+        throw this.reject(new Problem(503, 'Service Unavailable', 'Kafka is unavailable, so nothing was accepted; retry later.', { headers: { 'Retry-After': RETRY_AFTER_SECONDS } }));
+      }
+      throw error;
+    }
+    this.accepted.inc({ source: source.name }, events.length);
+    return events.map((e) => e.id);
+  }
+
+  reject(problem: Problem): Problem {
+    this.rejected.inc({ status: String(problem.status) });
+    return problem;
+  }
+}

@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { GatewayConfig } from '@forewarn/config';
+import { DatabaseModule } from '@forewarn/database';
+import { MessagingModule } from '@forewarn/messaging';
+import { ProblemFilter, ServiceKitModule } from '@forewarn/service-kit';
+import { EventsController } from './events/events.controller';
+import { GATEWAY_CONFIG } from './gateway.config';
+import { IngestService } from './events/ingest.service';
+import { SourceAuth } from './events/source-auth';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ServiceKitModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL, prettyLogs: config.LOG_FORMAT === 'pretty' }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-gateway', poolSize: 5 }),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-gateway', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
+      ],
+      controllers: [EventsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        SourceAuth,
+        IngestService,
+      ],
+    };
+  }
+}
