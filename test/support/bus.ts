@@ -1,0 +1,99 @@
+import { type Topics, topicsFor } from '@forewarn/contracts';
+import { SourcesRepository, type UserRole, UsersRepository } from '@forewarn/database';
+import { type MailSink, startMailSink } from '@forewarn/devstack';
+import { createKafka, ensureTopics } from '@forewarn/messaging';
+import type { Kafka } from 'kafkajs';
+import { TEST_KAFKA_BROKERS } from './paths';
+import { type AppName, createTestDatabase, type RunningService, startService, type TestDatabase, testTag } from './services';
+
+export interface Bus {
+  tag: string;
+  topics: Topics;
+  kafka: Kafka;
+  database: TestDatabase;
+  sink: MailSink;
+  services: Record<AppName, RunningService>;
+  gatewayUrl: string;
+  dashboardUrl: string;
+  addSource(name: string): Promise<string>;
+  addUser(email: string, role: UserRole, team?: string): Promise<string>;
+  postEvents(apiKey: string, body: unknown, contentType?: string): Promise<{ status: number; json: Record<string, unknown> | null; headers: Headers }>;
+  /** Sum of the high watermarks of a topic: how many messages were ever written to it. */
+  messageCount(topic: string): Promise<number>;
+  /** Messages of `topic` that the consumer group (`<prefix><group>`) has not committed yet. */
+  lag(group: string, topic: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The whole bus for one test: its own topic prefix, database and SMTP sink; the four services as real processes. */
+export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Bus> {
+  const tag = testTag(name);
+  const prefix = `test.${tag}.`;
+  const topics = topicsFor(prefix);
+  const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS.split(','), clientId: `test-${tag}` });
+  await ensureTopics(kafka, prefix);
+  const database = await createTestDatabase(tag);
+  const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
+  const env: NodeJS.ProcessEnv = {
+    KAFKA_BROKERS: TEST_KAFKA_BROKERS,
+    FOREWARN_TOPIC_PREFIX: prefix,
+    DATABASE_URL: database.url,
+    SMTP_URL: `smtp://127.0.0.1:${sink.smtpPort}`,
+    DEV_MAIL_URL: `http://127.0.0.1:${sink.httpPort}`,
+    FOREWARN_SECRET: 'test-secret-0123456789abcdef0123456789',
+    NOTIFY_GROUP_WAIT_MS: '1500',
+    ...extraEnv,
+  };
+  const started: RunningService[] = [];
+  try {
+    for (const app of ['account-health', 'notifier', 'gateway', 'dashboard'] as AppName[]) started.push(await startService(app, env));
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    await sink.stop();
+    await database.drop();
+    throw error;
+  }
+  const services = Object.fromEntries(started.map((s) => [s.name, s])) as Record<AppName, RunningService>;
+  const admin = kafka.admin();
+  await admin.connect();
+  return {
+    tag, topics, kafka, database, sink, services,
+    gatewayUrl: services.gateway.url,
+    dashboardUrl: services.dashboard.url,
+    async addSource(sourceName) {
+      return (await new SourcesRepository(database.db).add(sourceName, 'events', null)).apiKey;
+    },
+    async addUser(email, role, team) {
+      return (await new UsersRepository(database.db).upsert({ email, role, team: team ?? null, name: null })).token;
+    },
+    async postEvents(apiKey, body, contentType = Array.isArray(body) ? 'application/cloudevents-batch+json' : 'application/cloudevents+json') {
+      const response = await fetch(`${services.gateway.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let json: Record<string, unknown> | null = null;
+      try { json = JSON.parse(text); } catch { json = null; }
+      return { status: response.status, json, headers: response.headers };
+    },
+    async messageCount(topic) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    },
+    async lag(group, topic) {
+      const [committed] = await admin.fetchOffsets({ groupId: `${prefix}${group}`, topics: [topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      return ends.reduce((sum, p) => {
+        const done = Number(committed.partitions.find((c) => c.partition === p.partition)?.offset ?? -1);
+        return sum + Number(p.high) - Math.max(done, Number(p.low));
+      }, 0);
+    },
+    async stop() {
+      await Promise.all(started.map((s) => s.stop()));
+      await admin.disconnect();
+      await sink.stop();
+      await database.drop();
+    },
+  };
+}
