@@ -22,11 +22,17 @@ export interface Bus {
   messageCount(topic: string): Promise<number>;
   /** Messages of `topic` that the consumer group (`<prefix><group>`) has not committed yet. */
   lag(group: string, topic: string): Promise<number>;
+  /** Stops the SMTP sink, as if the mail server went down. */
+  stopSink(): Promise<void>;
+  /** Starts a fresh SMTP sink on the same port, as if the mail server came back. */
+  startSink(): Promise<void>;
   stop(): Promise<void>;
 }
 
+const ALL_APPS: AppName[] = ['account-health', 'notifier', 'gateway', 'dashboard'];
+
 /** The whole bus for one test: its own topic prefix, database and SMTP sink; the four services as real processes. */
-export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Bus> {
+export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, apps: AppName[] = ALL_APPS): Promise<Bus> {
   const tag = testTag(name);
   const prefix = `test.${tag}.`;
   const topics = topicsFor(prefix);
@@ -46,7 +52,7 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}): 
   };
   const started: RunningService[] = [];
   try {
-    for (const app of ['account-health', 'notifier', 'gateway', 'dashboard'] as AppName[]) started.push(await startService(app, env));
+    for (const app of ALL_APPS.filter((a) => apps.includes(a))) started.push(await startService(app, env));
   } catch (error) {
     await Promise.all(started.map((s) => s.stop()));
     await sink.stop();
@@ -56,10 +62,11 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}): 
   const services = Object.fromEntries(started.map((s) => [s.name, s])) as Record<AppName, RunningService>;
   const admin = kafka.admin();
   await admin.connect();
-  return {
+  let sinkRunning = true;
+  const bus: Bus = {
     tag, topics, kafka, database, sink, services,
-    gatewayUrl: services.gateway.url,
-    dashboardUrl: services.dashboard.url,
+    gatewayUrl: services.gateway?.url,
+    dashboardUrl: services.dashboard?.url,
     async addSource(sourceName) {
       return (await new SourcesRepository(database.db).add(sourceName, 'events', null)).apiKey;
     },
@@ -89,11 +96,20 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}): 
         return sum + Number(p.high) - Math.max(done, Number(p.low));
       }, 0);
     },
+    async stopSink() {
+      await bus.sink.stop();
+      sinkRunning = false;
+    },
+    async startSink() {
+      bus.sink = await startMailSink({ smtpPort: sink.smtpPort, httpPort: sink.httpPort });
+      sinkRunning = true;
+    },
     async stop() {
       await Promise.all(started.map((s) => s.stop()));
       await admin.disconnect();
-      await sink.stop();
+      if (sinkRunning) await bus.sink.stop();
       await database.drop();
     },
   };
+  return bus;
 }

@@ -74,6 +74,8 @@ export async function startService(name: AppName, env: NodeJS.ProcessEnv): Promi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {
+    // FOREWARN_E2E_LOGS=1 shows every service's output while the tests run.
+    if (process.env.FOREWARN_E2E_LOGS) process.stderr.write(`[${name}] ${chunk.toString('utf8')}`);
     output.push(chunk.toString('utf8'));
     if (output.length > 2000) output.splice(0, output.length - 2000);
   };

@@ -3,12 +3,12 @@ import type { AlertRaised } from '@forewarn/contracts';
 export interface Recipient {
   email: string;
   name: string | null;
-  role: 'owner' | 'member' | 'lead';
+  role: 'owner' | 'member' | 'lead' | 'organizer';
 }
 
 /**
  * Who hears about an alert: the account owner and the account team; the lead too when it is a
- * firestorm. Each address once (case-insensitive), the owner's role winning.
+ * firestorm; a briefing also goes to the meeting's organizer. Each address once (case-insensitive), the owner's role winning.
  */
 export function recipientsFor(alert: AlertRaised['data']): Recipient[] {
   const { owner, members, lead } = alert.account;
@@ -16,6 +16,9 @@ export function recipientsFor(alert: AlertRaised['data']): Recipient[] {
     { email: owner.email, name: owner.name ?? null, role: 'owner' },
     ...members.map((m) => ({ email: m.email, name: m.name ?? null, role: 'member' as const })),
     ...(lead && alert.state === 'firestorm' ? [{ email: lead.email, name: lead.name ?? null, role: 'lead' as const }] : []),
+    ...(alert.kind === 'briefing' && alert.nextMeeting?.organizer
+      ? [{ email: alert.nextMeeting.organizer.email, name: alert.nextMeeting.organizer.name ?? null, role: 'organizer' as const }]
+      : []),
   ];
   const seen = new Set<string>();
   return candidates

@@ -72,6 +72,10 @@ export const notifierEnvSchema = baseEnvSchema.extend({
     .refine((value) => /^smtps?:\/\/[^\s]+$/.test(value), { message: 'must be an smtp:// or smtps:// URL' }),
   MAIL_FROM: z.string().min(3).default('Forewarn <forewarn@localhost>'),
   SENDER_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** How long the first alert about an account waits for more, so a burst gives one mail. */
+  NOTIFY_GROUP_WAIT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Cap of the retry backoff while SMTP fails. */
+  SMTP_RETRY_MAX_MS: z.coerce.number().int().min(100).default(5 * 60_000),
 });
 
 export const dashboardEnvSchema = baseEnvSchema.extend({

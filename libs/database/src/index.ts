@@ -1,5 +1,6 @@
 export * from './data-source';
 export * from './database.module';
+export * from './query-rows';
 export * from './repositories/secrets';
 export * from './repositories/sources.repository';
 export * from './repositories/users.repository';

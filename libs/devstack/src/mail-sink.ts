@@ -99,6 +99,8 @@ function createSmtpServer(store: MessageStore): SMTPServer {
     disabledCommands: ['STARTTLS'],
     size: MAX_MESSAGE_BYTES,
     logger: false,
+    // Senders keep pooled connections open; on stop, do not wait half a minute for them to leave.
+    closeTimeout: 1000,
     onData: (stream, session, callback) => {
       receive(stream, session)
         .then((message) => {

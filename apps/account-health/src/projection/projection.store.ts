@@ -1,5 +1,6 @@
 import type { AccountUpsertedData, AlertCase, HealthReason, HealthState, InboundEvent } from '@forewarn/contracts';
 import type { CaseFact, CaseState, MeetingFact, MeetingState } from '@forewarn/health';
+import { queryRows } from '@forewarn/database';
 import type { EntityManager } from 'typeorm';
 
 export interface NewEvent {
@@ -136,13 +137,13 @@ export class ProjectionStore {
 
   /** Events that waited unmapped for this account (by id, domain or external id) now belong to it. */
   async claimUnmapped(account: AccountUpsertedData): Promise<{ type: InboundEvent['type']; subjectId: string | null }[]> {
-    return this.tx
-      .query(
-        `UPDATE health.events SET account_id = $1
-         WHERE account_id IS NULL AND (account_key = $1 OR account_key = ANY($2::text[]) OR (account_key || '|' || source) = ANY($3::text[]))
-         RETURNING type, subject_id AS "subjectId"`,
-        [account.id, account.domains.map((d) => `domain:${d}`), account.externalRefs.map((r) => `external:${r.id}|/sources/${r.source}`)],
-      );
+    return queryRows(
+      this.tx,
+      `UPDATE health.events SET account_id = $1
+       WHERE account_id IS NULL AND (account_key = $1 OR account_key = ANY($2::text[]) OR (account_key || '|' || source) = ANY($3::text[]))
+       RETURNING type, subject_id AS "subjectId"`,
+      [account.id, account.domains.map((d) => `domain:${d}`), account.externalRefs.map((r) => `external:${r.id}|/sources/${r.source}`)],
+    );
   }
 
   async caseFacts(subjects: { accountId: string; subjectId: string }[]): Promise<Map<string, CaseFact[]>> {

@@ -1,0 +1,111 @@
+import type { AlertKind, AlertRaised } from '@forewarn/contracts';
+import type { Recipient, WaitingNotification } from '@forewarn/alerting';
+import { queryRows } from '@forewarn/database';
+import type { EntityManager } from 'typeorm';
+
+export interface DueNotification {
+  id: string;
+  alertId: string;
+  recipient: Recipient;
+  accountId: string;
+  kind: AlertKind;
+  attempts: number;
+  alert: AlertRaised;
+}
+
+interface DueRow {
+  id: string;
+  alert_id: string;
+  recipient: string;
+  recipient_name: string | null;
+  recipient_role: Recipient['role'];
+  account_id: string;
+  kind: AlertKind;
+  attempts: number;
+  alert: AlertRaised;
+}
+
+/** The delivery ledger (`notifier.notifications`): one row per alert and recipient. */
+export class NotificationsStore {
+  constructor(private readonly db: EntityManager) {}
+
+  /** Adds the row for one alert and recipient; `null` when it already exists (a redelivered alert). */
+  async add(alert: AlertRaised, recipient: Recipient, dueAt: Date): Promise<string | null> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, next_attempt_at, alert)
+       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)
+       ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
+      [alert.id, recipient.email, recipient.name, recipient.role, alert.data.account.id, alert.data.kind, dueAt, alert],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** The newest notification for this account and recipient that waits and was never tried, locked. */
+  async findWaiting(accountId: string, recipient: string, except: string): Promise<WaitingNotification | null> {
+    const rows: { id: string; kind: AlertKind; next_attempt_at: Date }[] = await this.db.query(
+      `SELECT id, kind, next_attempt_at FROM notifier.notifications
+       WHERE account_id = $1 AND recipient = $2 AND status = 'pending' AND attempts = 0 AND id <> $3
+       ORDER BY id DESC LIMIT 1 FOR UPDATE`,
+      [accountId, recipient, except],
+    );
+    return rows[0] ? { id: rows[0].id, kind: rows[0].kind, dueAt: new Date(rows[0].next_attempt_at) } : null;
+  }
+
+  async supersede(id: string, by: string): Promise<void> {
+    await this.db.query(`UPDATE notifier.notifications SET status = 'superseded', superseded_by = $2 WHERE id = $1`, [id, by]);
+  }
+
+  async reschedule(id: string, dueAt: Date, cancelled: boolean): Promise<void> {
+    await this.db.query(
+      `UPDATE notifier.notifications SET next_attempt_at = $2, status = CASE WHEN $3 THEN 'superseded' ELSE status END WHERE id = $1`,
+      [id, dueAt, cancelled],
+    );
+  }
+
+  /**
+   * Claims due rows for sending: takes them under `SKIP LOCKED` and pushes their next attempt past
+   * a lease, so a second sender (or this one after a crash) only retries them once the lease ran out.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<DueNotification[]> {
+    const rows = await queryRows<DueRow>(
+      this.db,
+      `UPDATE notifier.notifications SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+       WHERE id IN (SELECT id FROM notifier.notifications
+                    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
+                    ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert`,
+      [limit, leaseMs],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      alertId: r.alert_id,
+      recipient: { email: r.recipient, name: r.recipient_name, role: r.recipient_role },
+      accountId: r.account_id,
+      kind: r.kind,
+      attempts: r.attempts,
+      alert: r.alert,
+    }));
+  }
+
+  async markSent(id: string, result: { messageId: string; response: string; subject: string }): Promise<void> {
+    await this.db.query(
+      `UPDATE notifier.notifications SET status = 'sent', sent_at = now(), message_id = $2, smtp_response = $3, subject = $4, last_error = NULL WHERE id = $1`,
+      [id, result.messageId, result.response.slice(0, 1000), result.subject],
+    );
+  }
+
+  async markRetry(id: string, error: string, retryInMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE notifier.notifications SET status = 'retrying', last_error = $2, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000) WHERE id = $1`,
+      [id, error.slice(0, 1000), retryInMs],
+    );
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.db.query(`UPDATE notifier.notifications SET status = 'failed', last_error = $2 WHERE id = $1`, [id, error.slice(0, 1000)]);
+  }
+
+  async backlog(): Promise<{ status: string; count: number }[]> {
+    return this.db.query(`SELECT status, count(*)::int AS count FROM notifier.notifications WHERE status IN ('pending', 'retrying') GROUP BY status`);
+  }
+}

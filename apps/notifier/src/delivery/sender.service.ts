@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { renderAlertMail, retryDelivery } from '@forewarn/alerting';
+import type { NotifierConfig } from '@forewarn/config';
+import { MAIL_HEADER } from '@forewarn/contracts';
+import { Metrics } from '@forewarn/service-kit';
+import { DataSource } from 'typeorm';
+import { NOTIFIER_CONFIG } from '../notifier.config';
+import { Mailer } from './mailer';
+import { type DueNotification, NotificationsStore } from './notifications.store';
+
+const CLAIM_BATCH = 20;
+const PARALLEL_SENDS = 2;
+/** Longer than nodemailer's connect + greeting + socket timeouts, so a lease never runs out mid-send. */
+const LEASE_MS = 120_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Delivers due notifications over SMTP. Rows are claimed with `FOR UPDATE SKIP LOCKED` under a
+ * lease, so several notifier instances share the work and a crash only delays a mail. While SMTP
+ * fails, rows are retried with backoff: mail waits, it never vanishes.
+ */
+@Injectable()
+export class SenderService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SenderService.name);
+  private readonly delivered;
+  private readonly failures;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
+    private readonly mailer: Mailer,
+    metrics: Metrics,
+  ) {
+    this.delivered = metrics.counter('forewarn_mails_sent_total', 'Alert mails accepted by the mail server', ['kind']);
+    this.failures = metrics.counter('forewarn_mail_failures_total', 'Failed delivery attempts', ['kind', 'outcome']);
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  /** New rows were queued: look again soon. */
+  wake(): void {
+    if (!this.running) this.schedule(Math.min(this.config.SENDER_POLL_MS, this.config.NOTIFY_GROUP_WAIT_MS));
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.drain()
+        .catch((error) => this.logger.warn({ msg: 'sender pass failed, will retry', error: (error as Error).message }))
+        .finally(() => {
+          this.running = null;
+          this.schedule(this.config.SENDER_POLL_MS);
+        });
+    }, delayMs);
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const due = await new NotificationsStore(this.db.manager).claimDue(CLAIM_BATCH, LEASE_MS);
+      if (due.length === 0) return;
+      for (let i = 0; i < due.length; i += PARALLEL_SENDS) {
+        await Promise.all(due.slice(i, i + PARALLEL_SENDS).map((n) => this.deliver(n)));
+      }
+      if (due.length < CLAIM_BATCH) return;
+    }
+  }
+
+  private async deliver(notification: DueNotification): Promise<void> {
+    const { alert, recipient } = notification;
+    const mail = renderAlertMail({ alert, recipient, publicUrl: this.config.PUBLIC_URL, now: new Date() });
+    const messageId = this.mailer.messageIdFor(notification.alertId, recipient.email);
+    let response: string;
+    try {
+      ({ response } = await this.mailer.send({
+        to: { name: recipient.name, address: recipient.email },
+        ...mail,
+        messageId,
+        headers: { [MAIL_HEADER.alertId]: notification.alertId, [MAIL_HEADER.account]: notification.accountId, [MAIL_HEADER.kind]: notification.kind },
+      }));
+    } catch (error) {
+      await this.recordFailure(notification, error as Error & { responseCode?: number });
+      return;
+    }
+    this.delivered.inc({ kind: notification.kind });
+    this.logger.log({ msg: 'mail sent', alertId: notification.alertId, account: notification.accountId, kind: notification.kind, attempts: notification.attempts });
+    await this.persist(() => new NotificationsStore(this.db.manager).markSent(notification.id, { messageId, response, subject: mail.subject }), notification);
+  }
+
+  private async recordFailure(notification: DueNotification, error: Error & { responseCode?: number }): Promise<void> {
+    const decision = retryDelivery(notification.attempts, { responseCode: error.responseCode }, this.config.SMTP_RETRY_MAX_MS);
+    const store = new NotificationsStore(this.db.manager);
+    if ('giveUp' in decision) {
+      this.failures.inc({ kind: notification.kind, outcome: 'failed' });
+      this.logger.error({ msg: 'mail rejected for good', alertId: notification.alertId, recipient: notification.recipient.email, error: error.message });
+      await this.persist(() => store.markFailed(notification.id, error.message), notification);
+      return;
+    }
+    this.failures.inc({ kind: notification.kind, outcome: 'retrying' });
+    this.logger.warn({ msg: 'mail not sent, will retry', alertId: notification.alertId, attempts: notification.attempts, retryInMs: decision.retryInMs, error: error.message });
+    await this.persist(() => store.markRetry(notification.id, error.message, decision.retryInMs), notification);
+  }
+
+  /**
+   * Records an outcome, retrying briefly if PostgreSQL blips; if it stays down the lease runs out
+   * and the row is tried again (the stable Message-ID lets mail clients fold the duplicate).
+   */
+  private async persist(write: () => Promise<void>, notification: DueNotification): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= 5) {
+          this.logger.error({ msg: 'could not record delivery outcome', id: notification.id, error: (error as Error).message });
+          return;
+        }
+        await sleep(500 * attempt);
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
