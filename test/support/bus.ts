@@ -48,6 +48,8 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     DEV_MAIL_URL: `http://127.0.0.1:${sink.httpPort}`,
     FOREWARN_SECRET: 'test-secret-0123456789abcdef0123456789',
     NOTIFY_GROUP_WAIT_MS: '1500',
+    // Tests run at any hour; the ones about quiet hours set them per recipient.
+    NOTIFY_QUIET_HOURS: 'off',
     ...extraEnv,
   };
   const started: RunningService[] = [];

@@ -7,6 +7,7 @@ import { Mailer } from './delivery/mailer';
 import { SenderService } from './delivery/sender.service';
 import { AlertsController } from './intake/alerts.controller';
 import { IntakeService } from './intake/intake.service';
+import { DigestService } from './noise/digest.service';
 import { NOTIFIER_CONFIG } from './notifier.config';
 
 @Injectable()
@@ -29,7 +30,7 @@ export class NotifierModule {
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-notifier', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
       ],
       controllers: [AlertsController],
-      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, Mailer, IntakeService, SenderService, SmtpReadiness],
+      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, Mailer, IntakeService, SenderService, DigestService, SmtpReadiness],
     };
   }
 }

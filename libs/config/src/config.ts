@@ -76,6 +76,20 @@ export const notifierEnvSchema = baseEnvSchema.extend({
   NOTIFY_GROUP_WAIT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Cap of the retry backoff while SMTP fails. */
   SMTP_RETRY_MAX_MS: z.coerce.number().int().min(100).default(5 * 60_000),
+  /** The same state is not mailed to someone again within this interval unless it got worse. */
+  NOTIFY_REPEAT_INTERVAL_MS: z.coerce.number().int().min(0).default(24 * 3_600_000),
+  /** A meeting this close makes an alert urgent: it skips quiet hours and digests. */
+  NOTIFY_URGENT_MEETING_MS: z.coerce.number().int().min(0).default(6 * 3_600_000),
+  /** Quiet hours for people who set none, local "HH:MM-HH:MM", or "off". */
+  NOTIFY_QUIET_HOURS: z
+    .string()
+    .default('20:00-07:00')
+    .refine((value) => value === 'off' || /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(value), { message: 'must be HH:MM-HH:MM or off' })
+    .transform((value) => (value === 'off' ? null : { start: value.slice(0, 5), end: value.slice(6) })),
+  /** Local hour (0–23) at which leads get their daily digest. */
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  /** How long acknowledge and snooze links in mails keep working. */
+  LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
 
 export const dashboardEnvSchema = baseEnvSchema.extend({

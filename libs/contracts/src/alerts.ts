@@ -56,3 +56,63 @@ export const alertRaisedSchema = z.object({
 /** A message on `<prefix>alerts.v1`: an alert decision made by account-health for the notifier. */
 export type AlertRaised = z.infer<typeof alertRaisedSchema>;
 export type AlertCase = z.infer<typeof alertCaseSchema>;
+
+/** Where an acknowledgement or snooze came from. */
+export const FEEDBACK_CHANNELS = ['email', 'dashboard'] as const;
+
+const feedbackEnvelope = { specversion: z.literal('1.0'), id: z.string().min(1), source: z.string(), time: z.string() };
+
+/**
+ * Someone on the account team acknowledged an alert ("sales is aware"). On `<prefix>alerts.v1`,
+ * keyed by account: the notifier stops repeating that state, a helpdesk may show it on the case.
+ */
+export const alertAcknowledgedSchema = z.object({
+  ...feedbackEnvelope,
+  type: z.literal('forewarn.alert.acknowledged'),
+  data: z.object({
+    alertId: z.string(),
+    accountId: z.string(),
+    state: z.enum(HEALTH_STATES),
+    by: personSchema,
+    via: z.enum(FEEDBACK_CHANNELS),
+  }),
+});
+export type AlertAcknowledged = z.infer<typeof alertAcknowledgedSchema>;
+
+/** Someone snoozed an account's alerts for themselves until `until` (a louder state breaks through). */
+export const accountSnoozedSchema = z.object({
+  ...feedbackEnvelope,
+  type: z.literal('forewarn.account.snoozed'),
+  data: z.object({
+    accountId: z.string(),
+    state: z.enum(HEALTH_STATES),
+    by: personSchema,
+    until: z.string().datetime({ offset: true }),
+    via: z.enum(FEEDBACK_CHANNELS),
+  }),
+});
+export type AccountSnoozed = z.infer<typeof accountSnoozedSchema>;
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+
+/** A user's notification preferences, as set on the dashboard. Keyed by e-mail. */
+export const preferencesUpdatedSchema = z.object({
+  ...feedbackEnvelope,
+  type: z.literal('forewarn.preferences.updated'),
+  data: z.object({
+    email: z.string().email(),
+    mode: z.enum(['immediate', 'digest']),
+    quietHours: z.object({ start: clock, end: clock }).nullable(),
+    timeZone: z.string().nullable(),
+  }),
+});
+export type PreferencesUpdated = z.infer<typeof preferencesUpdatedSchema>;
+
+/** Every message type on `<prefix>alerts.v1`, by its `type`. */
+export const ALERT_TOPIC_SCHEMAS = {
+  'forewarn.alert.raised': alertRaisedSchema,
+  'forewarn.alert.acknowledged': alertAcknowledgedSchema,
+  'forewarn.account.snoozed': accountSnoozedSchema,
+  'forewarn.preferences.updated': preferencesUpdatedSchema,
+} as const;
+export type AlertTopicMessage = AlertRaised | AlertAcknowledged | AccountSnoozed | PreferencesUpdated;

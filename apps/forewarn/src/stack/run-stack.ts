@@ -74,6 +74,8 @@ export class LocalStack {
       this.sink = await startMailSink({ smtpPort: DEV_SMTP_PORT, httpPort: DEV_MAIL_HTTP_PORT });
       serviceEnv.SMTP_URL = `smtp://127.0.0.1:${this.sink.smtpPort}`;
       serviceEnv.DEV_MAIL_URL = `http://127.0.0.1:${this.sink.httpPort}`;
+      // With the development sink, show demo mails at any hour instead of holding them till morning.
+      serviceEnv.NOTIFY_QUIET_HOURS ??= 'off';
       step(`development mail sink: SMTP on 127.0.0.1:${this.sink.smtpPort}`);
     }
 

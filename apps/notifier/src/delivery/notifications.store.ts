@@ -1,5 +1,5 @@
 import type { AlertKind, AlertRaised } from '@forewarn/contracts';
-import type { Recipient, WaitingNotification } from '@forewarn/alerting';
+import type { DigestContent, Recipient, WaitingNotification } from '@forewarn/alerting';
 import { queryRows } from '@forewarn/database';
 import type { EntityManager } from 'typeorm';
 
@@ -10,7 +10,8 @@ export interface DueNotification {
   accountId: string;
   kind: AlertKind;
   attempts: number;
-  alert: AlertRaised;
+  /** The alert, or for a digest the digest's content. */
+  alert: AlertRaised | DigestContent;
 }
 
 interface DueRow {
@@ -22,7 +23,7 @@ interface DueRow {
   account_id: string;
   kind: AlertKind;
   attempts: number;
-  alert: AlertRaised;
+  alert: AlertRaised | DigestContent;
 }
 
 /** The delivery ledger (`notifier.notifications`): one row per alert and recipient. */
@@ -55,11 +56,28 @@ export class NotificationsStore {
     await this.db.query(`UPDATE notifier.notifications SET status = 'superseded', superseded_by = $2 WHERE id = $1`, [id, by]);
   }
 
-  async reschedule(id: string, dueAt: Date, cancelled: boolean): Promise<void> {
+  /** Sets when it goes; with a note, it does not go at all (`suppressed`, the note says why). */
+  async reschedule(id: string, dueAt: Date, suppressedBecause: string | null): Promise<void> {
     await this.db.query(
-      `UPDATE notifier.notifications SET next_attempt_at = $2, status = CASE WHEN $3 THEN 'superseded' ELSE status END WHERE id = $1`,
-      [id, dueAt, cancelled],
+      `UPDATE notifier.notifications SET next_attempt_at = $2,
+         status = CASE WHEN $3::text IS NULL THEN status ELSE 'suppressed' END, outcome_note = $3 WHERE id = $1`,
+      [id, dueAt, suppressedBecause],
     );
+  }
+
+  async markSuppressed(id: string, because: string): Promise<void> {
+    await this.db.query(`UPDATE notifier.notifications SET status = 'suppressed', outcome_note = $2 WHERE id = $1`, [id, because]);
+  }
+
+  /** Queues a digest mail; `false` when this one was already queued. */
+  async addDigest(digest: DigestContent): Promise<boolean> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, next_attempt_at, alert)
+       VALUES ($1, $2, $3, 'lead', '', 'digest', 'pending', now(), $4)
+       ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
+      [`digest:${digest.day}`, digest.recipient.email, digest.recipient.name, digest],
+    );
+    return rows.length > 0;
   }
 
   /**

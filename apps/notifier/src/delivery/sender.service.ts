@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { renderAlertMail, retryDelivery } from '@forewarn/alerting';
+import { type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { MAIL_HEADER } from '@forewarn/contracts';
 import { Metrics } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
+import { noisePolicyOf } from '../intake/intake.service';
+import { NoiseStore } from '../noise/noise.store';
 import { NOTIFIER_CONFIG } from '../notifier.config';
 import { Mailer } from './mailer';
 import { type DueNotification, NotificationsStore } from './notifications.store';
@@ -25,6 +27,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(SenderService.name);
   private readonly delivered;
   private readonly failures;
+  private readonly suppressed;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -37,6 +40,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.delivered = metrics.counter('forewarn_mails_sent_total', 'Alert mails accepted by the mail server', ['kind']);
     this.failures = metrics.counter('forewarn_mail_failures_total', 'Failed delivery attempts', ['kind', 'outcome']);
+    this.suppressed = metrics.counter('forewarn_mails_suppressed_total', 'Due mails not sent because they would be noise', ['kind', 'reason']);
   }
 
   onApplicationBootstrap(): void {
@@ -74,8 +78,14 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async deliver(notification: DueNotification): Promise<void> {
-    const { alert, recipient } = notification;
-    const mail = renderAlertMail({ alert, recipient, publicUrl: this.config.PUBLIC_URL, now: new Date() });
+    const now = new Date();
+    const mail = await this.compose(notification, now);
+    if ('suppressed' in mail) {
+      this.suppressed.inc({ kind: notification.kind, reason: mail.suppressed });
+      await this.persist(() => new NotificationsStore(this.db.manager).markSuppressed(notification.id, mail.suppressed), notification);
+      return;
+    }
+    const { recipient } = notification;
     const messageId = this.mailer.messageIdFor(notification.alertId, recipient.email);
     let response: string;
     try {
@@ -92,6 +102,28 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     this.delivered.inc({ kind: notification.kind });
     this.logger.log({ msg: 'mail sent', alertId: notification.alertId, account: notification.accountId, kind: notification.kind, attempts: notification.attempts });
     await this.persist(() => new NotificationsStore(this.db.manager).markSent(notification.id, { messageId, response, subject: mail.subject }), notification);
+  }
+
+  /** Renders the mail, unless what the team said since (acknowledged, snoozed, already told) makes it noise. */
+  private async compose(notification: DueNotification, now: Date): Promise<RenderedMail | { suppressed: string }> {
+    const { alert, recipient } = notification;
+    const { PUBLIC_URL: publicUrl } = this.config;
+    if ('kind' in alert) return renderDigestMail(alert, publicUrl, now);
+    const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
+    const memory = await new NoiseStore(this.db.manager).memory(notification.accountId, recipient.email);
+    const suppressed = suppressionFor(facts, memory, now, noisePolicyOf(this.config));
+    if (suppressed) return { suppressed };
+    const expires = new Date(now.getTime() + this.config.LINK_TTL_DAYS * 24 * 3_600_000);
+    const who = { alertId: notification.alertId, accountId: notification.accountId, email: recipient.email };
+    const link = (token: string) => `${publicUrl}/a/${token}`;
+    const actions: MailActions = alert.data.kind === 'all-clear'
+      ? { preferences: `${publicUrl}/preferences` }
+      : {
+          acknowledge: link(signLink({ action: 'ack', ...who }, expires, this.config.FOREWARN_SECRET)),
+          snooze: [24, 72].map((hours) => ({ label: hours === 24 ? 'Snooze 24 h' : 'Snooze 3 days', url: link(signLink({ action: 'snooze', ...who, hours }, expires, this.config.FOREWARN_SECRET)) })),
+          preferences: `${publicUrl}/preferences`,
+        };
+    return renderAlertMail({ alert, recipient, publicUrl, now, actions });
   }
 
   private async recordFailure(notification: DueNotification, error: Error & { responseCode?: number }): Promise<void> {

@@ -1,17 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { planNotification, recipientsFor } from '@forewarn/alerting';
+import { DEFAULT_PREFERENCES, type NoisePolicy, planNotification, recipientsFor, sendTime, validTimeZone } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
-import { type AlertRaised, alertRaisedSchema } from '@forewarn/contracts';
+import { ALERT_TOPIC_SCHEMAS, type AlertRaised, type AlertTopicMessage } from '@forewarn/contracts';
 import { type BatchOutcome, type ConsumedMessage, parseJson } from '@forewarn/messaging';
 import { Metrics } from '@forewarn/service-kit';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { NotificationsStore } from '../delivery/notifications.store';
+import { NoiseStore } from '../noise/noise.store';
 import { NOTIFIER_CONFIG } from '../notifier.config';
+
+export const noisePolicyOf = (config: NotifierConfig): NoisePolicy => ({
+  repeatIntervalMs: config.NOTIFY_REPEAT_INTERVAL_MS,
+  urgentMeetingWithinMs: config.NOTIFY_URGENT_MEETING_MS,
+});
 
 /**
  * Turns alert decisions into notification rows: one per alert and recipient (unique, so a
- * redelivered alert is a no-op), grouped so that a burst about one account becomes one mail.
- * One transaction per batch; Kafka offsets are committed only after it.
+ * redelivered alert is a no-op), grouped so that a burst about one account becomes one mail, and
+ * held through the recipient's quiet hours unless urgent. Also records what people said back
+ * (acknowledgements, snoozes, preferences). One transaction per batch; Kafka offsets after it.
  */
 @Injectable()
 export class IntakeService {
@@ -28,43 +35,72 @@ export class IntakeService {
 
   async applyBatch(batch: ConsumedMessage[]): Promise<BatchOutcome> {
     const rejected: BatchOutcome['rejected'] = [];
-    const alerts: AlertRaised[] = [];
+    const messages: AlertTopicMessage[] = [];
     for (const message of batch) {
       const json = parseJson(message);
       if (json === null) {
         rejected.push({ message, reason: 'value is not valid JSON' });
         continue;
       }
-      if ((json as { type?: unknown }).type !== 'forewarn.alert.raised') continue; // other alert-topic events (e.g. acknowledgements) are not ours
-      const parsed = alertRaisedSchema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        rejected.push({ message, reason: `invalid forewarn.alert.raised: ${issue.path.join('.') || 'value'} ${issue.message}` });
+      const type = String((json as { type?: unknown }).type);
+      const schema = ALERT_TOPIC_SCHEMAS[type as keyof typeof ALERT_TOPIC_SCHEMAS];
+      if (!schema) {
+        rejected.push({ message, reason: `unknown type on the alerts topic: ${type}` });
         continue;
       }
-      alerts.push(parsed.data);
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        rejected.push({ message, reason: `invalid ${type}: ${issue.path.join('.') || 'value'} ${issue.message}` });
+        continue;
+      }
+      messages.push(parsed.data as AlertTopicMessage);
     }
-    if (alerts.length === 0) return { rejected };
+    if (messages.length === 0) return { rejected };
 
-    const now = new Date();
     await this.db.transaction(async (tx) => {
-      const store = new NotificationsStore(tx);
-      for (const alert of alerts) {
-        for (const recipient of recipientsFor(alert.data)) {
-          const id = await store.add(alert, recipient, new Date(now.getTime() + this.config.NOTIFY_GROUP_WAIT_MS));
-          if (id === null) {
-            this.queued.inc({ kind: alert.data.kind, outcome: 'duplicate' });
-            continue;
-          }
-          const waiting = await store.findWaiting(alert.data.account.id, recipient.email, id);
-          const plan = planNotification(waiting, alert.data, now, this.config.NOTIFY_GROUP_WAIT_MS);
-          if (plan.supersedes) await store.supersede(plan.supersedes, id);
-          await store.reschedule(id, plan.dueAt, plan.cancelled);
-          this.queued.inc({ kind: alert.data.kind, outcome: plan.cancelled ? 'cancelled' : plan.supersedes ? 'grouped' : 'queued' });
+      const noise = new NoiseStore(tx);
+      for (const message of messages) {
+        switch (message.type) {
+          case 'forewarn.alert.raised':
+            await noise.recordAlert(message);
+            await this.queue(tx, message);
+            break;
+          case 'forewarn.alert.acknowledged':
+            await noise.acknowledge(message);
+            break;
+          case 'forewarn.account.snoozed':
+            await noise.snooze(message);
+            break;
+          case 'forewarn.preferences.updated':
+            await noise.savePreferences(message);
+            break;
         }
       }
     });
-    this.logger.log({ msg: 'alerts queued', alerts: alerts.length });
+    this.logger.log({ msg: 'alert topic batch applied', messages: messages.length });
     return { rejected };
+  }
+
+  private async queue(tx: EntityManager, alert: AlertRaised): Promise<void> {
+    const store = new NotificationsStore(tx);
+    const noise = new NoiseStore(tx, { ...DEFAULT_PREFERENCES, quietHours: this.config.NOTIFY_QUIET_HOURS });
+    const now = new Date();
+    const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
+    for (const recipient of recipientsFor(alert.data)) {
+      const id = await store.add(alert, recipient, new Date(now.getTime() + this.config.NOTIFY_GROUP_WAIT_MS));
+      if (id === null) {
+        this.queued.inc({ kind: alert.data.kind, outcome: 'duplicate' });
+        continue;
+      }
+      const waiting = await store.findWaiting(alert.data.account.id, recipient.email, id);
+      const plan = planNotification(waiting, alert.data, now, this.config.NOTIFY_GROUP_WAIT_MS);
+      if (plan.supersedes) await store.supersede(plan.supersedes, id);
+      const prefs = await noise.preferences(recipient.email);
+      const timing = sendTime(plan.dueAt, facts, prefs, validTimeZone(alert.data.account.timezone), now, noisePolicyOf(this.config));
+      const toDigest = prefs.mode === 'digest' && alert.data.kind === 'heads-up' && alert.data.state !== 'firestorm';
+      await store.reschedule(id, timing.dueAt, plan.cancelled || toDigest ? (toDigest ? 'in the digest (preference)' : 'cancelled out by a recovery within the group wait') : null);
+      this.queued.inc({ kind: alert.data.kind, outcome: plan.cancelled ? 'cancelled' : toDigest ? 'digest' : timing.held ? 'held' : plan.supersedes ? 'grouped' : 'queued' });
+    }
   }
 }
