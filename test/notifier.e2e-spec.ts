@@ -89,3 +89,72 @@ describe('notifier: one mail per burst, nothing lost while the mail server is do
     expect(await bus.database.db.query(`SELECT 1 FROM notifier.notifications WHERE alert_id = 'broken'`)).toEqual([]);
   });
 });
+
+describe('notifier: quiet hours, digests', () => {
+  let bus: Bus;
+  let apiKey: string;
+  let seq = 0;
+  const T = Date.now().toString(36);
+  const event = (type: string, data: Record<string, unknown>) => ({
+    specversion: '1.0', id: `q-${T}-${seq++}`, type: `forewarn.${type}`, time: new Date(Date.now() - 120_000 + seq * 100).toISOString(), data,
+  });
+  const owner = `night.${T}@sales.example`;
+  const lead = `lead.${T}@sales.example`;
+  const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+
+  beforeAll(async () => {
+    // Every lead's digest is due at once (hour 0), checked every second.
+    bus = await startBus('quiet', { DIGEST_HOUR: '0', DIGEST_CHECK_MS: '1000' }, ['account-health', 'notifier', 'gateway']);
+    apiKey = await bus.addSource('helpdesk');
+    // The rep's quiet hours cover now (as the dashboard would publish them).
+    const producer = bus.kafka.producer();
+    await producer.connect();
+    const now = Date.now();
+    await producer.send({ topic: bus.topics.alerts, acks: -1, messages: [{ key: owner, value: JSON.stringify({
+      specversion: '1.0', type: 'forewarn.preferences.updated', id: `p-${T}`, source: '/forewarn/dashboard', time: new Date().toISOString(),
+      data: { email: owner, mode: 'immediate', quietHours: { start: hhmm(new Date(now - 3_600_000)), end: hhmm(new Date(now + 3 * 3_600_000)) }, timeZone: 'UTC' },
+    }) }] });
+    await producer.disconnect();
+    await eventually('the preferences to be stored', async () => (await bus.database.db.query('SELECT 1 FROM notifier.preferences WHERE email = $1', [owner])).length === 1);
+  });
+
+  afterAll(async () => {
+    await bus?.stop();
+  });
+
+  const mailsTo = (address: string) => bus.sink.messages().filter((m) => m.to.includes(address));
+  const account = (id: string) => event('account.upserted', { id, name: `${id} Corp`, owner: { name: 'Nat Night', email: owner }, lead: { name: 'Lee Lead', email: lead }, team: 'mid-market', timezone: 'UTC' });
+
+  it('holds a heads-up during the rep’s quiet hours, but not a firestorm before a meeting', async () => {
+    const calmNight = `calm-${T}`;
+    const burning = `burning-${T}`;
+    const inThreeHours = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    expect((await bus.postEvents(apiKey, [
+      account(calmNight),
+      account(burning),
+      event('case.opened', { account: { id: calmNight }, case: { id: `C-${T}`, title: 'Slow reports', severity: 2, status: 'open', escalationLevel: 1 } }),
+      event('case.resolution_rejected', { account: { id: calmNight }, case: { id: `C-${T}` }, reason: 'Still slow' }),
+      event('meeting.scheduled', { account: { id: burning }, meeting: { id: `M-${T}`, title: 'Renewal', startsAt: inThreeHours, kind: 'renewal' } }),
+      event('case.opened', { account: { id: burning }, case: { id: `F-${T}`, title: 'Data loss', severity: 1, status: 'open', escalationLevel: 2 } }),
+      event('case.resolution_rejected', { account: { id: burning }, case: { id: `F-${T}` }, reason: 'Restore is not enough' }),
+    ])).status).toBe(202);
+
+    const mail = await eventually('the firestorm mail', async () => mailsTo(owner).find((m) => m.headers['x-forewarn-account'] === burning), { timeoutMs: 60_000 });
+    expect(mail.subject).toContain('firestorm');
+    const [held] = await eventually('the held heads-up', async () => {
+      const rows = await bus.database.db.query(`SELECT status, next_attempt_at FROM notifier.notifications WHERE account_id = $1 AND recipient = $2`, [calmNight, owner]);
+      return rows.length ? rows : null;
+    });
+    expect(held.status).toBe('pending');
+    expect(new Date(held.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 2 * 3_600_000);
+    expect(mailsTo(owner).filter((m) => m.headers['x-forewarn-account'] === calmNight)).toHaveLength(0);
+  });
+
+  it('sends each lead one daily digest of their accounts that are not healthy', async () => {
+    const digest = await eventually('the lead’s digest', async () => mailsTo(lead).find((m) => m.headers['x-forewarn-kind'] === 'digest'), { timeoutMs: 30_000 });
+    expect(digest.subject).toMatch(/^Your accounts today: /);
+    expect(digest.text).toContain(`burning-${T} Corp`);
+    await sleep(3_000);
+    expect(mailsTo(lead).filter((m) => m.headers['x-forewarn-kind'] === 'digest')).toHaveLength(1);
+  });
+});

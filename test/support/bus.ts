@@ -50,6 +50,8 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     NOTIFY_GROUP_WAIT_MS: '1500',
     // Tests run at any hour; the ones about quiet hours set them per recipient.
     NOTIFY_QUIET_HOURS: 'off',
+    // Digests only where a test asks for them.
+    DIGEST_CHECK_MS: '86400000',
     ...extraEnv,
   };
   const started: RunningService[] = [];

@@ -88,6 +88,8 @@ export const notifierEnvSchema = baseEnvSchema.extend({
     .transform((value) => (value === 'off' ? null : { start: value.slice(0, 5), end: value.slice(6) })),
   /** Local hour (0–23) at which leads get their daily digest. */
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  /** How often the notifier looks for digests that are due. */
+  DIGEST_CHECK_MS: z.coerce.number().int().min(100).default(60_000),
   /** How long acknowledge and snooze links in mails keep working. */
   LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });

@@ -7,7 +7,6 @@ import { SenderService } from '../delivery/sender.service';
 import { NOTIFIER_CONFIG } from '../notifier.config';
 import { NoiseStore } from './noise.store';
 
-const CHECK_EVERY_MS = 60_000;
 /** Only one notifier instance composes digests at a time (transaction-scoped advisory lock). */
 const DIGEST_LOCK = 0x46574447; // "FWDG"
 
@@ -30,7 +29,7 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
       this.running = this.composeDue(new Date())
         .then(() => undefined, (error) => this.logger.warn({ msg: 'digest pass failed, will retry', error: (error as Error).message }))
         .finally(() => (this.running = null));
-    }, CHECK_EVERY_MS);
+    }, this.config.DIGEST_CHECK_MS);
   }
 
   /** Queues every digest that is due now; returns how many. */
