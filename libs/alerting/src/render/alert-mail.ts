@@ -148,9 +148,10 @@ export function renderAlertMail({ alert: message, recipient, publicUrl, now, act
   const h2 = (title: string) => `<h2 style="margin:24px 0 8px;font-size:16px;color:#1f2328">${escapeHtml(title)}</h2>`;
   const list = (items: string[]) => `<ul style="margin:0;padding-left:20px">${items.map((i) => `<li style="margin:0 0 6px">${i}</li>`).join('')}</ul>`;
   const link = (href: string, label: string) => `<a href="${escapeHtml(href)}" style="color:#0b57d0">${escapeHtml(label)}</a>`;
+  const action = (href: string, label: string) => `<a href="${escapeHtml(href)}" style="color:#0b57d0;white-space:nowrap">${escapeHtml(label)}</a>`;
   const actionLinks = [
-    ...(actions?.acknowledge ? [link(actions.acknowledge, 'Acknowledge')] : []),
-    ...(actions?.snooze ?? []).map((s) => link(s.url, s.label)),
+    ...(actions?.acknowledge ? [action(actions.acknowledge, 'Acknowledge')] : []),
+    ...(actions?.snooze ?? []).map((s) => action(s.url, s.label)),
   ];
 
   const html = `<!doctype html>

@@ -33,10 +33,11 @@ export function renderDigestMail(digest: DigestContent, publicUrl: string, now: 
   const subject = `Your accounts today: ${summary}`;
   const worst = accounts[0];
   const second = worst ? `Loudest: ${worst.name} (${STATE_WORD[worst.state]}, score ${worst.score})${worst.why ? ` — ${worst.why}` : ''}.` : 'All your accounts are healthy.';
-  const line = (a: DigestAccount) => {
+  const details = (a: DigestAccount) => {
     const meeting = a.nextMeeting && Date.parse(a.nextMeeting.startsAt) > now.getTime() ? `; next: ${a.nextMeeting.title ?? 'meeting'} ${meetingTime(new Date(a.nextMeeting.startsAt), now, zone)}` : '';
-    return `${a.name} — ${STATE_WORD[a.state]}, score ${a.score}, ${a.openCases} open case${a.openCases === 1 ? '' : 's'}${meeting}${a.why ? `. ${a.why}` : ''}`;
+    return `${a.openCases} open case${a.openCases === 1 ? '' : 's'}${meeting}${a.why ? `. ${a.why}` : ''}`;
   };
+  const line = (a: DigestAccount) => `${a.name} — ${STATE_WORD[a.state]}, score ${a.score}, ${details(a)}`;
   const text = [
     subject,
     second,
@@ -54,7 +55,7 @@ export function renderDigestMail(digest: DigestContent, publicUrl: string, now: 
     .map((a) => `<tr><td style="padding:10px 0;border-bottom:1px solid #e6e8eb;vertical-align:top">
 <span style="display:inline-block;min-width:86px;font-weight:600;color:${STATE_COLOUR[a.state]}">${escapeHtml(stateTitle(a.state))} ${a.score}</span>
 <a href="${escapeHtml(`${publicUrl}/accounts/${encodeURIComponent(a.id)}`)}" style="color:#0b57d0;font-weight:600">${escapeHtml(a.name)}</a>
-<div style="color:#1f2328;margin-top:2px">${escapeHtml(line(a).slice(a.name.length + 3))}</div></td></tr>`)
+<div style="color:#1f2328;margin-top:2px">${escapeHtml(details(a))}</div></td></tr>`)
     .join('');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(subject)}</title></head>
