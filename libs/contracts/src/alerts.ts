@@ -108,11 +108,20 @@ export const preferencesUpdatedSchema = z.object({
 });
 export type PreferencesUpdated = z.infer<typeof preferencesUpdatedSchema>;
 
+/** Someone asked to send a notification again (a failed or suppressed one, or a lost mail). */
+export const notificationResendSchema = z.object({
+  ...feedbackEnvelope,
+  type: z.literal('forewarn.notification.resend_requested'),
+  data: z.object({ notificationId: z.string().regex(/^\d+$/), accountId: z.string(), by: personSchema }),
+});
+export type NotificationResend = z.infer<typeof notificationResendSchema>;
+
 /** Every message type on `<prefix>alerts.v1`, by its `type`. */
 export const ALERT_TOPIC_SCHEMAS = {
   'forewarn.alert.raised': alertRaisedSchema,
   'forewarn.alert.acknowledged': alertAcknowledgedSchema,
   'forewarn.account.snoozed': accountSnoozedSchema,
   'forewarn.preferences.updated': preferencesUpdatedSchema,
+  'forewarn.notification.resend_requested': notificationResendSchema,
 } as const;
-export type AlertTopicMessage = AlertRaised | AlertAcknowledged | AccountSnoozed | PreferencesUpdated;
+export type AlertTopicMessage = AlertRaised | AlertAcknowledged | AccountSnoozed | PreferencesUpdated | NotificationResend;

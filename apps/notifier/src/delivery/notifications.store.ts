@@ -12,6 +12,8 @@ export interface DueNotification {
   attempts: number;
   /** The alert, or for a digest the digest's content. */
   alert: AlertRaised | DigestContent;
+  /** Someone asked for it again: the noise checks do not apply. */
+  resend: boolean;
 }
 
 interface DueRow {
@@ -24,6 +26,7 @@ interface DueRow {
   kind: AlertKind;
   attempts: number;
   alert: AlertRaised | DigestContent;
+  resend: boolean;
 }
 
 /** The delivery ledger (`notifier.notifications`): one row per alert and recipient. */
@@ -65,6 +68,15 @@ export class NotificationsStore {
     );
   }
 
+  /** Sends a finished notification again, now and without the noise checks' say (someone asked for it). */
+  async resend(id: string, accountId: string, requestedBy: string): Promise<void> {
+    await this.db.query(
+      `UPDATE notifier.notifications SET status = 'retrying', attempts = 0, next_attempt_at = now(), outcome_note = $3
+       WHERE id = $1 AND account_id = $2 AND status IN ('sent', 'failed', 'suppressed')`,
+      [id, accountId, `resend requested by ${requestedBy}`],
+    );
+  }
+
   async markSuppressed(id: string, because: string): Promise<void> {
     await this.db.query(`UPDATE notifier.notifications SET status = 'suppressed', outcome_note = $2 WHERE id = $1`, [id, because]);
   }
@@ -91,7 +103,7 @@ export class NotificationsStore {
        WHERE id IN (SELECT id FROM notifier.notifications
                     WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
                     ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert`,
+       RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert, outcome_note LIKE 'resend requested%' AS resend`,
       [limit, leaseMs],
     );
     return rows.map((r) => ({
@@ -102,6 +114,7 @@ export class NotificationsStore {
       kind: r.kind,
       attempts: r.attempts,
       alert: r.alert,
+      resend: r.resend === true,
     }));
   }
 

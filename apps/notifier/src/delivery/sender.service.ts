@@ -111,7 +111,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     if ('kind' in alert) return renderDigestMail(alert, publicUrl, now);
     const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
     const memory = await new NoiseStore(this.db.manager).memory(notification.accountId, recipient.email);
-    const suppressed = suppressionFor(facts, memory, now, noisePolicyOf(this.config));
+    const suppressed = notification.resend ? null : suppressionFor(facts, memory, now, noisePolicyOf(this.config));
     if (suppressed) return { suppressed };
     const expires = new Date(now.getTime() + this.config.LINK_TTL_DAYS * 24 * 3_600_000);
     const who = { alertId: notification.alertId, accountId: notification.accountId, email: recipient.email };

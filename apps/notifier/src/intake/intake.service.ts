@@ -75,6 +75,9 @@ export class IntakeService {
           case 'forewarn.preferences.updated':
             await noise.savePreferences(message);
             break;
+          case 'forewarn.notification.resend_requested':
+            await new NotificationsStore(tx).resend(message.data.notificationId, message.data.accountId, message.data.by.email);
+            break;
         }
       }
     });
