@@ -156,6 +156,6 @@ describe('walking skeleton: a worsening account warns its owner', () => {
     await eventually('two dead letters', async () => dead.length === 2);
     await consumer.disconnect();
     expect(dead[0]).toMatchObject({ reason: 'value is not JSON', value: 'this is not json' });
-    expect(dead[1].reason).toBe('invalid event: data.case.id is required');
+    expect(dead[1].reason).toBe('invalid event: data.case is required');
   });
 });

@@ -1,0 +1,131 @@
+import type { HealthReason, HealthState } from '@forewarn/contracts';
+import type { TimelineEntry } from './timeline';
+
+export interface Person {
+  name: string | null;
+  email: string;
+}
+
+export interface MeetingSummary {
+  id: string;
+  title: string | null;
+  startsAt: string;
+  kind: string | null;
+}
+
+/** One row of the overview (`GET /api/accounts`). */
+export interface AccountSummary {
+  id: string;
+  name: string;
+  owner: Person;
+  team: string | null;
+  state: HealthState;
+  score: number;
+  openCases: number;
+  openEscalations: number;
+  nextMeeting: MeetingSummary | null;
+  updatedAt: string;
+  /** Score at the end of each of the last 14 days, oldest first. */
+  trend: number[];
+}
+
+export interface Account {
+  id: string;
+  name: string;
+  owner: Person;
+  lead: Person | null;
+  members: Person[];
+  team: string | null;
+  tier: string | null;
+  arr: number | null;
+  renewalDate: string | null;
+  timezone: string | null;
+  domains: string[];
+  updatedAt: string;
+}
+
+export interface AccountHealth {
+  score: number;
+  state: HealthState;
+  reasons: HealthReason[];
+  openCases: number;
+  openEscalations: number;
+  updatedAt: string | null;
+}
+
+export interface CaseSummary {
+  id: string;
+  title: string | null;
+  url: string | null;
+  severity: number | null;
+  status: string;
+  escalationLevel: number;
+  product: string | null;
+  /** The support agent who owns the case now. */
+  assignee: string | null;
+  openedAt: string | null;
+  lastActivityAt: string | null;
+  resolvedAt: string | null;
+  isOpen: boolean;
+  handoffs: number;
+  reopenCount: number;
+  slaBreaches: number;
+  rejections: number;
+}
+
+export interface Meeting extends MeetingSummary {
+  endsAt: string | null;
+  organizer: { name?: string; email?: string } | null;
+  attendees: { name?: string; email?: string }[];
+  cancelled: boolean;
+  upcoming: boolean;
+}
+
+export interface Delivery {
+  recipient: string;
+  recipientName: string | null;
+  role: string | null;
+  status: string;
+  attempts: number;
+  sentAt: string | null;
+  lastError: string | null;
+  /** Why the notifier held it back or sent it again, in its words. */
+  note: string | null;
+}
+
+/** What the account team said back (from the notifier): someone is on it, or snoozed it for themselves. */
+export interface TeamFeedback {
+  acknowledgement: { alertId: string; state: HealthState; by: Person; via: string; at: string } | null;
+  snoozes: { email: string; state: HealthState; until: string; via: string; at: string }[];
+}
+
+export interface AlertView {
+  id: string;
+  accountId: string;
+  accountName: string;
+  kind: string;
+  state: HealthState;
+  previousState: HealthState | null;
+  score: number;
+  createdAt: string;
+  headline: string | null;
+  deliveries: Delivery[];
+}
+
+export interface HistoryEntry {
+  at: string;
+  score: number;
+  state: HealthState;
+}
+
+/** `GET /api/accounts/:id`: how bad, why, what is open, what happened, what is coming, who was told, how it got here. */
+export interface AccountDetail {
+  account: Account;
+  health: AccountHealth;
+  cases: CaseSummary[];
+  timeline: TimelineEntry[];
+  meetings: Meeting[];
+  alerts: AlertView[];
+  feedback: TeamFeedback;
+  history: HistoryEntry[];
+}

@@ -1,0 +1,219 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { HealthReason, HealthState } from '@forewarn/contracts';
+import type { User } from '@forewarn/database';
+import type { CaseState } from '@forewarn/health';
+import { DataSource } from 'typeorm';
+import { visibilitySql } from '../auth/visibility';
+import type { Account, AccountHealth, CaseSummary, HistoryEntry, Meeting } from './account.types';
+import type { ScorePoint } from './trend';
+
+export const ACCOUNT_SORTS = ['risk', 'name', 'updated'] as const;
+export type AccountSort = (typeof ACCOUNT_SORTS)[number];
+
+export interface AccountFilters {
+  states: HealthState[];
+  team: string | null;
+  owner: string | null;
+  q: string | null;
+  sort: AccountSort;
+}
+
+export interface AccountListRow {
+  id: string;
+  name: string;
+  ownerName: string | null;
+  ownerEmail: string;
+  team: string | null;
+  state: HealthState;
+  score: number;
+  openCases: number;
+  openEscalations: number;
+  updatedAt: Date;
+  meeting: { id: string; title: string | null; startsAt: Date; kind: string | null } | null;
+}
+
+/** The visibility rule needs these; the account page shows the rest. */
+export interface AccountRow extends Account {
+  leadEmail: string | null;
+  memberEmails: string[];
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The order of the overview; "risk" puts the loudest state first, then the lowest score. */
+const ORDER_BY: Record<AccountSort, string> = {
+  risk: `CASE state WHEN 'firestorm' THEN 0 WHEN 'at_risk' THEN 1 WHEN 'watch' THEN 2 ELSE 3 END, score, lower(name), id`,
+  name: 'lower(name), id',
+  updated: 'updated_at DESC, lower(name), id',
+};
+
+/** The SQL behind the overview and the account page: reads the `health` and `notifier` schemas. */
+@Injectable()
+export class AccountsQuery {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async list(user: User, filters: AccountFilters): Promise<AccountListRow[]> {
+    const params: unknown[] = [];
+    const where = [visibilitySql(user, params)];
+    if (filters.states.length) {
+      params.push(filters.states);
+      where.push(`COALESCE(h.state, 'healthy') = ANY($${params.length}::text[])`);
+    }
+    if (filters.team) {
+      params.push(filters.team.toLowerCase());
+      where.push(`lower(a.team) = $${params.length}`);
+    }
+    if (filters.owner) {
+      params.push(filters.owner.toLowerCase());
+      where.push(`lower(a.owner_email) = $${params.length}`);
+    }
+    if (filters.q) {
+      params.push(likePattern(filters.q));
+      const p = `$${params.length}`;
+      where.push(`(a.name ILIKE ${p} OR a.id ILIKE ${p} OR a.owner_name ILIKE ${p} OR EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE d ILIKE ${p}))`);
+    }
+    const rows: {
+      id: string; name: string; owner_name: string | null; owner_email: string; team: string | null; state: HealthState; score: number;
+      open_cases: number; open_escalations: number; updated_at: Date; meeting_id: string | null; meeting_title: string | null; meeting_starts_at: Date | null; meeting_kind: string | null;
+    }[] = await this.db.query(
+      `SELECT * FROM (
+         SELECT a.id, a.name, a.owner_name, a.owner_email, a.team,
+                COALESCE(h.state, 'healthy') AS state, COALESCE(h.score, 100)::int AS score,
+                COALESCE(h.open_cases, 0)::int AS open_cases, COALESCE(h.open_escalations, 0)::int AS open_escalations,
+                GREATEST(a.updated_at, h.updated_at) AS updated_at,
+                m.id AS meeting_id, m.title AS meeting_title, m.starts_at AS meeting_starts_at, m.kind AS meeting_kind
+         FROM health.accounts a
+         LEFT JOIN health.account_health h ON h.account_id = a.id
+         LEFT JOIN LATERAL (
+           SELECT id, title, starts_at, kind FROM health.meetings
+           WHERE account_id = a.id AND NOT cancelled AND starts_at > now() ORDER BY starts_at LIMIT 1
+         ) m ON TRUE
+         WHERE ${where.join(' AND ')}
+       ) listed
+       ORDER BY ${ORDER_BY[filters.sort]}
+       LIMIT 1000`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, team: r.team, state: r.state, score: r.score,
+      openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: r.updated_at,
+      meeting: r.meeting_id && r.meeting_starts_at ? { id: r.meeting_id, title: r.meeting_title, startsAt: r.meeting_starts_at, kind: r.meeting_kind } : null,
+    }));
+  }
+
+  /** Score changes since `since`, plus the last one before it, per account. */
+  async scoreChanges(accountIds: string[], since: Date): Promise<Map<string, ScorePoint[]>> {
+    const byAccount = new Map<string, ScorePoint[]>();
+    if (accountIds.length === 0) return byAccount;
+    const rows: { account_id: string; at: Date; score: number }[] = await this.db.query(
+      `SELECT account_id, at, score FROM health.health_history WHERE account_id = ANY($1::text[]) AND at >= $2
+       UNION ALL
+       (SELECT DISTINCT ON (account_id) account_id, at, score FROM health.health_history
+        WHERE account_id = ANY($1::text[]) AND at < $2 ORDER BY account_id, at DESC, id DESC)`,
+      [accountIds, since],
+    );
+    for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), { at: row.at, score: row.score }]);
+    return byAccount;
+  }
+
+  /** Teams and owners among the accounts a user can see, for the overview's filter form. */
+  async filterOptions(user: User): Promise<{ teams: string[]; owners: { name: string | null; email: string }[] }> {
+    const params: unknown[] = [];
+    const where = visibilitySql(user, params);
+    const teams: { team: string }[] = await this.db.query(`SELECT DISTINCT a.team FROM health.accounts a WHERE a.team IS NOT NULL AND ${where} ORDER BY a.team`, params);
+    const owners: { name: string | null; email: string }[] = await this.db.query(
+      `SELECT DISTINCT ON (lower(a.owner_email)) lower(a.owner_email) AS email, a.owner_name AS name FROM health.accounts a WHERE ${where} ORDER BY lower(a.owner_email), a.owner_name NULLS LAST`,
+      params,
+    );
+    return { teams: teams.map((t) => t.team), owners: owners.sort((a, b) => (a.name ?? a.email).localeCompare(b.name ?? b.email)) };
+  }
+
+  async account(id: string): Promise<AccountRow | null> {
+    const rows: {
+      id: string; name: string; owner_name: string | null; owner_email: string; lead_name: string | null; lead_email: string | null; members: { name?: string; email: string }[];
+      team: string | null; tier: string | null; arr: string | null; renewal_date: string | null; timezone: string | null; domains: string[]; updated_at: Date;
+    }[] = await this.db.query(
+      'SELECT id, name, owner_name, owner_email, lead_name, lead_email, members, team, tier, arr, renewal_date, timezone, domains, updated_at FROM health.accounts WHERE id = $1',
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const members = Array.isArray(r.members) ? r.members.filter((m) => typeof m?.email === 'string') : [];
+    return {
+      id: r.id, name: r.name,
+      owner: { name: r.owner_name, email: r.owner_email },
+      lead: r.lead_email ? { name: r.lead_name, email: r.lead_email } : null,
+      members: members.map((m) => ({ name: m.name ?? null, email: m.email })),
+      team: r.team, tier: r.tier, arr: r.arr === null ? null : Number(r.arr), renewalDate: r.renewal_date, timezone: r.timezone, domains: r.domains ?? [],
+      updatedAt: r.updated_at.toISOString(),
+      leadEmail: r.lead_email, memberEmails: members.map((m) => m.email),
+    };
+  }
+
+  async health(accountId: string): Promise<AccountHealth | null> {
+    const rows: { score: number; state: HealthState; reasons: HealthReason[]; open_cases: number; open_escalations: number; updated_at: Date }[] = await this.db.query(
+      'SELECT score, state, reasons, open_cases, open_escalations, updated_at FROM health.account_health WHERE account_id = $1',
+      [accountId],
+    );
+    const r = rows[0];
+    return r ? { score: r.score, state: r.state, reasons: r.reasons ?? [], openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: r.updated_at.toISOString() } : null;
+  }
+
+  /** Open cases first (worst first), then the recently closed ones. */
+  async cases(accountId: string, limit = 100): Promise<CaseSummary[]> {
+    const rows: {
+      id: string; title: string | null; url: string | null; severity: number | null; status: string; escalation_level: number; product: string | null; assignee: string | null;
+      opened_at: Date | null; last_activity_at: Date | null; resolved_at: Date | null; is_open: boolean; state: Partial<CaseState> | null;
+    }[] = await this.db.query(
+      `SELECT id, title, url, severity, status, escalation_level, product, assignee, opened_at, last_activity_at, resolved_at, is_open, state
+       FROM health.cases WHERE account_id = $1
+       ORDER BY is_open DESC, CASE WHEN is_open THEN severity END NULLS LAST, CASE WHEN is_open THEN escalation_level END DESC,
+                COALESCE(resolved_at, last_activity_at) DESC NULLS LAST, id
+       LIMIT $2`,
+      [accountId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id, title: r.title, url: r.url, severity: r.severity, status: r.status, escalationLevel: r.escalation_level, product: r.product, assignee: r.assignee,
+      openedAt: iso(r.opened_at), lastActivityAt: iso(r.last_activity_at), resolvedAt: iso(r.resolved_at), isOpen: r.is_open,
+      handoffs: r.state?.handoffs ?? 0, reopenCount: r.state?.reopenCount ?? 0, slaBreaches: r.state?.slaBreaches ?? 0, rejections: r.state?.rejections?.length ?? 0,
+    }));
+  }
+
+  /** The account's events, newest first (by when they happened, then by arrival). */
+  async events(accountId: string, limit = 100): Promise<{ type: string; time: Date; data: Record<string, unknown> }[]> {
+    return this.db.query(
+      `SELECT type, time, payload->'data' AS data FROM health.events WHERE account_id = $1 ORDER BY time DESC, seq DESC LIMIT $2`,
+      [accountId, limit],
+    );
+  }
+
+  /** Upcoming meetings first (soonest first), then the past ones (latest first). */
+  async meetings(accountId: string, limit = 20): Promise<Meeting[]> {
+    const rows: { id: string; title: string | null; starts_at: Date | null; ends_at: Date | null; kind: string | null; organizer: Meeting['organizer']; attendees: Meeting['attendees']; cancelled: boolean; upcoming: boolean }[] =
+      await this.db.query(
+        `SELECT id, title, starts_at, ends_at, kind, organizer, attendees, cancelled, (starts_at > now()) AS upcoming
+         FROM health.meetings WHERE account_id = $1 AND starts_at IS NOT NULL
+         ORDER BY (starts_at > now()) DESC, CASE WHEN starts_at > now() THEN starts_at END, starts_at DESC
+         LIMIT $2`,
+        [accountId, limit],
+      );
+    return rows.map((r) => ({
+      id: r.id, title: r.title, startsAt: (r.starts_at as Date).toISOString(), endsAt: iso(r.ends_at), kind: r.kind,
+      organizer: r.organizer, attendees: Array.isArray(r.attendees) ? r.attendees : [], cancelled: r.cancelled, upcoming: r.upcoming,
+    }));
+  }
+
+  /** Score changes, oldest first: those since `since` and the one before, which the window opens with. */
+  async history(accountId: string, since: Date): Promise<HistoryEntry[]> {
+    const rows: { at: Date; score: number; state: HealthState }[] = await this.db.query(
+      `SELECT at, score, state FROM (
+         SELECT id, at, score, state FROM health.health_history WHERE account_id = $1 AND at >= $2
+         UNION ALL
+         (SELECT id, at, score, state FROM health.health_history WHERE account_id = $1 AND at < $2 ORDER BY at DESC, id DESC LIMIT 1)
+       ) h ORDER BY at, id`,
+      [accountId, since],
+    );
+    return rows.map((r) => ({ at: r.at.toISOString(), score: r.score, state: r.state }));
+  }
+}

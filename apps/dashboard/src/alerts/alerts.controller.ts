@@ -1,0 +1,26 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ALERT_KINDS } from '@forewarn/contracts';
+import type { User } from '@forewarn/database';
+import { accountNotFound } from '../accounts/accounts.controller';
+import type { AlertView } from '../accounts/account.types';
+import { AccountsService } from '../accounts/accounts.service';
+import { ApiAuthGuard } from '../auth/auth.guard';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { integer, list, type RawParam, text } from '../common/query-params';
+import { AlertsQuery } from './alerts.query';
+
+@Controller('api/alerts')
+@UseGuards(ApiAuthGuard)
+export class AlertsController {
+  constructor(private readonly alerts: AlertsQuery, private readonly accounts: AccountsService) {}
+
+  /** `?account=&kind=&limit=`: alerts about visible accounts, newest first, with their deliveries. */
+  @Get()
+  async list(@CurrentUser() user: User, @Query() query: Record<string, RawParam>): Promise<AlertView[]> {
+    const accountId = text('account', query.account);
+    const kinds = list('kind', query.kind, ALERT_KINDS);
+    const limit = integer('limit', query.limit, { min: 1, max: 1000 }, 200);
+    if (accountId && !(await this.accounts.visible(user, accountId))) throw accountNotFound(accountId);
+    return this.alerts.list(user, { accountId, kinds, limit });
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { HealthReason, HealthState } from '@forewarn/contracts';
+import type { User } from '@forewarn/database';
+import { DataSource } from 'typeorm';
+import type { AlertView, Delivery, TeamFeedback } from '../accounts/account.types';
+import { visibilitySql } from '../auth/visibility';
+
+export interface AlertFilters {
+  accountId: string | null;
+  kinds: string[];
+  limit: number;
+}
+
+const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+
+/** Alerts (`health.alerts`) with who was told and how that went (`notifier.notifications`). */
+@Injectable()
+export class AlertsQuery {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /** Acknowledgement and snoozes of one account; nothing when the notifier has not created its tables yet. */
+  async feedback(accountId: string): Promise<TeamFeedback> {
+    try {
+      const acks: { alert_id: string; state: HealthState; by_email: string; by_name: string | null; via: string; at: Date }[] = await this.db.query(
+        'SELECT alert_id, state, by_email, by_name, via, at FROM notifier.acknowledgements WHERE account_id = $1',
+        [accountId],
+      );
+      const snoozes: { email: string; state: HealthState; until: Date; via: string; at: Date }[] = await this.db.query(
+        'SELECT email, state, until, via, at FROM notifier.snoozes WHERE account_id = $1 AND until > now() ORDER BY until',
+        [accountId],
+      );
+      const ack = acks[0];
+      return {
+        acknowledgement: ack ? { alertId: ack.alert_id, state: ack.state, by: { name: ack.by_name, email: ack.by_email }, via: ack.via, at: ack.at.toISOString() } : null,
+        snoozes: snoozes.map((z) => ({ email: z.email, state: z.state, until: z.until.toISOString(), via: z.via, at: z.at.toISOString() })),
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') return { acknowledgement: null, snoozes: [] }; // undefined table
+      throw error;
+    }
+  }
+
+  /** Newest first, only for accounts the user can see. */
+  async list(user: User, filters: AlertFilters): Promise<AlertView[]> {
+    const params: unknown[] = [];
+    const where = [visibilitySql(user, params)];
+    if (filters.accountId) {
+      params.push(filters.accountId);
+      where.push(`al.account_id = $${params.length}`);
+    }
+    if (filters.kinds.length) {
+      params.push(filters.kinds);
+      where.push(`al.kind = ANY($${params.length}::text[])`);
+    }
+    params.push(filters.limit);
+    const rows: { id: string; account_id: string; account_name: string; kind: string; state: HealthState; previous_state: HealthState | null; score: number; reasons: HealthReason[] | null; created_at: Date }[] =
+      await this.db.query(
+        `SELECT al.id::text AS id, al.account_id, a.name AS account_name, al.kind, al.state, al.previous_state, al.score, al.reasons, al.created_at
+         FROM health.alerts al JOIN health.accounts a ON a.id = al.account_id
+         WHERE ${where.join(' AND ')}
+         ORDER BY al.created_at DESC, al.id
+         LIMIT $${params.length}`,
+        params,
+      );
+    const deliveries = await this.deliveries(rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id, accountId: r.account_id, accountName: r.account_name, kind: r.kind, state: r.state, previousState: r.previous_state, score: r.score,
+      createdAt: r.created_at.toISOString(), headline: r.reasons?.[0]?.label ?? null, deliveries: deliveries.get(r.id) ?? [],
+    }));
+  }
+
+  /** One row per recipient of each alert; columns the notifier added later are read leniently (to_jsonb). */
+  private async deliveries(alertIds: string[]): Promise<Map<string, Delivery[]>> {
+    const byAlert = new Map<string, Delivery[]>();
+    if (alertIds.length === 0) return byAlert;
+    const rows: { alert_id: string; recipient: string; recipient_name: string | null; role: string | null; note: string | null; status: string; attempts: number; sent_at: Date | null; last_error: string | null }[] =
+      await this.db.query(
+        `SELECT n.alert_id, n.recipient, n.recipient_name, to_jsonb(n)->>'recipient_role' AS role, to_jsonb(n)->>'outcome_note' AS note, n.status, n.attempts, n.sent_at, n.last_error
+         FROM notifier.notifications n WHERE n.alert_id = ANY($1::text[]) ORDER BY n.alert_id, n.id`,
+        [alertIds],
+      );
+    for (const r of rows) {
+      const delivery: Delivery = { recipient: r.recipient, recipientName: r.recipient_name, role: r.role, status: r.status, attempts: r.attempts, sentAt: iso(r.sent_at), lastError: r.last_error, note: r.note };
+      byAlert.set(r.alert_id, [...(byAlert.get(r.alert_id) ?? []), delivery]);
+    }
+    return byAlert;
+  }
+}

@@ -1,0 +1,45 @@
+import type { User } from '@forewarn/database';
+
+/** What visibility needs to know about an account: who owns it, who leads it, who is on it. */
+export interface AccountAudience {
+  ownerEmail: string;
+  team: string | null;
+  leadEmail: string | null;
+  memberEmails: readonly string[];
+}
+
+const same = (a: string | null | undefined, b: string | null | undefined): boolean =>
+  !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * Who may see an account (CONTRACT.md, "Dashboard API"):
+ * - an admin sees every account;
+ * - a rep sees the accounts they own, are a member of, or whose team is their team;
+ * - a lead sees their team's accounts and those they lead — and, like anyone, those they own or are on.
+ */
+export function canSee(user: User, account: AccountAudience): boolean {
+  if (user.role === 'admin') return true;
+  const onIt = same(account.ownerEmail, user.email) || account.memberEmails.some((m) => same(m, user.email)) || same(account.team, user.team);
+  if (user.role === 'lead') return onIt || same(account.leadEmail, user.email);
+  return onIt;
+}
+
+/**
+ * The same rule as a SQL condition on `health.accounts` aliased `alias`, for list queries.
+ * Parameters are appended to `params`. Keep this in step with `canSee`.
+ */
+export function visibilitySql(user: User, params: unknown[], alias = 'a'): string {
+  if (user.role === 'admin') return 'TRUE';
+  params.push(user.email.toLowerCase());
+  const email = `$${params.length}`;
+  const conditions = [
+    `lower(${alias}.owner_email) = ${email}`,
+    `EXISTS (SELECT 1 FROM jsonb_array_elements(${alias}.members) m WHERE lower(m->>'email') = ${email})`,
+  ];
+  if (user.team) {
+    params.push(user.team.trim().toLowerCase());
+    conditions.push(`lower(${alias}.team) = $${params.length}`);
+  }
+  if (user.role === 'lead') conditions.push(`lower(${alias}.lead_email) = ${email}`);
+  return `(${conditions.join(' OR ')})`;
+}

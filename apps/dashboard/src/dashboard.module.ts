@@ -1,0 +1,57 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { DashboardConfig } from '@forewarn/config';
+import { DatabaseModule, UsersRepository } from '@forewarn/database';
+import { MessagingModule } from '@forewarn/messaging';
+import { ServiceKitModule } from '@forewarn/service-kit';
+import { DataSource } from 'typeorm';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsQuery } from './accounts/accounts.query';
+import { AccountsService } from './accounts/accounts.service';
+import { AlertsController } from './alerts/alerts.controller';
+import { AlertsQuery } from './alerts/alerts.query';
+import { ApiAuthGuard, Authenticator, PageAuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { LoginController } from './auth/login.controller';
+import { MeController } from './auth/me.controller';
+import { DashboardErrorFilter } from './common/error.filter';
+import { DASHBOARD_CONFIG } from './dashboard.config';
+import { DevMailClient } from './dev-mail/dev-mail.client';
+import { DevMailAvailableGuard, DevMailController } from './dev-mail/dev-mail.controller';
+import { FeedbackApiController, LinkController, PreferencesPageController } from './feedback/feedback.controller';
+import { FeedbackPublisher } from './feedback/feedback.publisher';
+import { FeedbackQuery } from './feedback/feedback.query';
+import { MeetingsController } from './meetings/meetings.controller';
+import { MeetingsQuery } from './meetings/meetings.query';
+import { UnmappedController } from './unmapped/unmapped.controller';
+import { UnmappedQuery } from './unmapped/unmapped.query';
+import { AssetsController } from './web/assets.controller';
+import { PagesController } from './web/pages.controller';
+
+/** The dashboard: web pages for reps and leads and the JSON API under /api. Reads PostgreSQL; what people say back goes to Kafka. */
+@Module({})
+export class DashboardModule {
+  static forRoot(config: DashboardConfig): DynamicModule {
+    return {
+      module: DashboardModule,
+      imports: [
+        ServiceKitModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL, prettyLogs: config.LOG_FORMAT === 'pretty' }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-dashboard', poolSize: 8 }),
+        // Acknowledgements, snoozes, preferences and resends go to the notifier as events.
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-dashboard', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
+      ],
+      controllers: [
+        MeController, AccountsController, MeetingsController, AlertsController, UnmappedController,
+        LoginController, PagesController, DevMailController, AssetsController,
+        FeedbackApiController, LinkController, PreferencesPageController,
+      ],
+      providers: [
+        { provide: DASHBOARD_CONFIG, useValue: config },
+        { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db), inject: [DataSource] },
+        { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
+        AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
+        AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, DevMailAvailableGuard,
+      ],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DashboardConfig } from '@forewarn/config';
+import { DASHBOARD_CONFIG } from '../dashboard.config';
+
+/** A mail the development sink caught (libs/devstack mail-sink, `GET /messages[/:id]`). */
+export interface CaughtMail {
+  id: string;
+  receivedAt: string;
+  from: string;
+  to: string[];
+  subject: string;
+  headers: Record<string, string>;
+  text: string;
+  html?: string | null;
+}
+
+export class MailSinkUnavailable extends Error {}
+
+/** Reads the development mail sink's HTTP API; only in development, only when DEV_MAIL_URL is set. */
+@Injectable()
+export class DevMailClient {
+  constructor(@Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig) {}
+
+  get available(): boolean {
+    return this.config.NODE_ENV !== 'production' && !!this.config.DEV_MAIL_URL;
+  }
+
+  async list(): Promise<CaughtMail[]> {
+    return (await this.get('/messages')) as CaughtMail[];
+  }
+
+  async one(id: string): Promise<CaughtMail | null> {
+    return (await this.get(`/messages/${encodeURIComponent(id)}`, true)) as CaughtMail | null;
+  }
+
+  private async get(path: string, allowMissing = false): Promise<unknown> {
+    const base = (this.config.DEV_MAIL_URL ?? '').replace(/\/+$/, '');
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(3000) });
+    } catch (error) {
+      throw new MailSinkUnavailable(`the mail sink at ${base} does not answer (${(error as Error).message})`);
+    }
+    if (allowMissing && response.status === 404) return null;
+    if (!response.ok) throw new MailSinkUnavailable(`the mail sink at ${base} answered ${response.status}`);
+    return response.json();
+  }
+}

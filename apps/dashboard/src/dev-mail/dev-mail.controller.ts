@@ -1,0 +1,52 @@
+import { type CanActivate, Controller, Get, Injectable, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
+import type { PageContext } from '../web/layout';
+import { pageContext } from '../web/page-context';
+import { devMailListPage, devMailPage } from '../web/pages/dev-mail.page';
+import { sendPage } from '../web/send-page';
+import { type CaughtMail, DevMailClient, MailSinkUnavailable } from './dev-mail.client';
+
+/** In production, or without a mail sink, the page does not exist — not even behind the login. */
+@Injectable()
+export class DevMailAvailableGuard implements CanActivate {
+  constructor(private readonly mail: DevMailClient) {}
+
+  canActivate(): boolean {
+    if (!this.mail.available) throw new NotFoundException();
+    return true;
+  }
+}
+
+/** `/dev/mail`: what the development mail sink caught. 404 in production or without a sink. */
+@Controller('dev/mail')
+@UseGuards(DevMailAvailableGuard, PageAuthGuard)
+export class DevMailController {
+  constructor(private readonly mail: DevMailClient) {}
+
+  @Get()
+  async list(@Req() request: AuthedRequest, @Res() response: Response): Promise<void> {
+    const ctx = this.context(request);
+    let mails: CaughtMail[] = [];
+    let problem: string | null = null;
+    try {
+      mails = await this.mail.list();
+    } catch (error) {
+      if (!(error instanceof MailSinkUnavailable)) throw error;
+      problem = `Cannot read the mail sink: ${error.message}.`;
+    }
+    sendPage(response, devMailListPage(mails, ctx, problem));
+  }
+
+  @Get(':id')
+  async one(@Req() request: AuthedRequest, @Res() response: Response, @Param('id') id: string): Promise<void> {
+    const ctx = this.context(request);
+    const mail = await this.mail.one(id);
+    if (!mail) throw new NotFoundException('That mail is no longer in the sink.');
+    sendPage(response, devMailPage(mail, ctx));
+  }
+
+  private context(request: AuthedRequest): PageContext {
+    return pageContext(request, true) as PageContext;
+  }
+}

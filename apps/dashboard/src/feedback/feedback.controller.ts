@@ -1,0 +1,149 @@
+import { verifyLink } from '@forewarn/alerting';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { DashboardConfig } from '@forewarn/config';
+import type { User } from '@forewarn/database';
+import { Problem } from '@forewarn/service-kit';
+import type { Response } from 'express';
+import { AccountsService } from '../accounts/accounts.service';
+import { ApiAuthGuard, type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { DASHBOARD_CONFIG } from '../dashboard.config';
+import { DevMailClient } from '../dev-mail/dev-mail.client';
+import type { PageContext } from '../web/layout';
+import { pageContext } from '../web/page-context';
+import { sendPage } from '../web/send-page';
+import { confirmLinkPage, linkDonePage, linkProblemPage, preferencesPage } from './feedback.pages';
+import { FeedbackPublisher } from './feedback.publisher';
+import { FeedbackQuery } from './feedback.query';
+import { parsePreferences, parseSnoozeHours } from './preferences-form';
+
+const person = (user: User) => ({ email: user.email, ...(user.name ? { name: user.name } : {}) });
+
+/** One-click links from mails: no login, the signed token is the credential. */
+@Controller('a')
+export class LinkController {
+  constructor(
+    private readonly query: FeedbackQuery,
+    private readonly publisher: FeedbackPublisher,
+    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
+  ) {}
+
+  @Get(':token')
+  async show(@Param('token') token: string, @Res() response: Response): Promise<void> {
+    const checked = await this.check(token, response);
+    if (!checked) return;
+    sendPage(response, confirmLinkPage({ action: checked.link.action, hours: checked.link.action === 'snooze' ? checked.link.hours : undefined, alert: checked.alert, token }));
+  }
+
+  @Post(':token')
+  async act(@Param('token') token: string, @Res() response: Response): Promise<void> {
+    const checked = await this.check(token, response);
+    if (!checked) return;
+    const { link, alert } = checked;
+    const state = await this.query.accountState(alert.accountId);
+    if (link.action === 'ack') {
+      await this.publisher.acknowledge({ alertId: alert.id, accountId: alert.accountId, state, by: { email: link.email }, via: 'email' });
+      sendPage(response, linkDonePage(`${alert.accountName} is acknowledged. Your team sees that you are on it.`, alert));
+    } else {
+      const until = new Date(Date.now() + link.hours * 3_600_000);
+      await this.publisher.snooze({ accountId: alert.accountId, state, by: { email: link.email }, until, via: 'email' });
+      sendPage(response, linkDonePage(`${alert.accountName} is snoozed for you until ${until.toUTCString().replace(/:\d\d GMT$/, ' UTC')}, unless it gets worse.`, alert));
+    }
+  }
+
+  private async check(token: string, response: Response) {
+    const result = verifyLink(token, this.config.FOREWARN_SECRET, new Date());
+    if (!result.ok) {
+      if (result.problem === 'expired') sendPage(response, linkProblemPage('This link has expired', 'Links in alert mails work for a week. Sign in to acknowledge or snooze from the account page.'), 410);
+      else sendPage(response, linkProblemPage('This link does not work', 'It may have been cut off or changed. Open the account from the dashboard instead.'), 400);
+      return null;
+    }
+    const alert = await this.query.alert(result.link.alertId);
+    if (!alert || alert.accountId !== result.link.accountId) {
+      sendPage(response, linkProblemPage('Alert not found', 'The alert this link belongs to does not exist (any more).'), 404);
+      return null;
+    }
+    return { link: result.link, alert };
+  }
+}
+
+/** Acknowledge, snooze and resend from the dashboard API. */
+@Controller('api')
+@UseGuards(ApiAuthGuard)
+export class FeedbackApiController {
+  constructor(private readonly query: FeedbackQuery, private readonly publisher: FeedbackPublisher, private readonly accounts: AccountsService) {}
+
+  @Post('alerts/:id/ack')
+  @HttpCode(202)
+  async acknowledge(@CurrentUser() user: User, @Param('id') id: string) {
+    const alert = await this.query.alert(id);
+    if (!alert || !(await this.accounts.visible(user, alert.accountId))) throw new Problem(404, 'Not Found', `There is no alert ${id} that you can see.`);
+    const state = await this.query.accountState(alert.accountId);
+    const event = await this.publisher.acknowledge({ alertId: alert.id, accountId: alert.accountId, state, by: person(user), via: 'dashboard' });
+    return { acknowledged: { alertId: alert.id, accountId: alert.accountId, state, by: user.email, at: event.time } };
+  }
+
+  @Post('accounts/:id/snooze')
+  @HttpCode(202)
+  async snooze(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown> | undefined, @Query('hours') hoursParam?: string) {
+    if (!(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', `There is no account ${accountId} that you can see.`);
+    const hours = parseSnoozeHours(body?.hours ?? hoursParam);
+    if (hours === null) throw new Problem(400, 'Bad Request', 'hours must be a whole number from 1 to 720.', { errors: [{ field: 'hours', message: 'must be a whole number from 1 to 720' }] });
+    const state = await this.query.accountState(accountId);
+    const until = new Date(Date.now() + hours * 3_600_000);
+    await this.publisher.snooze({ accountId, state, by: person(user), until, via: 'dashboard' });
+    return { snoozed: { accountId, state, until: until.toISOString(), by: user.email } };
+  }
+
+  @Post('notifications/:id/resend')
+  @HttpCode(202)
+  async resend(@CurrentUser() user: User, @Param('id') id: string) {
+    const notification = await this.query.notification(id);
+    if (!notification || !(await this.accounts.visible(user, notification.accountId))) throw new Problem(404, 'Not Found', `There is no notification ${id} that you can see.`);
+    if (!['sent', 'failed', 'suppressed'].includes(notification.status)) {
+      throw new Problem(409, 'Conflict', `Notification ${id} is ${notification.status}: it is still on its way, there is nothing to resend yet.`);
+    }
+    await this.publisher.resend({ notificationId: notification.id, accountId: notification.accountId, by: person(user) });
+    return { resend: { notificationId: notification.id, requestedBy: user.email } };
+  }
+
+  @Get('me/preferences')
+  async preferences(@CurrentUser() user: User) {
+    return this.query.preferences(user.email);
+  }
+
+  @Put('me/preferences')
+  @HttpCode(202)
+  async savePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
+    const parsed = parsePreferences(body ?? {});
+    if (!parsed.ok) throw new Problem(400, 'Bad Request', `Invalid preferences: ${parsed.errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors: parsed.errors });
+    await this.publisher.preferences({ email: user.email, ...parsed.value });
+    return { email: user.email, ...parsed.value };
+  }
+}
+
+/** The preferences page. */
+@Controller('preferences')
+@UseGuards(PageAuthGuard)
+export class PreferencesPageController {
+  constructor(private readonly query: FeedbackQuery, private readonly publisher: FeedbackPublisher, private readonly devMail: DevMailClient) {}
+
+  @Get()
+  async show(@Req() request: AuthedRequest, @Res() response: Response, @Query('saved') saved?: string): Promise<void> {
+    const ctx = pageContext(request, this.devMail.available) as PageContext;
+    sendPage(response, preferencesPage(await this.query.preferences(ctx.user.email), ctx, { saved: saved === '1' }));
+  }
+
+  @Post()
+  async save(@Req() request: AuthedRequest, @Res() response: Response, @Body() body: Record<string, unknown>): Promise<void> {
+    const ctx = pageContext(request, this.devMail.available) as PageContext;
+    const parsed = parsePreferences(body ?? {});
+    if (!parsed.ok) {
+      const current = await this.query.preferences(ctx.user.email);
+      sendPage(response, preferencesPage({ ...current, mode: body.mode === 'digest' ? 'digest' : 'immediate', timeZone: String(body.timeZone ?? '') || null }, ctx, { errors: parsed.errors }), 400);
+      return;
+    }
+    await this.publisher.preferences({ email: ctx.user.email, ...parsed.value });
+    response.redirect(303, '/preferences?saved=1');
+  }
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { HealthState } from '@forewarn/contracts';
+import { DataSource } from 'typeorm';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface AlertRef {
+  id: string;
+  accountId: string;
+  accountName: string;
+  kind: string;
+  state: HealthState;
+  createdAt: string;
+}
+
+export interface StoredPreferences {
+  mode: 'immediate' | 'digest';
+  quietHours: { start: string; end: string } | null;
+  timeZone: string | null;
+  updatedAt: string | null;
+}
+
+/** Reads the dashboard needs for acknowledgements, snoozes, preferences and resends. */
+@Injectable()
+export class FeedbackQuery {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async alert(id: string): Promise<AlertRef | null> {
+    if (!UUID.test(id)) return null;
+    const [row] = await this.db.query(
+      `SELECT a.id, a.account_id AS "accountId", coalesce(acc.name, a.account_id) AS "accountName", a.kind, a.state, a.created_at AS "createdAt"
+       FROM health.alerts a LEFT JOIN health.accounts acc ON acc.id = a.account_id WHERE a.id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  async accountState(accountId: string): Promise<HealthState> {
+    const [row] = await this.db.query('SELECT state FROM health.account_health WHERE account_id = $1', [accountId]);
+    return row?.state ?? 'healthy';
+  }
+
+  async notification(id: string): Promise<{ id: string; accountId: string; status: string } | null> {
+    if (!/^\d{1,18}$/.test(id)) return null;
+    const [row] = await this.db.query('SELECT id::text, account_id AS "accountId", status FROM notifier.notifications WHERE id = $1', [id]);
+    return row ?? null;
+  }
+
+  /** The preferences as the notifier last stored them; the defaults when none were set. */
+  async preferences(email: string): Promise<StoredPreferences> {
+    const [row] = await this.db.query('SELECT mode, quiet_start, quiet_end, time_zone, updated_at FROM notifier.preferences WHERE email = $1', [email]);
+    if (!row) return { mode: 'immediate', quietHours: { start: '20:00', end: '07:00' }, timeZone: null, updatedAt: null };
+    return {
+      mode: row.mode,
+      quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null,
+      timeZone: row.time_zone,
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import type { PreferencesUpdated } from '@forewarn/contracts';
+
+export type PreferencesInput = Omit<PreferencesUpdated['data'], 'email'>;
+export type FieldError = { field: string; message: string };
+
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const validZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Reads preferences from the web form or the JSON API: `mode`, quiet hours as `quietStart` and
+ * `quietEnd` (or `quietHours: {start, end}` / `null`; empty means none), `timeZone` (IANA).
+ */
+export function parsePreferences(body: Record<string, unknown>): { ok: true; value: PreferencesInput } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const mode = body.mode ?? 'immediate';
+  if (mode !== 'immediate' && mode !== 'digest') errors.push({ field: 'mode', message: 'must be "immediate" or "digest"' });
+
+  const nested = body.quietHours as { start?: unknown; end?: unknown } | null | undefined;
+  const start = String((nested ? nested.start : body.quietStart) ?? '').trim();
+  const end = String((nested ? nested.end : body.quietEnd) ?? '').trim();
+  let quietHours: PreferencesInput['quietHours'] = null;
+  if (start || end) {
+    if (!CLOCK.test(start)) errors.push({ field: 'quietStart', message: 'must be a time like 20:00' });
+    if (!CLOCK.test(end)) errors.push({ field: 'quietEnd', message: 'must be a time like 07:00' });
+    if (CLOCK.test(start) && CLOCK.test(end)) quietHours = start === end ? null : { start, end };
+  }
+
+  const zone = String(body.timeZone ?? '').trim();
+  if (zone && !validZone(zone)) errors.push({ field: 'timeZone', message: `"${zone}" is not a time zone (use a name like Europe/Berlin)` });
+
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, value: { mode: mode as PreferencesInput['mode'], quietHours, timeZone: zone || null } };
+}
+
+/** Snooze length in hours: 1 to 720 (30 days), 24 when not given. */
+export function parseSnoozeHours(value: unknown): number | null {
+  if (value === undefined || value === null || value === '') return 24;
+  const hours = Number(value);
+  return Number.isInteger(hours) && hours >= 1 && hours <= 720 ? hours : null;
+}

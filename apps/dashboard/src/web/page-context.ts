@@ -1,0 +1,17 @@
+import type { AuthedRequest } from '../auth/auth.guard';
+import { TIME_ZONE_COOKIE } from '../auth/session-cookie';
+import { validTimeZone } from './format';
+import type { PageContext } from './layout';
+
+const SERVER_TIME_ZONE = validTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+
+/** The reader's time zone: what their browser told us (cookie), else the server's. */
+export function readerTimeZone(request: AuthedRequest): string {
+  const fromCookie = (request.cookies as Record<string, string> | undefined)?.[TIME_ZONE_COOKIE];
+  return fromCookie ? validTimeZone(fromCookie) : SERVER_TIME_ZONE;
+}
+
+export function pageContext(request: AuthedRequest, devMail: boolean, now = new Date()): PageContext | null {
+  if (!request.user) return null;
+  return { user: request.user, now, timeZone: readerTimeZone(request), devMail, path: request.path };
+}
