@@ -1,18 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
+import type { SinkMessage } from '@forewarn/devstack';
 import { DASHBOARD_CONFIG } from '../dashboard.config';
 
 /** A mail the development sink caught (libs/devstack mail-sink, `GET /messages[/:id]`). */
-export interface CaughtMail {
-  id: string;
-  receivedAt: string;
-  from: string;
-  to: string[];
-  subject: string;
-  headers: Record<string, string>;
-  text: string;
-  html?: string | null;
-}
+export type CaughtMail = SinkMessage;
 
 export class MailSinkUnavailable extends Error {}
 

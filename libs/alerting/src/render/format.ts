@@ -6,7 +6,9 @@ export const STATE_WORD: Record<HealthState, string> = { healthy: 'healthy', wat
 /** State colours that pass WCAG AA as text on white (UI.md). */
 export const STATE_COLOUR: Record<HealthState, string> = { healthy: '#1e7b34', watch: '#8a5a00', at_risk: '#b34700', firestorm: '#b3261e' };
 
-const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+export const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 export const stateTitle = (state: HealthState): string => capitalise(STATE_WORD[state]);
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -17,36 +19,24 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** "in 20 h", "3 days ago", "in 5 min": how far `at` is from `now`, roughly. */
-export function relativeTime(at: Date, now: Date): string {
-  const delta = at.getTime() - now.getTime();
-  const abs = Math.abs(delta);
-  const amount = abs < HOUR ? `${Math.max(1, Math.round(abs / MINUTE))} min` : abs < 2 * DAY ? `${Math.round(abs / HOUR)} h` : `${Math.round(abs / DAY)} days`;
-  return delta >= 0 ? `in ${amount}` : `${amount} ago`;
+/** How long, roughly, in the largest unit that reads well: "45 min", "20 h", "3 days". */
+export function duration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < MINUTE) return 'under a minute';
+  if (abs < HOUR) return `${Math.round(abs / MINUTE)} min`;
+  if (abs < 2 * DAY) return `${Math.round(abs / HOUR)} h`;
+  if (abs < 60 * DAY) return plural(Math.round(abs / DAY), 'day');
+  return plural(Math.round(abs / (30 * DAY)), 'month');
 }
 
-/** How long something has been going on: "3 days", "5 h". */
-export function durationSince(since: Date, now: Date): string {
-  return relativeTime(since, now).replace(/ ago$/, '').replace(/^in /, '');
+/** "in 20 h", "3 days ago", "just now". */
+export function relativeTime(at: Date | string, now: Date): string {
+  const delta = new Date(at).getTime() - now.getTime();
+  if (Math.abs(delta) < MINUTE) return 'just now';
+  return delta > 0 ? `in ${duration(delta)}` : `${duration(delta)} ago`;
 }
 
-/** A calendar day name relative to `now` in the reader's time zone: "today", "tomorrow", or "Thu 26 Nov". */
-function dayName(at: Date, now: Date, timeZone: string): string {
-  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-  if (day(at) === day(now)) return 'today';
-  if (day(at) === day(new Date(now.getTime() + DAY))) return 'tomorrow';
-  if (day(at) === day(new Date(now.getTime() - DAY))) return 'yesterday';
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(at);
-}
-
-/** Relative and absolute, in the reader's time zone (UI.md): "tomorrow 10:00 (in 20 h)". */
-export function meetingTime(at: Date, now: Date, timeZone: string | null): string {
-  const zone = validTimeZone(timeZone);
-  const clock = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-  const zoneNote = zone === 'UTC' ? ' UTC' : '';
-  return `${dayName(at, now, zone)} ${clock}${zoneNote} (${relativeTime(at, now)})`;
-}
-
+/** A time zone the runtime knows, or UTC. */
 export function validTimeZone(timeZone: string | null | undefined): string {
   if (!timeZone) return 'UTC';
   try {
@@ -55,4 +45,44 @@ export function validTimeZone(timeZone: string | null | undefined): string {
   } catch {
     return 'UTC';
   }
+}
+
+const dayKey = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+
+/** "today", "tomorrow", "yesterday", or "Thu 26 Nov" (with the year when it is not this year). */
+export function dayName(at: Date, now: Date, timeZone: string): string {
+  const key = dayKey(at, timeZone);
+  if (key === dayKey(now, timeZone)) return 'today';
+  if (key === dayKey(new Date(now.getTime() + DAY), timeZone)) return 'tomorrow';
+  if (key === dayKey(new Date(now.getTime() - DAY), timeZone)) return 'yesterday';
+  const sameYear = key.slice(0, 4) === dayKey(now, timeZone).slice(0, 4);
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return [part('weekday'), part('day'), part('month'), sameYear ? '' : part('year')].filter(Boolean).join(' ');
+}
+
+export const clock = (at: Date, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+
+/** Absolute, in the reader's time zone: "tomorrow 10:00". */
+export function absoluteTime(at: Date | string, now: Date, timeZone: string): string {
+  const date = new Date(at);
+  return `${dayName(date, now, timeZone)} ${clock(date, timeZone)}`;
+}
+
+/** Relative and absolute (UI.md): "tomorrow 10:00 (in 20 h)". */
+export function when(at: Date | string, now: Date, timeZone: string): string {
+  return `${absoluteTime(at, now, timeZone)} (${relativeTime(at, now)})`;
+}
+
+/** How long something has been going on: "3 days", "5 h". */
+export function durationSince(since: Date, now: Date): string {
+  return duration(now.getTime() - since.getTime());
+}
+
+/** For mails, where the reader's zone may be unknown: `when`, saying so when it fell back to UTC. */
+export function meetingTime(at: Date, now: Date, timeZone: string | null): string {
+  const zone = validTimeZone(timeZone);
+  const text = when(at, now, zone);
+  return zone === 'UTC' ? text.replace(/ \(/, ' UTC (') : text;
 }
