@@ -4,10 +4,13 @@ import type { GatewayConfig } from '@forewarn/config';
 import { DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ProblemFilter, ServiceKitModule } from '@forewarn/service-kit';
+import { DocsController } from './docs/docs.controller';
 import { EventsController } from './events/events.controller';
 import { GATEWAY_CONFIG } from './gateway.config';
 import { IngestService } from './events/ingest.service';
 import { SourceAuth } from './events/source-auth';
+import { RateLimiter } from './limits/rate-limiter';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
 export class GatewayModule {
@@ -19,12 +22,13 @@ export class GatewayModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-gateway', poolSize: 5 }),
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-gateway', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
       ],
-      controllers: [EventsController],
+      controllers: [EventsController, WebhooksController, DocsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ProblemFilter },
         SourceAuth,
         IngestService,
+        RateLimiter,
       ],
     };
   }

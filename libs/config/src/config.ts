@@ -57,11 +57,23 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_PORT: port(3001),
   GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(10000).default(1000),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** Requests per second each source may make (token bucket, per gateway instance); over it: 429 + Retry-After. */
+  GATEWAY_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
+  /** Requests a source may make at once before the rate applies; default twice the rate. */
+  GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** Replay window of signed webhooks (Zendesk): a signature timestamp further from now, either way, is refused. */
+  GATEWAY_SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export const accountHealthEnvSchema = baseEnvSchema.extend({
   ACCOUNT_HEALTH_PORT: port(3002),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(250),
+  /** The health policy (JSON, see docs/HEALTH-POLICY.md); unset means the built-in defaults. Reloaded on change and on SIGHUP. */
+  HEALTH_POLICY_FILE: z.string().trim().min(1).optional(),
+  /** How often the sweep re-evaluates accounts whose health changes with time (staleness, decay, meetings, briefings). */
+  HEALTH_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5 * 60_000),
+  /** How often the policy file is checked for changes. */
+  HEALTH_POLICY_WATCH_MS: z.coerce.number().int().min(100).default(2_000),
 });
 
 export const notifierEnvSchema = baseEnvSchema.extend({

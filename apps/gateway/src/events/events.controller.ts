@@ -3,9 +3,10 @@ import type { GatewayConfig } from '@forewarn/config';
 import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import getRawBody from 'raw-body';
 import { GATEWAY_CONFIG } from '../gateway.config';
+import { RateLimiter } from '../limits/rate-limiter';
 import { IngestService } from './ingest.service';
+import { mediaTypeOf, parseJsonBody, readRawBody } from './request-body';
 import { SourceAuth } from './source-auth';
 
 const SINGLE_TYPES = ['application/cloudevents+json', 'application/json'];
@@ -16,6 +17,7 @@ export class EventsController {
   constructor(
     private readonly auth: SourceAuth,
     private readonly ingest: IngestService,
+    private readonly rateLimiter: RateLimiter,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -23,15 +25,16 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   async receive(@Req() request: Request): Promise<{ accepted: number; ids: string[] }> {
-    const source = await this.auth.authenticate(request);
+    const source = await this.ingest.rejecting(() => this.auth.authenticate(request));
     if (source.kind !== 'events') {
       throw this.ingest.reject(new Problem(403, 'Forbidden', `Source "${source.name}" is registered for ${source.kind} webhooks; post to /v1/webhooks/${source.kind}/${source.name}.`));
     }
-    const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    await this.ingest.rejecting(async () => this.rateLimiter.check(source.name));
+    const mediaType = mediaTypeOf(request);
     if (mediaType !== BATCH_TYPE && !SINGLE_TYPES.includes(mediaType)) {
       throw this.ingest.reject(new Problem(415, 'Unsupported Media Type', `Content-Type must be application/cloudevents+json, ${BATCH_TYPE} or application/json, not "${mediaType || 'none'}".`));
     }
-    const body = await this.readJson(request);
+    const body = await this.ingest.rejecting(async () => parseJsonBody(await readRawBody(request, this.config.GATEWAY_MAX_BODY_BYTES)));
     const isBatch = Array.isArray(body);
     if (mediaType === BATCH_TYPE && !isBatch) throw this.ingest.reject(new Problem(400, 'Invalid batch', `A ${BATCH_TYPE} body must be a JSON array of events.`));
     if (mediaType === 'application/cloudevents+json' && isBatch) throw this.ingest.reject(new Problem(400, 'Invalid event', `An application/cloudevents+json body is one event; send arrays as ${BATCH_TYPE}.`));
@@ -44,21 +47,5 @@ export class EventsController {
     const correlationId = String(request.headers['x-request-id'] ?? randomUUID());
     const ids = await this.ingest.publish(events, source, correlationId);
     return { accepted: ids.length, ids };
-  }
-
-  private async readJson(request: Request): Promise<unknown> {
-    let text: string;
-    try {
-      text = await getRawBody(request, { limit: this.config.GATEWAY_MAX_BODY_BYTES, encoding: 'utf8' });
-    } catch (error) {
-      const type = (error as { type?: string }).type;
-      if (type === 'entity.too.large') throw this.ingest.reject(new Problem(413, 'Content Too Large', `The body is larger than ${this.config.GATEWAY_MAX_BODY_BYTES} bytes.`));
-      throw this.ingest.reject(new Problem(400, 'Bad Request', `The body could not be read: ${(error as Error).message}.`));
-    }
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw this.ingest.reject(new Problem(400, 'Malformed JSON', `The body is not valid JSON: ${(error as Error).message}.`));
-    }
   }
 }

@@ -3,6 +3,7 @@ import { accountKeyOf, type FieldError, type InboundEvent, parseInboundEvent, ty
 import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Source } from '@forewarn/database';
+import type { MappedEvent } from '@forewarn/ingest';
 
 const RETRY_AFTER_SECONDS = '5';
 
@@ -58,8 +59,35 @@ export class IngestService {
     return events.map((e) => e.id);
   }
 
+  /**
+   * Validates what a webhook mapper produced, exactly as events posted to /v1/events are validated.
+   * A violation means the vendor sent a value out of the contract's range: 400, naming the event.
+   */
+  validateMapped(mapped: MappedEvent[], source: Source, receivedAt: Date): InboundEvent[] {
+    const events: InboundEvent[] = [];
+    const errors: FieldError[] = [];
+    mapped.forEach((event, index) => {
+      const result = parseInboundEvent(event, { source: `/sources/${source.name}`, receivedAt }, `events[${index}]`);
+      if (result.ok) events.push(result.value);
+      else errors.push(...result.errors);
+    });
+    if (errors.length > 0) {
+      throw this.reject(new Problem(400, 'Invalid webhook payload', `The payload maps to an event Forewarn cannot accept (nothing was accepted): ${errors[0].field} ${errors[0].message}.`, { errors }));
+    }
+    return events;
+  }
+
   reject(problem: Problem): Problem {
     this.rejected.inc({ status: String(problem.status) });
     return problem;
+  }
+
+  /** Runs a step whose problems should be counted as rejections. */
+  async rejecting<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      throw error instanceof Problem ? this.reject(error) : error;
+    }
   }
 }

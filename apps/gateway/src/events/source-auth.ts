@@ -11,6 +11,7 @@ const CACHE_MS = 30_000;
 export class SourceAuth {
   private readonly sources: SourcesRepository;
   private readonly cache = new Map<string, { source: Source | null; until: number }>();
+  private readonly byName = new Map<string, { source: Source | null; until: number }>();
 
   constructor(@Inject(DataSource) db: DataSource) {
     this.sources = new SourcesRepository(db);
@@ -32,6 +33,16 @@ export class SourceAuth {
     if (!key) throw new Problem(401, 'Unauthorized', 'An api key is required: send "Authorization: Bearer <source api key>".', { headers: { 'WWW-Authenticate': 'Bearer realm="forewarn"' } });
     const source = await this.lookup(key);
     if (!source) throw new Problem(401, 'Unauthorized', 'The api key is not known. Register a source with "npx forewarn source add <name> --kind events".', { headers: { 'WWW-Authenticate': 'Bearer realm="forewarn", error="invalid_token"' } });
+    return source;
+  }
+
+  /** The source a webhook URL names, cached like api keys (unknown names for 5 s). */
+  async findByName(name: string): Promise<Source | null> {
+    const cached = this.byName.get(name);
+    if (cached && cached.until > Date.now()) return cached.source;
+    const source = /^[a-z0-9][a-z0-9._-]{0,99}$/.test(name) ? await this.sources.findByName(name) : null;
+    if (this.byName.size > 10_000) this.byName.clear();
+    this.byName.set(name, { source, until: Date.now() + (source ? CACHE_MS : 5_000) });
     return source;
   }
 

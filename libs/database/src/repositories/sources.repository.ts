@@ -42,6 +42,15 @@ export class SourcesRepository {
     return { source: { name, kind, signingSecret: rows[0]?.signing_secret ?? null }, apiKey };
   }
 
+  /** The source a webhook URL names (`/v1/webhooks/<kind>/<name>`). */
+  async findByName(name: string): Promise<Source | null> {
+    const rows: { name: string; kind: SourceKind; signing_secret: string | null }[] = await this.db.query(
+      'SELECT name, kind, signing_secret FROM gateway.sources WHERE name = $1',
+      [name],
+    );
+    return rows[0] ? { name: rows[0].name, kind: rows[0].kind, signingSecret: rows[0].signing_secret } : null;
+  }
+
   async findByApiKey(apiKey: string): Promise<Source | null> {
     const rows: { name: string; kind: SourceKind; signing_secret: string | null }[] = await this.db.query(
       'SELECT name, kind, signing_secret FROM gateway.sources WHERE api_key_hash = $1',

@@ -1,0 +1,118 @@
+import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import type { GatewayConfig } from '@forewarn/config';
+import type { Source } from '@forewarn/database';
+import { isWebhookKind, mapWebhook, type SignatureCheck, verifyJiraSignature, verifyZendeskSignature, WEBHOOK_KINDS } from '@forewarn/ingest';
+import { Metrics, Problem } from '@forewarn/service-kit';
+import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import { IngestService } from '../events/ingest.service';
+import { mediaTypeOf, parseJsonBody, readRawBody } from '../events/request-body';
+import { SourceAuth } from '../events/source-auth';
+import { GATEWAY_CONFIG } from '../gateway.config';
+import { RateLimiter } from '../limits/rate-limiter';
+
+export interface WebhookAnswer {
+  accepted: number;
+  ids: string[];
+  /** Present when the delivery was valid but Forewarn deliberately made no event of it. */
+  ignored?: string;
+}
+
+/**
+ * `POST /v1/webhooks/<kind>/<source name>`: a support system's own webhook payload, verified by
+ * the vendor's signature when the source has a signing secret (Zendesk, Jira), otherwise by the
+ * source's api key; mapped to canonical events by @forewarn/ingest and published like /v1/events.
+ */
+@Controller('v1/webhooks')
+export class WebhooksController {
+  private readonly outcomes;
+
+  constructor(
+    private readonly auth: SourceAuth,
+    private readonly ingest: IngestService,
+    private readonly rateLimiter: RateLimiter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    metrics: Metrics,
+  ) {
+    this.outcomes = metrics.counter('forewarn_gateway_webhooks_total', 'Webhook deliveries by vendor and outcome (accepted, ignored, rejected)', ['kind', 'outcome']);
+  }
+
+  @Post(':kind/:source')
+  @HttpCode(202)
+  async receive(@Param('kind') kind: string, @Param('source') name: string, @Req() request: Request): Promise<WebhookAnswer> {
+    const receivedAt = new Date();
+    try {
+      const answer = await this.handle(kind, name, request, receivedAt);
+      this.outcomes.inc({ kind, outcome: answer.ignored ? 'ignored' : 'accepted' });
+      return answer;
+    } catch (error) {
+      if (isWebhookKind(kind)) this.outcomes.inc({ kind, outcome: 'rejected' });
+      throw error instanceof Problem ? this.ingest.reject(error) : error;
+    }
+  }
+
+  private async handle(kind: string, name: string, request: Request, receivedAt: Date): Promise<WebhookAnswer> {
+    if (!isWebhookKind(kind)) {
+      throw new Problem(404, 'Not Found', `There are no "${kind}" webhooks; the kinds are ${WEBHOOK_KINDS.join(', ')}.`);
+    }
+    const source = await this.auth.findByName(name);
+    if (!source) {
+      throw new Problem(404, 'Not Found', `There is no source named "${name}". Register it with "npx forewarn source add ${name} --kind ${kind}".`);
+    }
+    const mediaType = mediaTypeOf(request);
+    if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json') && mediaType !== 'text/plain') {
+      throw new Problem(415, 'Unsupported Media Type', `Send the webhook body as JSON (Content-Type: application/json), not "${mediaType}".`);
+    }
+    const rawBody = await readRawBody(request, this.config.GATEWAY_MAX_BODY_BYTES);
+    await this.authenticate(source, request, rawBody, receivedAt);
+    if (source.kind !== kind) {
+      const where = source.kind === 'events' ? '/v1/events' : `/v1/webhooks/${source.kind}/${source.name}`;
+      throw new Problem(403, 'Forbidden', `Source "${source.name}" is registered as ${source.kind}, not ${kind}; send to ${where}.`);
+    }
+    this.rateLimiter.check(source.name);
+    const payload = parseJsonBody(rawBody);
+    const result = mapWebhook(kind, payload, { receivedAt });
+    if (result.status === 'invalid') {
+      const [first] = result.errors;
+      throw new Problem(400, 'Invalid webhook payload', `This is not a ${kind} webhook payload Forewarn understands (nothing was accepted): ${first.field} ${first.message}.`, { errors: result.errors });
+    }
+    if (result.status === 'ignored') return { accepted: 0, ids: [], ignored: result.reason };
+    if (result.events.length > this.config.GATEWAY_MAX_BATCH) {
+      throw new Problem(413, 'Content Too Large', `This delivery maps to ${result.events.length} events; at most ${this.config.GATEWAY_MAX_BATCH} are accepted at once.`);
+    }
+    const events = this.ingest.validateMapped(result.events, source, receivedAt);
+    const correlationId = String(request.headers['x-request-id'] ?? request.headers['x-atlassian-webhook-identifier'] ?? request.headers['x-zendesk-webhook-invocation-id'] ?? randomUUID());
+    const ids = await this.ingest.publish(events, source, correlationId);
+    return { accepted: ids.length, ids };
+  }
+
+  /**
+   * The vendor's signature when the source has a signing secret and the vendor signs (Zendesk,
+   * Jira); otherwise the source's own api key (bearer, Basic with the key as user name, ?token=).
+   */
+  private async authenticate(source: Source, request: Request, rawBody: Buffer, now: Date): Promise<void> {
+    let check: SignatureCheck | null = null;
+    if (source.signingSecret && source.kind === 'zendesk') {
+      check = verifyZendeskSignature({
+        secret: source.signingSecret,
+        rawBody,
+        signature: request.headers['x-zendesk-webhook-signature'],
+        timestamp: request.headers['x-zendesk-webhook-signature-timestamp'],
+        now,
+        toleranceSeconds: this.config.GATEWAY_SIGNATURE_TOLERANCE_SECONDS,
+      });
+    } else if (source.signingSecret && source.kind === 'jira') {
+      check = verifyJiraSignature({ secret: source.signingSecret, rawBody, signature: request.headers['x-hub-signature'] });
+    }
+    if (check) {
+      if (!check.ok) {
+        throw new Problem(401, 'Unauthorized', check.detail, { reason: `signature_${check.reason}`, headers: { 'WWW-Authenticate': 'HMAC-SHA256 realm="forewarn"' } });
+      }
+      return;
+    }
+    const keyOwner = await this.auth.authenticate(request);
+    if (keyOwner.name !== source.name) {
+      throw new Problem(403, 'Forbidden', `This api key belongs to source "${keyOwner.name}", not "${source.name}".`);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { accountRef, csatScore, email, eventId, excerpt, httpUrl, stableId, str, toIsoTime } from './common';
+import { escalationFromTags, tagList } from './escalation';
+
+describe('ingest helpers', () => {
+  it('reads the times vendors send, and gives up on garbage so the caller can use the receipt time', () => {
+    expect(toIsoTime('2025-01-08T16:45:20.987654321Z')).toBe('2025-01-08T16:45:20.987Z');
+    expect(toIsoTime('2013-12-12T05:35Z')).toBe('2013-12-12T05:35:00.000Z');
+    expect(toIsoTime('2025-01-08T15:05:30.123+0100')).toBe('2025-01-08T14:05:30.123Z');
+    expect(toIsoTime('2025-01-08 09:12:07')).toBe('2025-01-08T09:12:07.000Z');
+    expect(toIsoTime(1736327527481)).toBe('2025-01-08T09:12:07.481Z');
+    expect(toIsoTime(1736327527)).toBe('2025-01-08T09:12:07.000Z');
+    expect(toIsoTime('1736327527481')).toBe('2025-01-08T09:12:07.481Z');
+    for (const bad of ['', 'yesterday', '{{ticket.updated_at}}', '2025-13-45T99:99Z', null, -1, {}]) expect(toIsoTime(bad)).toBeUndefined();
+  });
+
+  it('treats blanks, dashes and unrendered placeholders as missing', () => {
+    expect([str(' x '), str(''), str('-'), str('{{ticket.id}}'), str(42), str(null), str('null')]).toEqual(['x', undefined, undefined, undefined, '42', undefined, undefined]);
+  });
+
+  it('keeps only real email addresses and http(s) URLs', () => {
+    expect([email('Dana@Acme.COM'), email('not an email'), email('{{ticket.requester.email}}')]).toEqual(['dana@acme.com', undefined, undefined]);
+    expect([httpUrl('acme.zendesk.com/agent/tickets/1'), httpUrl('javascript:alert(1)'), httpUrl('https://x.example/a b')]).toEqual(['https://acme.zendesk.com/agent/tickets/1', undefined, 'https://x.example/a%20b']);
+  });
+
+  it('makes plain-text excerpts of HTML comments', () => {
+    expect(excerpt('<div>Still <b>failing</b>&nbsp;&amp; slow.<br>Please call.</div>')).toBe('Still failing & slow.\nPlease call.');
+    expect(excerpt('x'.repeat(20), 10)).toBe(`${'x'.repeat(9)}…`);
+    expect(excerpt('<p> </p>')).toBeUndefined();
+  });
+
+  it('resolves the account by business domain, then organisation, then anything that keeps the event visible', () => {
+    expect(accountRef({ orgId: '360001', orgName: 'Acme', requesterEmail: 'dana@acme.com' })).toEqual({ domain: 'acme.com', externalId: '360001', name: 'Acme' });
+    expect(accountRef({ orgId: '360001', requesterEmail: 'dana@gmail.com' })).toEqual({ externalId: '360001' });
+    expect(accountRef({ orgId: '0', requesterEmail: 'dana@gmail.com' })).toEqual({ domain: 'gmail.com' });
+    expect(accountRef({ requesterId: '8447' })).toEqual({ externalId: 'requester:8447' });
+    expect(accountRef({})).toBeUndefined();
+  });
+
+  it('builds stable ids, hashed when too long', () => {
+    expect(stableId('zd', '1', { a: 1 })).toBe(stableId('zd', '1', { a: 1 }));
+    expect(stableId('zd', '1', { a: 1 })).not.toBe(stableId('zd', '1', { a: 2 }));
+    expect(eventId('jira', '10042', '10301', 'priority')).toBe('jira-10042-10301-priority');
+    expect(eventId('jira', 'x'.repeat(300)).length).toBeLessThanOrEqual(200);
+  });
+
+  it('reads CSAT from words and scales', () => {
+    expect(["Bad, I'm unsatisfied", 'Good, I’m satisfied', 'good', 3, '5', 103, -103, 100, 'Extremely unhappy', 'Neutral', 'Offered', 7].map(csatScore)).toEqual([1, 5, 5, 3, 5, 5, 1, 3, 1, 3, undefined, undefined]);
+  });
+
+  it('reads escalation from tags', () => {
+    expect(escalationFromTags(['checkout', 'escalated'])).toBe(1);
+    expect(escalationFromTags(['escalation_level_2'])).toBe(2);
+    expect(escalationFromTags(['esc-3', 'escalated'])).toBe(3);
+    expect(escalationFromTags(['vip'])).toBe(0);
+    expect(escalationFromTags(undefined)).toBeUndefined();
+    expect(tagList('checkout escalated,vip')).toEqual(['checkout', 'escalated', 'vip']);
+    expect(tagList('{{ticket.tags}}')).toBeUndefined();
+  });
+});
