@@ -11,6 +11,9 @@ export interface ServiceKitOptions {
   prettyLogs?: boolean;
 }
 
+/** `/v1/webhooks/x?token=secret&a=1` → `/v1/webhooks/x?token=[redacted]&a=1`. */
+export const maskTokens = (url: string | undefined): string | undefined => url?.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+
 /**
  * What every Forewarn process has: structured logs (pino) with the service name and a
  * request id, `/healthz`, `/readyz`, `/metrics`.
@@ -27,6 +30,8 @@ export class ServiceKitModule {
             name: options.service,
             level: options.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
+            // Systems that cannot set headers send their key as ?token=; keep it out of the logged URL too.
+            serializers: { req: (req: { url?: string }) => Object.assign(req, { url: maskTokens(req.url) }) },
             autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
             customProps: () => ({ service: options.service }),
             ...(options.prettyLogs ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true, ignore: 'pid,hostname,req,res,responseTime', messageKey: 'msg' } } } : {}),
