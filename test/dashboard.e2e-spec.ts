@@ -140,6 +140,16 @@ describe('dashboard: a rep sees which of their accounts burn, and why', () => {
     await shot(page, 'account-desktop');
   });
 
+  it('acknowledges the alert from the account page, and the team sees who is on it', async () => {
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.waitForURL(/done=acknowledged/);
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Acknowledged');
+    await eventually('the acknowledgement on the page', async () => {
+      await page.reload();
+      return (await page.locator('.feedback').count()) > 0 && (await page.locator('.feedback').textContent())?.includes('Acknowledged by Riley Chen');
+    }, { timeoutMs: 30_000 });
+  });
+
   it("answers 404 when the rep asks for another team's account, by cookie or by token, on the API and the page", async () => {
     const byCookie = await page.request.get(`${bus.dashboardUrl}/api/accounts/${foreign.id}`);
     expect(byCookie.status()).toBe(404);

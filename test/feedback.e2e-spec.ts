@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { signLink } from '@forewarn/alerting';
 import { type Bus, startBus } from './support/bus';
 import { eventually } from './support/services';
@@ -28,7 +30,22 @@ describe('feedback: acknowledge, snooze, preferences and resend', () => {
   const post = (path: string, token: string, body?: unknown, method = 'POST') =>
     fetch(`${bus.dashboardUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
+  // A stand-in for Slack's incoming webhook: records what is posted.
+  const chatPosts: unknown[] = [];
+  let chatServer: Server;
+  let chatUrl: string;
+
   beforeAll(async () => {
+    chatServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        chatPosts.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => chatServer.listen(0, '127.0.0.1', resolve));
+    chatUrl = `http://127.0.0.1:${(chatServer.address() as AddressInfo).port}/services/T0/B0/hook`;
     bus = await startBus('feedback');
     apiKey = await bus.addSource('helpdesk');
     adminToken = await bus.addUser(`admin.${T}@sales.example`, 'admin');
@@ -43,6 +60,7 @@ describe('feedback: acknowledge, snooze, preferences and resend', () => {
 
   afterAll(async () => {
     await bus?.stop();
+    await new Promise((resolve) => chatServer?.close(resolve));
   });
 
   it('acknowledges from the mail in one click, without signing in', async () => {
@@ -102,20 +120,27 @@ describe('feedback: acknowledge, snooze, preferences and resend', () => {
     const bad = await post('/api/me/preferences', ownerToken, { mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Mars/Base' }, 'PUT');
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([expect.objectContaining({ field: 'timeZone' })]);
-    expect((await post('/api/me/preferences', ownerToken, { mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Lisbon' }, 'PUT')).status).toBe(202);
+    expect((await post('/api/me/preferences', ownerToken, { mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Lisbon', chat: { kind: 'slack', url: chatUrl } }, 'PUT')).status).toBe(202);
     const stored = await eventually('the preferences', async () => {
       const body = await (await fetch(`${bus.dashboardUrl}/api/me/preferences`, { headers: { authorization: `Bearer ${ownerToken}` } })).json();
       return body.updatedAt ? body : null;
     });
-    expect(stored).toMatchObject({ mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Lisbon' });
+    expect(stored).toMatchObject({ mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Lisbon', chat: { kind: 'slack', url: chatUrl } });
   });
 
-  it('resends a mail on request, once', async () => {
+  it('resends a mail on request, once, with a copy in the rep’s Slack channel', async () => {
     const [row] = await bus.database.db.query(`SELECT id::text FROM notifier.notifications WHERE account_id = $1 AND recipient = $2 AND status = 'sent'`, [accountId, owner]);
     const resend = await post(`/api/notifications/${row.id}/resend`, adminToken);
     expect(resend.status).toBe(202);
     await eventually('the second copy', async () => mailsTo(owner).length === 2, { timeoutMs: 30_000 });
     const [first, second] = mailsTo(owner);
     expect(second.headers['x-forewarn-alert-id']).toBe(first.headers['x-forewarn-alert-id']);
+    const [slack] = await eventually('the Slack copy', async () => (chatPosts.length ? chatPosts : null));
+    expect(slack).toMatchObject({ text: expect.stringContaining('Feedback Foods'), blocks: expect.any(Array) });
+    const [ledger] = await eventually('the chat outcome in the ledger', async () => {
+      const rows = await bus.database.db.query('SELECT chat_outcome FROM notifier.notifications WHERE id = $1 AND chat_outcome IS NOT NULL', [row.id]);
+      return rows.length ? rows : null;
+    });
+    expect(ledger.chat_outcome).toBe('sent to slack');
   });
 });

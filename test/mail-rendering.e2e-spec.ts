@@ -38,6 +38,24 @@ describe('alert mails in a real browser', () => {
   const mails: Record<string, RenderedMail> = {
     'heads-up': renderAlertMail({ alert: base, recipient: owner, publicUrl: 'http://localhost:3000', now, actions }),
     'all-clear': renderAlertMail({ alert: { ...base, data: { ...base.data, kind: 'all-clear', state: 'healthy', previousState: 'firestorm', score: 94, reasons: [], openCases: [] } }, recipient: owner, publicUrl: 'http://localhost:3000', now, actions: { preferences: actions.preferences } }),
+    briefing: renderAlertMail({
+      alert: { ...base, data: { ...base.data, kind: 'briefing', state: 'at_risk', previousState: null, score: 48, briefing: {
+        meeting: { id: 'm-1', title: 'Renewal proposal', startsAt: inHours(20), endsAt: inHours(21), kind: 'renewal', organizer: { name: 'Riley Chen' }, attendees: [{ name: 'Dana Whitfield' }, { name: 'Chris Baker' }] },
+        openCases: [
+          { id: 'ZD-4711', title: 'Checkout payments failing', url: 'https://northwind.zendesk.example/agent/tickets/4711', severity: 1, status: 'open', escalationLevel: 2, openedAt: daysAgo(3), ageHours: 72, assignee: 'Sam Ortiz', lastSupportUpdateAt: daysAgo(1), handoffs: 4, rejected: true },
+          { id: 'ZD-4790', title: 'Invoice export times out', url: null, severity: 3, status: 'pending', escalationLevel: 0, openedAt: daysAgo(1), ageHours: 24, assignee: null, lastSupportUpdateAt: null, handoffs: 0, rejected: false },
+        ],
+        customerSaid: [
+          { kind: 'rejection', caseId: 'ZD-4711', caseTitle: 'Checkout payments failing', who: 'Dana Whitfield', at: daysAgo(0.5), quote: 'The workaround doubles our fees. This is the third time this quarter.' },
+          { kind: 'comment', caseId: 'ZD-4790', caseTitle: 'Invoice export times out', who: 'Chris Baker', at: daysAgo(1), quote: 'Our month-end close depends on this export.' },
+        ],
+        supportOwners: [{ name: 'Sam Ortiz', caseIds: ['ZD-4711'] }],
+        recentlyFixed: [{ id: 'ZD-4650', title: 'SSO login loop', url: null, severity: 2, openedAt: daysAgo(9), resolvedAt: daysAgo(2), assignee: 'Lena Vogel' }],
+        detractors: [{ who: 'Dana Whitfield', kind: 'nps', score: 2, at: daysAgo(4), comment: 'Nobody listened', caseId: 'ZD-4711' }],
+        talkingPoints: ['Open with the checkout outage: say you know it has been open three days and the workaround was not good enough.', 'Apologise for the hand-offs between four agents; name Sam Ortiz as the one owner now.', 'Commit to a date for the fix before you talk about the renewal terms.'],
+      } } },
+      recipient: owner, publicUrl: 'http://localhost:3000', now, actions,
+    }),
     digest: renderDigestMail({
       kind: 'digest', recipient: { email: 'morgan@sales.example', name: 'Morgan Lee' }, day: now.toISOString().slice(0, 10), timeZone: 'Europe/Berlin',
       accounts: [

@@ -18,7 +18,7 @@ import { DashboardErrorFilter } from './common/error.filter';
 import { DASHBOARD_CONFIG } from './dashboard.config';
 import { DevMailClient } from './dev-mail/dev-mail.client';
 import { DevMailAvailableGuard, DevMailController } from './dev-mail/dev-mail.controller';
-import { FeedbackApiController, LinkController, PreferencesPageController } from './feedback/feedback.controller';
+import { AccountActionsController, FeedbackApiController, LinkController, PreferencesPageController } from './feedback/feedback.controller';
 import { FeedbackPublisher } from './feedback/feedback.publisher';
 import { FeedbackQuery } from './feedback/feedback.query';
 import { MeetingsController } from './meetings/meetings.controller';
@@ -43,7 +43,7 @@ export class DashboardModule {
       controllers: [
         MeController, AccountsController, MeetingsController, AlertsController, UnmappedController,
         LoginController, PagesController, DevMailController, AssetsController,
-        FeedbackApiController, LinkController, PreferencesPageController,
+        FeedbackApiController, LinkController, PreferencesPageController, AccountActionsController,
       ],
       providers: [
         { provide: DASHBOARD_CONFIG, useValue: config },

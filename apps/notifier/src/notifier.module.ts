@@ -3,6 +3,7 @@ import type { NotifierConfig } from '@forewarn/config';
 import { DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { Readiness, ServiceKitModule } from '@forewarn/service-kit';
+import { ChatPoster } from './delivery/chat-poster';
 import { Mailer } from './delivery/mailer';
 import { SenderService } from './delivery/sender.service';
 import { AlertsController } from './intake/alerts.controller';
@@ -30,7 +31,7 @@ export class NotifierModule {
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-notifier', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
       ],
       controllers: [AlertsController],
-      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, Mailer, IntakeService, SenderService, DigestService, SmtpReadiness],
+      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, Mailer, ChatPoster, IntakeService, SenderService, DigestService, SmtpReadiness],
     };
   }
 }

@@ -4,6 +4,7 @@ export * from './grouping';
 export * from './noise-control';
 export * from './recipients';
 export * from './render/alert-mail';
+export * from './render/chat-message';
 export * from './render/digest-mail';
 export * from './render/format';
 export * from './signed-links';

@@ -1,4 +1,4 @@
-import { type AlertKind, type HealthState, healthStateRank } from '@forewarn/contracts';
+import { type AlertKind, type ChatChannel, type HealthState, healthStateRank } from '@forewarn/contracts';
 
 export interface QuietHours {
   /** Local wall-clock times, "HH:MM"; a window may wrap past midnight (20:00–07:00). */
@@ -12,9 +12,11 @@ export interface RecipientPreferences {
   quietHours: QuietHours | null;
   /** IANA zone; the account's zone when unset. */
   timeZone: string | null;
+  /** A Slack or Teams incoming webhook that gets the same alerts. */
+  chat: ChatChannel | null;
 }
 
-export const DEFAULT_PREFERENCES: RecipientPreferences = { mode: 'immediate', quietHours: { start: '20:00', end: '07:00' }, timeZone: null };
+export const DEFAULT_PREFERENCES: RecipientPreferences = { mode: 'immediate', quietHours: { start: '20:00', end: '07:00' }, timeZone: null, chat: null };
 
 export interface NoisePolicy {
   /** The same state is not mailed again within this interval unless it got worse. */

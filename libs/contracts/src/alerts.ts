@@ -25,6 +25,84 @@ export const alertCaseSchema = z.object({
   assignee: z.string().nullable(),
 });
 
+const meetingPersonSchema = z.object({ name: z.string().optional(), email: z.string().optional() });
+
+/** The meeting a briefing (or a "resolved before your meeting" all-clear) is about. */
+export const briefingMeetingSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  startsAt: z.string(),
+  endsAt: z.string().nullable(),
+  kind: z.string().nullable(),
+  organizer: meetingPersonSchema.nullable(),
+  attendees: z.array(meetingPersonSchema).default([]),
+});
+
+/** A case that was fixed recently, for "what was fixed" in a briefing or an all-clear. */
+export const fixedCaseSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  url: z.string().nullable(),
+  severity: z.number().nullable(),
+  openedAt: z.string().nullable(),
+  resolvedAt: z.string(),
+  assignee: z.string().nullable(),
+});
+
+/**
+ * What a rep needs before a meeting with an account that is not healthy (kind `briefing`):
+ * what is open and for how long, what the customer said, who owns it in support, what was fixed
+ * recently, who is unhappy, and talking points drawn from the signals.
+ */
+export const briefingSchema = z.object({
+  meeting: briefingMeetingSchema,
+  openCases: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string().nullable(),
+      url: z.string().nullable(),
+      severity: z.number().nullable(),
+      status: z.string(),
+      escalationLevel: z.number(),
+      openedAt: z.string().nullable(),
+      /** Hours open when the briefing was made. */
+      ageHours: z.number().nullable(),
+      /** The support owner (assignee). */
+      assignee: z.string().nullable(),
+      lastSupportUpdateAt: z.string().nullable(),
+      handoffs: z.number(),
+      rejected: z.boolean(),
+    }),
+  ),
+  /** The customer's own words: comments, rejected resolutions, survey comments; newest first. */
+  customerSaid: z.array(
+    z.object({
+      kind: z.enum(['comment', 'rejection', 'survey']),
+      caseId: z.string().nullable(),
+      caseTitle: z.string().nullable(),
+      who: z.string().nullable(),
+      at: z.string(),
+      quote: z.string(),
+    }),
+  ),
+  /** Who owns what in support: call them before the meeting. */
+  supportOwners: z.array(z.object({ name: z.string(), caseIds: z.array(z.string()) })),
+  recentlyFixed: z.array(fixedCaseSchema),
+  /** Poor CSAT and NPS detractors, by name. */
+  detractors: z.array(
+    z.object({
+      who: z.string().nullable(),
+      kind: z.enum(['csat', 'nps']),
+      score: z.number(),
+      at: z.string(),
+      comment: z.string().nullable(),
+      caseId: z.string().nullable(),
+    }),
+  ),
+  talkingPoints: z.array(z.string()),
+});
+export type Briefing = z.infer<typeof briefingSchema>;
+
 export const alertRaisedSchema = z.object({
   specversion: z.literal('1.0'),
   type: z.literal('forewarn.alert.raised'),
@@ -51,6 +129,12 @@ export const alertRaisedSchema = z.object({
     nextMeeting: z
       .object({ id: z.string(), title: z.string().nullable(), startsAt: z.string(), kind: z.string().nullable(), organizer: personSchema.nullable() })
       .nullable(),
+    /** Set when a hard rule of the health policy decided the state, e.g. "a critical escalation whose resolution the customer rejected (ZD-4711)". */
+    forcedBy: z.string().nullable().optional(),
+    /** Kind `briefing`: everything for the meeting in `briefing.meeting` (also `nextMeeting`). */
+    briefing: briefingSchema.optional(),
+    /** Kind `all-clear` with a meeting coming up: "resolved before your meeting", and what was fixed. */
+    resolvedBeforeMeeting: z.object({ meeting: briefingMeetingSchema, recentlyFixed: z.array(fixedCaseSchema) }).optional(),
   }),
 });
 /** A message on `<prefix>alerts.v1`: an alert decision made by account-health for the notifier. */
@@ -93,6 +177,10 @@ export const accountSnoozedSchema = z.object({
 });
 export type AccountSnoozed = z.infer<typeof accountSnoozedSchema>;
 
+export const CHAT_KINDS = ['slack', 'teams'] as const;
+export const chatChannelSchema = z.object({ kind: z.enum(CHAT_KINDS), url: z.string().url() });
+export type ChatChannel = z.infer<typeof chatChannelSchema>;
+
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
 /** A user's notification preferences, as set on the dashboard. Keyed by e-mail. */
@@ -104,6 +192,8 @@ export const preferencesUpdatedSchema = z.object({
     mode: z.enum(['immediate', 'digest']),
     quietHours: z.object({ start: clock, end: clock }).nullable(),
     timeZone: z.string().nullable(),
+    /** A chat channel that gets the same alerts: a Slack or Microsoft Teams incoming webhook. */
+    chat: chatChannelSchema.nullable().default(null),
   }),
 });
 export type PreferencesUpdated = z.infer<typeof preferencesUpdatedSchema>;

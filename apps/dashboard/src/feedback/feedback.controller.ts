@@ -71,7 +71,12 @@ export class LinkController {
 @Controller('api')
 @UseGuards(ApiAuthGuard)
 export class FeedbackApiController {
-  constructor(private readonly query: FeedbackQuery, private readonly publisher: FeedbackPublisher, private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly query: FeedbackQuery,
+    private readonly publisher: FeedbackPublisher,
+    private readonly accounts: AccountsService,
+    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
+  ) {}
 
   @Post('alerts/:id/ack')
   @HttpCode(202)
@@ -115,10 +120,34 @@ export class FeedbackApiController {
   @Put('me/preferences')
   @HttpCode(202)
   async savePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
-    const parsed = parsePreferences(body ?? {});
+    const parsed = parsePreferences(body ?? {}, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
     if (!parsed.ok) throw new Problem(400, 'Bad Request', `Invalid preferences: ${parsed.errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors: parsed.errors });
     await this.publisher.preferences({ email: user.email, ...parsed.value });
     return { email: user.email, ...parsed.value };
+  }
+}
+
+/** Acknowledge and snooze from the account page (a form post; the page guard checks it came from our origin). */
+@Controller('accounts')
+@UseGuards(PageAuthGuard)
+export class AccountActionsController {
+  constructor(private readonly query: FeedbackQuery, private readonly publisher: FeedbackPublisher, private readonly accounts: AccountsService) {}
+
+  @Post(':id/acknowledge')
+  async acknowledge(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const alert = await this.query.alert(String(body?.alertId ?? ''));
+    if (!alert || alert.accountId !== accountId || !(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no such alert on an account you can see.');
+    await this.publisher.acknowledge({ alertId: alert.id, accountId, state: await this.query.accountState(accountId), by: person(user), via: 'dashboard' });
+    response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=acknowledged#told`);
+  }
+
+  @Post(':id/snooze')
+  async snooze(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    if (!(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no account at this address that you can see.');
+    const hours = parseSnoozeHours(body?.hours);
+    if (hours === null) throw new Problem(400, 'Bad Request', 'hours must be a whole number from 1 to 720.');
+    await this.publisher.snooze({ accountId, state: await this.query.accountState(accountId), by: person(user), until: new Date(Date.now() + hours * 3_600_000), via: 'dashboard' });
+    response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=snoozed#told`);
   }
 }
 
@@ -126,7 +155,12 @@ export class FeedbackApiController {
 @Controller('preferences')
 @UseGuards(PageAuthGuard)
 export class PreferencesPageController {
-  constructor(private readonly query: FeedbackQuery, private readonly publisher: FeedbackPublisher, private readonly devMail: DevMailClient) {}
+  constructor(
+    private readonly query: FeedbackQuery,
+    private readonly publisher: FeedbackPublisher,
+    private readonly devMail: DevMailClient,
+    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
+  ) {}
 
   @Get()
   async show(@Req() request: AuthedRequest, @Res() response: Response, @Query('saved') saved?: string): Promise<void> {
@@ -137,7 +171,7 @@ export class PreferencesPageController {
   @Post()
   async save(@Req() request: AuthedRequest, @Res() response: Response, @Body() body: Record<string, unknown>): Promise<void> {
     const ctx = pageContext(request, this.devMail.available) as PageContext;
-    const parsed = parsePreferences(body ?? {});
+    const parsed = parsePreferences(body ?? {}, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
     if (!parsed.ok) {
       const current = await this.query.preferences(ctx.user.email);
       sendPage(response, preferencesPage({ ...current, mode: body.mode === 'digest' ? 'digest' : 'immediate', timeZone: String(body.timeZone ?? '') || null }, ctx, { errors: parsed.errors }), 400);

@@ -46,6 +46,12 @@ ${field('mode', 'How you get account alerts', html`<select id="mode" name="mode"
 ${field('quietStart', 'Quiet hours from', html`<input id="quietStart" name="quietStart" type="time" value="${prefs.quietHours?.start ?? ''}" aria-describedby="quietStart-hint">`, 'Leave both empty for no quiet hours.')}
 ${field('quietEnd', 'until', html`<input id="quietEnd" name="quietEnd" type="time" value="${prefs.quietHours?.end ?? ''}" aria-describedby="quietEnd-hint">`, 'Mail due in quiet hours waits until they end, except a firestorm or a meeting within hours.')}
 ${field('timeZone', 'Time zone', html`<input id="timeZone" name="timeZone" value="${prefs.timeZone ?? ''}" placeholder="Europe/Berlin" aria-describedby="timeZone-hint">`, 'Empty: the account’s time zone.')}
+${field('chatKind', 'Also post alerts to chat', html`<select id="chatKind" name="chatKind" aria-describedby="chatKind-hint">
+  <option value=""${!prefs.chat ? ' selected' : ''}>No, e-mail only</option>
+  <option value="slack"${prefs.chat?.kind === 'slack' ? ' selected' : ''}>Slack</option>
+  <option value="teams"${prefs.chat?.kind === 'teams' ? ' selected' : ''}>Microsoft Teams</option>
+</select>`, 'A copy of each alert, with the same buttons, in a channel of yours.')}
+${field('chatUrl', 'Incoming webhook address', html`<input id="chatUrl" name="chatUrl" type="url" value="${prefs.chat?.url ?? ''}" placeholder="https://hooks.slack.com/services/…" aria-describedby="chatUrl-hint">`, 'Slack: Apps → Incoming Webhooks. Teams: a channel’s Workflows → “Post to a channel when a webhook request is received”.')}
 <button type="submit" class="primary">Save preferences</button>
 </form>
 </div>`);

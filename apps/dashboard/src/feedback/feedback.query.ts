@@ -17,6 +17,7 @@ export interface StoredPreferences {
   mode: 'immediate' | 'digest';
   quietHours: { start: string; end: string } | null;
   timeZone: string | null;
+  chat: { kind: 'slack' | 'teams'; url: string } | null;
   updatedAt: string | null;
 }
 
@@ -48,12 +49,13 @@ export class FeedbackQuery {
 
   /** The preferences as the notifier last stored them; the defaults when none were set. */
   async preferences(email: string): Promise<StoredPreferences> {
-    const [row] = await this.db.query('SELECT mode, quiet_start, quiet_end, time_zone, updated_at FROM notifier.preferences WHERE email = $1', [email]);
-    if (!row) return { mode: 'immediate', quietHours: { start: '20:00', end: '07:00' }, timeZone: null, updatedAt: null };
+    const [row] = await this.db.query('SELECT mode, quiet_start, quiet_end, time_zone, chat, updated_at FROM notifier.preferences WHERE email = $1', [email]);
+    if (!row) return { mode: 'immediate', quietHours: { start: '20:00', end: '07:00' }, timeZone: null, chat: null, updatedAt: null };
     return {
       mode: row.mode,
       quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null,
       timeZone: row.time_zone,
+      chat: row.chat ?? null,
       updatedAt: new Date(row.updated_at).toISOString(),
     };
   }

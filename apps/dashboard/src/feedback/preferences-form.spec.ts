@@ -3,9 +3,16 @@ import { parsePreferences, parseSnoozeHours } from './preferences-form';
 describe('notification preferences from a form or the API', () => {
   it('reads mode, quiet hours and time zone', () => {
     expect(parsePreferences({ mode: 'digest', quietStart: '21:30', quietEnd: '06:45', timeZone: 'Europe/Berlin' })).toEqual({
-      ok: true, value: { mode: 'digest', quietHours: { start: '21:30', end: '06:45' }, timeZone: 'Europe/Berlin' },
+      ok: true, value: { mode: 'digest', quietHours: { start: '21:30', end: '06:45' }, timeZone: 'Europe/Berlin', chat: null },
     });
-    expect(parsePreferences({ mode: 'immediate', quietHours: null, timeZone: '' })).toEqual({ ok: true, value: { mode: 'immediate', quietHours: null, timeZone: null } });
+    expect(parsePreferences({ mode: 'immediate', quietHours: null, timeZone: '' })).toEqual({ ok: true, value: { mode: 'immediate', quietHours: null, timeZone: null, chat: null } });
+  });
+
+  it('takes a Slack or Teams webhook, https only unless allowed', () => {
+    expect(parsePreferences({ chatKind: 'slack', chatUrl: 'https://hooks.slack.com/services/T0/B0/x' })).toMatchObject({ ok: true, value: { chat: { kind: 'slack', url: 'https://hooks.slack.com/services/T0/B0/x' } } });
+    expect(parsePreferences({ chat: { kind: 'teams', url: 'http://127.0.0.1:9/hook' } })).toEqual({ ok: false, errors: [{ field: 'chatUrl', message: 'must be the Teams incoming webhook address (https://…)' }] });
+    expect(parsePreferences({ chat: { kind: 'teams', url: 'http://127.0.0.1:9/hook' } }, { allowPlainHttp: true })).toMatchObject({ ok: true });
+    expect(parsePreferences({ chatKind: 'pager', chatUrl: 'https://x' })).toEqual({ ok: false, errors: [{ field: 'chatKind', message: 'must be "slack", "teams" or empty' }] });
   });
 
   it('names every bad field', () => {

@@ -18,7 +18,7 @@ const validZone = (zone: string): boolean => {
  * Reads preferences from the web form or the JSON API: `mode`, quiet hours as `quietStart` and
  * `quietEnd` (or `quietHours: {start, end}` / `null`; empty means none), `timeZone` (IANA).
  */
-export function parsePreferences(body: Record<string, unknown>): { ok: true; value: PreferencesInput } | { ok: false; errors: FieldError[] } {
+export function parsePreferences(body: Record<string, unknown>, options: { allowPlainHttp?: boolean } = {}): { ok: true; value: PreferencesInput } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const mode = body.mode ?? 'immediate';
   if (mode !== 'immediate' && mode !== 'digest') errors.push({ field: 'mode', message: 'must be "immediate" or "digest"' });
@@ -36,8 +36,28 @@ export function parsePreferences(body: Record<string, unknown>): { ok: true; val
   const zone = String(body.timeZone ?? '').trim();
   if (zone && !validZone(zone)) errors.push({ field: 'timeZone', message: `"${zone}" is not a time zone (use a name like Europe/Berlin)` });
 
+  const chatBody = body.chat as { kind?: unknown; url?: unknown } | null | undefined;
+  const chatKind = String((chatBody ? chatBody.kind : body.chatKind) ?? '').trim();
+  const chatUrl = String((chatBody ? chatBody.url : body.chatUrl) ?? '').trim();
+  let chat: PreferencesInput['chat'] = null;
+  if (chatKind && chatKind !== 'none') {
+    if (chatKind !== 'slack' && chatKind !== 'teams') errors.push({ field: 'chatKind', message: 'must be "slack", "teams" or empty' });
+    else if (!webhookUrl(chatUrl, options.allowPlainHttp ?? false)) errors.push({ field: 'chatUrl', message: `must be the ${chatKind === 'slack' ? 'Slack' : 'Teams'} incoming webhook address (https://…)` });
+    else chat = { kind: chatKind, url: chatUrl };
+  }
+
   if (errors.length) return { ok: false, errors };
-  return { ok: true, value: { mode: mode as PreferencesInput['mode'], quietHours, timeZone: zone || null } };
+  return { ok: true, value: { mode: mode as PreferencesInput['mode'], quietHours, timeZone: zone || null, chat } };
+}
+
+/** An incoming webhook address: https, or plain http only outside production (a local test receiver). */
+function webhookUrl(value: string, allowPlainHttp: boolean): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (allowPlainHttp && url.protocol === 'http:');
+  } catch {
+    return false;
+  }
 }
 
 /** Snooze length in hours: 1 to 720 (30 days), 24 when not given. */

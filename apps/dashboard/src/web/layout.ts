@@ -82,6 +82,15 @@ td.num{font-variant-numeric:tabular-nums}
   table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:13px}
 }
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
+.narrow{max-width:560px;margin:24px auto}
+.notice{background:#edf6ee;border-left:4px solid #1e7b34;padding:8px 12px;border-radius:4px;margin:0 0 12px}
+.notice.error{background:#fbeceb;border-left-color:#b3261e}
+.actions{display:flex;flex-wrap:wrap;gap:8px;margin:0 0 12px}.actions form{margin:0}
+.field{display:flex;flex-direction:column;gap:4px;margin:0 0 14px}
+.field label{font-weight:600;font-size:14px}
+.field input,.field select{font:inherit;font-size:16px;padding:8px;border:1px solid #9aa1a9;border-radius:6px;max-width:100%}
+.field .hint{margin:0;font-size:13px;color:var(--muted)}
+.field.invalid input,.field.invalid select{border-color:#b3261e}.field.invalid .hint{color:#b3261e}
 `;
 
 /** The state as UI.md asks: the word in the state's colour, with the score beside it. */
@@ -99,6 +108,7 @@ function header(ctx: PageContext): Html {
   <nav class="main" aria-label="Main">
     ${item('/', 'Accounts', ctx.path === '/' || ctx.path.startsWith('/accounts'))}
     ${item('/meetings', 'Meetings', ctx.path.startsWith('/meetings'))}
+    ${item('/preferences', 'Preferences', ctx.path.startsWith('/preferences'))}
     ${ctx.user.role !== 'rep' ? item('/unmapped', 'Unmapped', ctx.path.startsWith('/unmapped')) : ''}
     ${ctx.devMail ? item('/dev/mail', 'Dev mail', ctx.path.startsWith('/dev/mail')) : ''}
   </nav>

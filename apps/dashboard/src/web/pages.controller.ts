@@ -40,11 +40,11 @@ export class PagesController {
   }
 
   @Get('accounts/:id')
-  async account(@Req() request: AuthedRequest, @Res() response: Response, @Param('id') id: string): Promise<void> {
+  async account(@Req() request: AuthedRequest, @Res() response: Response, @Param('id') id: string, @Query('done') done?: string): Promise<void> {
     const ctx = this.context(request);
     const detail = await this.accounts.detail(ctx.user, id, ctx.now);
     if (!detail) throw new Problem(404, 'Not Found', 'There is no account at this address that you can see. It may belong to another team.');
-    sendPage(response, accountPage(detail, ctx, HISTORY_DAYS));
+    sendPage(response, accountPage(detail, ctx, HISTORY_DAYS, typeof done === 'string' ? done : null));
   }
 
   @Get('meetings')

@@ -125,6 +125,10 @@ export class NotificationsStore {
     );
   }
 
+  async recordChat(id: string, outcome: string): Promise<void> {
+    await this.db.query('UPDATE notifier.notifications SET chat_outcome = $2 WHERE id = $1', [id, outcome]);
+  }
+
   async markRetry(id: string, error: string, retryInMs: number): Promise<void> {
     await this.db.query(
       `UPDATE notifier.notifications SET status = 'retrying', last_error = $2, next_attempt_at = now() + make_interval(secs => $3::double precision / 1000) WHERE id = $1`,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
+import { type ChatSummary, type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { MAIL_HEADER } from '@forewarn/contracts';
 import { Metrics } from '@forewarn/service-kit';
@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { noisePolicyOf } from '../intake/intake.service';
 import { NoiseStore } from '../noise/noise.store';
 import { NOTIFIER_CONFIG } from '../notifier.config';
+import { ChatPoster } from './chat-poster';
 import { Mailer } from './mailer';
 import { type DueNotification, NotificationsStore } from './notifications.store';
 
@@ -28,6 +29,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly delivered;
   private readonly failures;
   private readonly suppressed;
+  private readonly chatPosts;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -36,10 +38,12 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly mailer: Mailer,
+    private readonly chat: ChatPoster,
     metrics: Metrics,
   ) {
     this.delivered = metrics.counter('forewarn_mails_sent_total', 'Alert mails accepted by the mail server', ['kind']);
     this.failures = metrics.counter('forewarn_mail_failures_total', 'Failed delivery attempts', ['kind', 'outcome']);
+    this.chatPosts = metrics.counter('forewarn_chat_posts_total', 'Alerts copied to chat channels', ['kind', 'outcome']);
     this.suppressed = metrics.counter('forewarn_mails_suppressed_total', 'Due mails not sent because they would be noise', ['kind', 'reason']);
   }
 
@@ -79,12 +83,13 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async deliver(notification: DueNotification): Promise<void> {
     const now = new Date();
-    const mail = await this.compose(notification, now);
-    if ('suppressed' in mail) {
-      this.suppressed.inc({ kind: notification.kind, reason: mail.suppressed });
-      await this.persist(() => new NotificationsStore(this.db.manager).markSuppressed(notification.id, mail.suppressed), notification);
+    const composed = await this.compose(notification, now);
+    if ('suppressed' in composed) {
+      this.suppressed.inc({ kind: notification.kind, reason: composed.suppressed });
+      await this.persist(() => new NotificationsStore(this.db.manager).markSuppressed(notification.id, composed.suppressed), notification);
       return;
     }
+    const { mail, chat } = composed;
     const { recipient } = notification;
     const messageId = this.mailer.messageIdFor(notification.alertId, recipient.email);
     let response: string;
@@ -102,13 +107,23 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     this.delivered.inc({ kind: notification.kind });
     this.logger.log({ msg: 'mail sent', alertId: notification.alertId, account: notification.accountId, kind: notification.kind, attempts: notification.attempts });
     await this.persist(() => new NotificationsStore(this.db.manager).markSent(notification.id, { messageId, response, subject: mail.subject }), notification);
+    if (chat) await this.copyToChat(notification, chat);
+  }
+
+  /** The same alert in the recipient's chat channel, if they set one; best effort, recorded in the ledger. */
+  private async copyToChat(notification: DueNotification, summary: ChatSummary): Promise<void> {
+    const prefs = await new NoiseStore(this.db.manager).preferences(notification.recipient.email).catch(() => null);
+    if (!prefs?.chat) return;
+    const outcome = await this.chat.post(prefs.chat, summary);
+    this.chatPosts.inc({ kind: prefs.chat.kind, outcome: outcome.startsWith('sent') ? 'sent' : 'failed' });
+    await this.persist(() => new NotificationsStore(this.db.manager).recordChat(notification.id, outcome), notification);
   }
 
   /** Renders the mail, unless what the team said since (acknowledged, snoozed, already told) makes it noise. */
-  private async compose(notification: DueNotification, now: Date): Promise<RenderedMail | { suppressed: string }> {
+  private async compose(notification: DueNotification, now: Date): Promise<{ mail: RenderedMail; chat: ChatSummary | null } | { suppressed: string }> {
     const { alert, recipient } = notification;
     const { PUBLIC_URL: publicUrl } = this.config;
-    if ('kind' in alert) return renderDigestMail(alert, publicUrl, now);
+    if ('kind' in alert) return { mail: renderDigestMail(alert, publicUrl, now), chat: null };
     const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
     const memory = await new NoiseStore(this.db.manager).memory(notification.accountId, recipient.email);
     const suppressed = notification.resend ? null : suppressionFor(facts, memory, now, noisePolicyOf(this.config));
@@ -123,7 +138,13 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
           snooze: [24, 72].map((hours) => ({ label: hours === 24 ? 'Snooze 24 h' : 'Snooze 3 days', url: link(signLink({ action: 'snooze', ...who, hours }, expires, this.config.FOREWARN_SECRET)) })),
           preferences: `${publicUrl}/preferences`,
         };
-    return renderAlertMail({ alert, recipient, publicUrl, now, actions });
+    const mail = renderAlertMail({ alert, recipient, publicUrl, now, actions });
+    const accountUrl = `${publicUrl}/accounts/${encodeURIComponent(notification.accountId)}`;
+    const chat: ChatSummary = {
+      headline: mail.subject, why: mail.text.split('\n')[1] ?? '', state: alert.data.state, score: alert.data.score,
+      open: { label: `Open ${alert.data.account.name}`, url: accountUrl }, acknowledgeUrl: actions.acknowledge,
+    };
+    return { mail, chat };
   }
 
   private async recordFailure(notification: DueNotification, error: Error & { responseCode?: number }): Promise<void> {

@@ -1,5 +1,5 @@
 import { DEFAULT_PREFERENCES, type DeliveryMemory, type DigestAccount, type RecipientPreferences } from '@forewarn/alerting';
-import type { AccountSnoozed, AlertAcknowledged, AlertKind, AlertRaised, HealthState, PreferencesUpdated } from '@forewarn/contracts';
+import type { AccountSnoozed, AlertAcknowledged, AlertKind, ChatChannel, AlertRaised, HealthState, PreferencesUpdated } from '@forewarn/contracts';
 import type { EntityManager } from 'typeorm';
 
 /** What the notifier remembers to keep noise down: acknowledgements, snoozes, preferences, account status. */
@@ -43,21 +43,21 @@ export class NoiseStore {
   async savePreferences(update: PreferencesUpdated): Promise<void> {
     const d = update.data;
     await this.db.query(
-      `INSERT INTO notifier.preferences (email, mode, quiet_start, quiet_end, time_zone, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO notifier.preferences (email, mode, quiet_start, quiet_end, time_zone, chat, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (email) DO UPDATE SET mode = EXCLUDED.mode, quiet_start = EXCLUDED.quiet_start, quiet_end = EXCLUDED.quiet_end,
-         time_zone = EXCLUDED.time_zone, updated_at = EXCLUDED.updated_at
+         time_zone = EXCLUDED.time_zone, chat = EXCLUDED.chat, updated_at = EXCLUDED.updated_at
        WHERE notifier.preferences.updated_at <= EXCLUDED.updated_at`,
-      [d.email.toLowerCase(), d.mode, d.quietHours?.start ?? null, d.quietHours?.end ?? null, d.timeZone, update.time],
+      [d.email.toLowerCase(), d.mode, d.quietHours?.start ?? null, d.quietHours?.end ?? null, d.timeZone, d.chat ? JSON.stringify(d.chat) : null, update.time],
     );
   }
 
   async preferences(email: string): Promise<RecipientPreferences> {
-    const [row]: { mode: 'immediate' | 'digest'; quiet_start: string | null; quiet_end: string | null; time_zone: string | null }[] = await this.db.query(
-      'SELECT mode, quiet_start, quiet_end, time_zone FROM notifier.preferences WHERE email = $1',
+    const [row]: { mode: 'immediate' | 'digest'; quiet_start: string | null; quiet_end: string | null; time_zone: string | null; chat: ChatChannel | null }[] = await this.db.query(
+      'SELECT mode, quiet_start, quiet_end, time_zone, chat FROM notifier.preferences WHERE email = $1',
       [email],
     );
     if (!row) return this.defaults;
-    return { mode: row.mode, quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null, timeZone: row.time_zone };
+    return { mode: row.mode, quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null, timeZone: row.time_zone, chat: row.chat };
   }
 
   /** What this recipient was told about this account, and what the team said back. */

@@ -1,4 +1,5 @@
 import type { AlertRaised } from '@forewarn/contracts';
+import { recipientsFor } from '../recipients';
 import { renderAlertMail } from './alert-mail';
 import { meetingTime, relativeTime } from './format';
 
@@ -73,5 +74,41 @@ describe('times as a rep reads them', () => {
     expect(meetingTime(new Date('2026-11-26T09:00:00Z'), now, 'America/New_York')).toBe('tomorrow 04:00 (in 15 h)');
     expect(meetingTime(new Date('2026-11-26T09:00:00Z'), now, 'Not/AZone')).toBe('tomorrow 09:00 UTC (in 15 h)');
     expect(meetingTime(new Date('2026-11-30T09:00:00Z'), now, null)).toBe('Mon 30 Nov 09:00 UTC (in 5 days)');
+  });
+});
+
+describe('the briefing before a meeting', () => {
+  const briefing = alert({
+    kind: 'briefing',
+    nextMeeting: { id: 'm1', title: 'Renewal proposal', startsAt: '2026-11-26T09:00:00Z', kind: 'renewal', organizer: { name: 'Riley Chen', email: 'riley@sales.example' } },
+    briefing: {
+      meeting: { id: 'm1', title: 'Renewal proposal', startsAt: '2026-11-26T09:00:00Z', endsAt: null, kind: 'renewal', organizer: { name: 'Riley Chen' }, attendees: [{ name: 'Dana Whitfield' }, { email: 'cfo@northwind.example' }] },
+      openCases: [{ id: 'ZD-1', title: 'Checkout <b>down</b>', url: null, severity: 1, status: 'open', escalationLevel: 2, openedAt: '2026-11-20T18:00:00Z', ageHours: 120, assignee: 'Sam Ortiz', lastSupportUpdateAt: '2026-11-24T18:00:00Z', handoffs: 4, rejected: true }],
+      customerSaid: [{ kind: 'rejection', caseId: 'ZD-1', caseTitle: 'Checkout down', who: 'Dana Whitfield', at: '2026-11-25T12:00:00Z', quote: 'The workaround doubles our fees' }],
+      supportOwners: [{ name: 'Sam Ortiz', caseIds: ['ZD-1'] }],
+      recentlyFixed: [{ id: 'ZD-0', title: 'Invoice export', url: null, severity: 3, openedAt: null, resolvedAt: '2026-11-24T18:00:00Z', assignee: 'Lena Vogel' }],
+      detractors: [{ who: 'Dana Whitfield', kind: 'nps', score: 2, at: '2026-11-23T18:00:00Z', comment: 'Nobody listened', caseId: 'ZD-1' }],
+      talkingPoints: ['Acknowledge the checkout outage first', 'Apologise for the rejected workaround', 'Say what Sam’s team does next and by when', 'A fourth point that is cut'],
+    },
+  });
+
+  it('says what is open, what the customer said, who owns it, what was fixed, who is unhappy, and three talking points', () => {
+    const mail = render(briefing);
+    expect(mail.subject).toBe('Northwind Traders — briefing before tomorrow\'s renewal (at risk)');
+    expect(mail.text.split('\n')[1]).toBe('1 open case, the oldest open 5 days. The customer rejected the proposed resolution of “Checkout <b>down</b>”: “Doubles our fees”.');
+    for (const heading of ['Three talking points', 'What is open', 'What the customer said', 'Who owns it in support', 'Fixed recently', 'Who is unhappy', 'The meeting']) expect(mail.text).toContain(`\n${heading}\n`);
+    expect(mail.text).toContain('- Say what Sam’s team does next and by when');
+    expect(mail.text).not.toContain('A fourth point');
+    expect(mail.text).toContain('- “The workaround doubles our fees” — Dana Whitfield, 6 h ago on Checkout down');
+    expect(mail.text).toContain('- Checkout <b>down</b> (ZD-1) — open 5 days, severity 1, escalated to level 2, the customer rejected the proposed fix, handed between agents 4 times, last update from support 24 h ago');
+    expect(mail.text).toContain('- Dana Whitfield — NPS 2: “Nobody listened” (2 days ago)');
+    expect(mail.text).toContain('- Renewal proposal — tomorrow 10:00 (in 15 h), with Dana Whitfield, cfo@northwind.example');
+    expect(mail.html).toContain('Checkout &lt;b&gt;down&lt;/b&gt;');
+  });
+
+  it('goes to the meeting organizer as well as the account team', () => {
+    expect(recipientsFor(briefing.data).map((r) => r.role)).toEqual(['owner']); // organizer is the owner here: each address once
+    const other = { ...briefing.data, nextMeeting: { ...briefing.data.nextMeeting!, organizer: { name: 'Jo Park', email: 'jo@sales.example' } } };
+    expect(recipientsFor(other).map((r) => `${r.role}:${r.email}`)).toEqual(['owner:riley@sales.example', 'organizer:jo@sales.example']);
   });
 });

@@ -1,6 +1,6 @@
 import type { AlertCase, AlertRaised } from '@forewarn/contracts';
 import type { Recipient } from '../recipients';
-import { durationSince, escapeHtml, meetingTime, STATE_COLOUR, STATE_WORD, stateTitle, validTimeZone } from './format';
+import { duration, durationSince, escapeHtml, meetingTime, relativeTime, STATE_COLOUR, STATE_WORD, stateTitle, validTimeZone } from './format';
 
 export interface RenderedMail {
   subject: string;
@@ -72,6 +72,12 @@ function why(alert: Alert): string {
       ? `Nothing is open with support any more; the score is back to ${alert.score}.`
       : `What is still open is minor; the score is back to ${alert.score}.`;
   }
+  if (alert.kind === 'briefing' && alert.briefing) {
+    const open = alert.briefing.openCases;
+    const oldest = open.map((c) => c.ageHours ?? 0).reduce((a, b) => Math.max(a, b), 0);
+    const summary = open.length ? `${open.length} open case${open.length === 1 ? '' : 's'}${oldest >= 1 ? `, the oldest open ${duration(oldest * 3_600_000)}` : ''}` : 'Nothing open with support';
+    return `${summary}. ${alert.reasons[0]?.label ?? ''}`.trim().replace(/\.?$/, '.');
+  }
   const reasons = alert.reasons.slice(0, 2).map((r) => r.label);
   return reasons.length ? `${reasons.join('. ')}.` : `The health score dropped to ${alert.score}.`;
 }
@@ -108,6 +114,75 @@ const FOOTER: Record<Recipient['role'], string> = {
   organizer: 'You get this because you organised the meeting.',
 };
 
+interface Item {
+  text: string;
+  href?: string | null;
+  /** Shown quieter after the text, e.g. a reason's weight. */
+  note?: string;
+}
+interface Section {
+  title: string;
+  items: Item[];
+}
+
+const quote = (text: string, max = 220): string => `“${text.length > max ? `${text.slice(0, max - 1)}…` : text}”`;
+
+/** A briefing reads like a note from a well-prepared colleague (UI.md). */
+function briefingSections(briefing: NonNullable<Alert['briefing']>, alert: Alert, now: Date, timeZone: string): Section[] {
+  const m = briefing.meeting;
+  const attendees = m.attendees.map((a) => a.name ?? a.email).filter(Boolean).join(', ');
+  return [
+    { title: 'Three talking points', items: briefing.talkingPoints.slice(0, 3).map((text) => ({ text })) },
+    {
+      title: 'What is open',
+      items: briefing.openCases.map((c) => ({
+        text: [
+          `${c.title ?? 'Untitled case'} (${c.id})`,
+          [
+            c.openedAt ? `open ${durationSince(new Date(c.openedAt), now)}` : null,
+            c.severity ? `severity ${c.severity}` : null,
+            c.escalationLevel > 0 ? `escalated to level ${c.escalationLevel}` : null,
+            c.rejected ? 'the customer rejected the proposed fix' : null,
+            c.handoffs >= 2 ? `handed between agents ${c.handoffs} times` : null,
+            c.lastSupportUpdateAt ? `last update from support ${relativeTime(new Date(c.lastSupportUpdateAt), now)}` : 'no update from support yet',
+          ].filter(Boolean).join(', '),
+        ].join(' — '),
+        href: c.url,
+      })),
+    },
+    {
+      title: 'What the customer said',
+      items: briefing.customerSaid.slice(0, 5).map((q) => ({ text: `${quote(q.quote)} — ${q.who ?? 'the customer'}, ${relativeTime(new Date(q.at), now)}${q.caseTitle ? ` on ${q.caseTitle}` : ''}` })),
+    },
+    { title: 'Who owns it in support', items: briefing.supportOwners.map((o) => ({ text: `${o.name} (${o.caseIds.join(', ')}) — call before the meeting` })) },
+    { title: 'Fixed recently', items: briefing.recentlyFixed.map((c) => ({ text: `${c.title ?? c.id} — fixed ${relativeTime(new Date(c.resolvedAt), now)}${c.assignee ? ` by ${c.assignee}` : ''}`, href: c.url })) },
+    {
+      title: 'Who is unhappy',
+      items: briefing.detractors.map((d) => ({ text: `${d.who ?? 'A customer'} — ${d.kind.toUpperCase()} ${d.score}${d.comment ? `: ${quote(d.comment, 160)}` : ''} (${relativeTime(new Date(d.at), now)})` })),
+    },
+    { title: 'Why the account is ' + STATE_WORD[alert.state], items: alert.reasons.map((r) => ({ text: r.label, note: `−${r.weight}` })) },
+    {
+      title: 'The meeting',
+      items: [{ text: `${m.title ?? 'Meeting'} — ${meetingTime(new Date(m.startsAt), now, timeZone)}${attendees ? `, with ${attendees}` : ''}` }],
+    },
+  ].filter((section) => section.items.length > 0);
+}
+
+function alertSections(alert: Alert, now: Date, timeZone: string): Section[] {
+  if (alert.kind === 'briefing' && alert.briefing) return briefingSections(alert.briefing, alert, now, timeZone);
+  const meeting = alert.nextMeeting && Date.parse(alert.nextMeeting.startsAt) > now.getTime() ? alert.nextMeeting : null;
+  return [
+    { title: 'What to do', items: todo(alert, now, timeZone).map((text) => ({ text })) },
+    { title: 'Why', items: alert.reasons.map((r) => ({ text: r.label, note: `−${r.weight}` })) },
+    { title: 'Open with support', items: alert.openCases.map((c) => ({ text: caseLine(c, now), href: c.url })) },
+    {
+      title: 'Fixed recently',
+      items: (alert.resolvedBeforeMeeting?.recentlyFixed ?? []).map((c) => ({ text: `${c.title ?? c.id} — fixed ${relativeTime(new Date(c.resolvedAt), now)}${c.assignee ? ` by ${c.assignee}` : ''}`, href: c.url })),
+    },
+    { title: 'Next meeting', items: meeting ? [{ text: `${meeting.title ?? meetingWord(meeting)} — ${meetingTime(new Date(meeting.startsAt), now, timeZone)}` }] : [] },
+  ].filter((section) => section.items.length > 0);
+}
+
 /** Renders one alert mail for one recipient: subject, plain text and HTML that say the same. */
 export function renderAlertMail({ alert: message, recipient, publicUrl, now, actions }: RenderInput): RenderedMail {
   const alert = message.data;
@@ -115,10 +190,7 @@ export function renderAlertMail({ alert: message, recipient, publicUrl, now, act
   const accountUrl = `${publicUrl}/accounts/${encodeURIComponent(alert.account.id)}`;
   const subject = headline(alert, now, timeZone);
   const reason = why(alert);
-  const steps = todo(alert, now, timeZone);
-  const cases = alert.openCases.map((c) => ({ c, line: caseLine(c, now) }));
-  const meeting = alert.nextMeeting && Date.parse(alert.nextMeeting.startsAt) > now.getTime() ? alert.nextMeeting : null;
-  const meetingLine = meeting ? `${meeting.title ?? meetingWord(meeting)} — ${meetingTime(new Date(meeting.startsAt), now, timeZone)}` : null;
+  const sections = alertSections(alert, now, timeZone);
   const greeting = recipient.name ? `Hi ${recipient.name.split(' ')[0]},` : 'Hi,';
 
   const text = [
@@ -131,12 +203,7 @@ export function renderAlertMail({ alert: message, recipient, publicUrl, now, act
     `Open the account: ${accountUrl}`,
     ...(actions?.acknowledge ? [`Acknowledge: ${actions.acknowledge}`] : []),
     ...(actions?.snooze ?? []).map((s) => `${s.label}: ${s.url}`),
-    '',
-    'What to do',
-    ...steps.map((s) => `- ${s}`),
-    ...(alert.reasons.length ? ['', 'Why', ...alert.reasons.map((r) => `- ${r.label} (−${r.weight})`)] : []),
-    ...(cases.length ? ['', 'Open with support', ...cases.map(({ c, line }) => `- ${line}${c.url ? `\n  ${c.url}` : ''}`)] : []),
-    ...(meetingLine ? ['', 'Next meeting', `- ${meetingLine}`] : []),
+    ...sections.flatMap((section) => ['', section.title, ...section.items.map((i) => `- ${i.text}${i.note ? ` (${i.note})` : ''}${i.href ? `\n  ${i.href}` : ''}`)]),
     '',
     '—',
     `Forewarn · ${FOOTER[recipient.role]}`,
@@ -146,9 +213,11 @@ export function renderAlertMail({ alert: message, recipient, publicUrl, now, act
 
   const colour = STATE_COLOUR[alert.state];
   const h2 = (title: string) => `<h2 style="margin:24px 0 8px;font-size:16px;color:#1f2328">${escapeHtml(title)}</h2>`;
-  const list = (items: string[]) => `<ul style="margin:0;padding-left:20px">${items.map((i) => `<li style="margin:0 0 6px">${i}</li>`).join('')}</ul>`;
   const link = (href: string, label: string) => `<a href="${escapeHtml(href)}" style="color:#0b57d0">${escapeHtml(label)}</a>`;
   const action = (href: string, label: string) => `<a href="${escapeHtml(href)}" style="color:#0b57d0;white-space:nowrap">${escapeHtml(label)}</a>`;
+  const item = (i: Item) => `${i.href ? link(i.href, i.text) : escapeHtml(i.text)}${i.note ? ` <span style="color:#59636e">(${escapeHtml(i.note)})</span>` : ''}`;
+  const sectionHtml = (section: Section) =>
+    `${h2(section.title)}<ul style="margin:0;padding-left:20px">${section.items.map((i) => `<li style="margin:0 0 6px">${item(i)}</li>`).join('')}</ul>`;
   const actionLinks = [
     ...(actions?.acknowledge ? [action(actions.acknowledge, 'Acknowledge')] : []),
     ...(actions?.snooze ?? []).map((s) => action(s.url, s.label)),
@@ -165,10 +234,7 @@ export function renderAlertMail({ alert: message, recipient, publicUrl, now, act
 <p style="margin:0 0 8px">${escapeHtml(greeting)}</p>
 <p style="margin:20px 0"><a href="${escapeHtml(accountUrl)}" style="display:inline-block;background:#0b57d0;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 20px;border-radius:6px">Open ${escapeHtml(alert.account.name)}</a></p>
 ${actionLinks.length ? `<p style="margin:0 0 8px">${actionLinks.join(' &nbsp;·&nbsp; ')}</p>` : ''}
-${h2('What to do')}${list(steps.map(escapeHtml))}
-${alert.reasons.length ? `${h2('Why')}${list(alert.reasons.map((r) => `${escapeHtml(r.label)} <span style="color:#59636e">(−${r.weight})</span>`))}` : ''}
-${cases.length ? `${h2('Open with support')}${list(cases.map(({ c, line }) => (c.url ? link(c.url, line) : escapeHtml(line))))}` : ''}
-${meetingLine ? `${h2('Next meeting')}<p style="margin:0">${escapeHtml(meetingLine)}</p>` : ''}
+${sections.map(sectionHtml).join('\n')}
 </div>
 <p style="margin:12px 4px;font-size:12px;color:#59636e">Forewarn · ${escapeHtml(FOOTER[recipient.role])}${actions?.preferences ? ` · ${link(actions.preferences, 'Preferences')}` : ''}</p>
 </div>

@@ -164,13 +164,30 @@ function feedbackLines(feedback: TeamFeedback, ctx: PageContext): Html {
   return lines.length ? html`<ul class="feedback">${lines}</ul>` : html``;
 }
 
-function alertsSection(alerts: AlertView[], feedback: TeamFeedback, ctx: PageContext): Html {
+const DONE_NOTICE: Record<string, string> = {
+  acknowledged: 'Acknowledged. Your team sees that you are on it; no repeats unless it gets worse.',
+  snoozed: 'Snoozed for you for 24 hours, unless it gets worse.',
+};
+
+/** Acknowledge (for the team) and snooze (for me) the latest alert, without leaving the page. */
+function alertActions(accountId: string, alerts: AlertView[], done: string | null): Html {
+  const latest = alerts.find((a) => a.kind !== 'all-clear' && a.kind !== 'digest');
+  const notice = done && DONE_NOTICE[done] ? html`<p class="notice" role="status">${DONE_NOTICE[done]}</p>` : html``;
+  if (!latest || latest.state === 'healthy') return notice;
+  const base = `/accounts/${encodeURIComponent(accountId)}`;
+  return html`${notice}<div class="actions">
+<form method="post" action="${base}/acknowledge"><input type="hidden" name="alertId" value="${latest.id}"><button type="submit" class="primary">Acknowledge</button></form>
+<form method="post" action="${base}/snooze"><input type="hidden" name="hours" value="24"><button type="submit">Snooze 24 h for me</button></form>
+</div>`;
+}
+
+function alertsSection(accountId: string, alerts: AlertView[], feedback: TeamFeedback, ctx: PageContext, done: string | null): Html {
   const body = alerts.length
     ? html`<ul class="plain">${alerts.map((a) => html`<li><div class="alert-head">${KIND_WORD[a.kind] ?? a.kind}: ${a.previousState ? `${stateWord(a.previousState)} → ` : ''}${stateLabel(a.state, a.score)}</div>
 <div class="sub"><time datetime="${a.createdAt}" title="${fullTime(a.createdAt, ctx.timeZone)}">${when(a.createdAt, ctx.now, ctx.timeZone)}</time>${a.headline ? ` · ${a.headline}` : ''}</div>
 ${a.deliveries.length ? html`<ul class="deliveries">${a.deliveries.map((d) => deliveryLine(d, ctx))}</ul>` : html`<div class="sub">Not mailed yet.</div>`}</li>`)}</ul>`
     : html`<p class="muted">Nobody has been alerted about this account.</p>`;
-  return html`<section class="card" aria-labelledby="told"><h2 id="told">Who was told</h2>${feedbackLines(feedback, ctx)}${body}</section>`;
+  return html`<section class="card" aria-labelledby="told"><h2 id="told">Who was told</h2>${alertActions(accountId, alerts, done)}${feedbackLines(feedback, ctx)}${body}</section>`;
 }
 
 function historySection(detail: AccountDetail, ctx: PageContext, historyDays: number): Html {
@@ -207,7 +224,7 @@ function facts(detail: AccountDetail, now: Date): Html {
   return html`<ul class="facts">${items.filter(([, v]) => v).map(([k, v]) => html`<li>${k} <strong>${v}</strong></li>`)}</ul>`;
 }
 
-export function accountPage(detail: AccountDetail, ctx: PageContext, historyDays: number): Html {
+export function accountPage(detail: AccountDetail, ctx: PageContext, historyDays: number, done: string | null = null): Html {
   const { health } = detail;
   const upcoming = detail.meetings.find((m) => m.upcoming && !m.cancelled) ?? null;
   const step = nextStep(health.state, detail.cases, upcoming, ctx.now, ctx.timeZone);
@@ -223,7 +240,7 @@ ${reasonsSection(health.reasons, ctx)}
 ${casesSection(detail.cases, ctx)}
 ${timelineSection(detail.timeline, ctx)}
 ${meetingsSection(detail.meetings, ctx)}
-${alertsSection(detail.alerts, detail.feedback, ctx)}
+${alertsSection(detail.account.id, detail.alerts, detail.feedback, ctx, done)}
 ${historySection(detail, ctx, historyDays)}`;
   return layout(detail.account.name, ctx, body, html`<style>${raw(CSS)}</style>`);
 }
