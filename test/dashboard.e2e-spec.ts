@@ -3,10 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type Bus, startBus } from './support/bus';
-import { REPO_ROOT } from './support/paths';
+import { SCREENSHOT_DIR } from './support/paths';
 import { eventually } from './support/services';
 
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+const SCREENSHOTS = SCREENSHOT_DIR;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { renderAlertMail, renderDigestMail, type RenderedMail } from '@forewarn/alerting';
 import type { AlertRaised } from '@forewarn/contracts';
 import { type Browser, chromium } from 'playwright-core';
-import { REPO_ROOT } from './support/paths';
+import { SCREENSHOT_DIR } from './support/paths';
 
 /** Each mail kind rendered in a real browser, at phone and desktop width: readable, no sideways scrolling. */
 describe('alert mails in a real browser', () => {
@@ -11,7 +11,7 @@ describe('alert mails in a real browser', () => {
   const now = new Date();
   const inHours = (h: number) => new Date(now.getTime() + h * 3_600_000).toISOString();
   const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
-  const shots = join(REPO_ROOT, 'docs/screenshots');
+  const shots = SCREENSHOT_DIR;
 
   const base: AlertRaised = {
     specversion: '1.0', type: 'forewarn.alert.raised', id: '6f1c2a4e-8d0b-4c55-9a57-2f7b3c1d9e10', source: '/forewarn/account-health', time: now.toISOString(),
