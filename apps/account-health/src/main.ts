@@ -2,15 +2,31 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { accountHealthEnvSchema, loadConfigOrExit } from '@forewarn/config';
 import { TOPIC } from '@forewarn/contracts';
+import { type HealthPolicy, loadPolicyFile, PolicyError } from '@forewarn/health';
 import { KAFKA, KafkaBatchServer, Publisher, TOPICS } from '@forewarn/messaging';
 import { serve } from '@forewarn/service-kit';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AccountHealthModule } from './account-health.module';
+import { HealthPolicyHolder } from './policy/health-policy.holder';
+
+/** A bad policy file stops the start with one clear line, like a bad setting. */
+function loadPolicyOrExit(file: string | undefined): HealthPolicy {
+  try {
+    return loadPolicyFile(file);
+  } catch (error) {
+    if (error instanceof PolicyError) {
+      process.stderr.write(`forewarn account-health: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('account-health', accountHealthEnvSchema);
-  const app = await NestFactory.create(AccountHealthModule.forRoot(config), { bufferLogs: true });
+  const policy = loadPolicyOrExit(config.HEALTH_POLICY_FILE);
+  const app = await NestFactory.create(AccountHealthModule.forRoot(config, policy), { bufferLogs: true });
   const topics = app.get(TOPICS);
   const db = app.get(DataSource);
   app.connectMicroservice({
@@ -25,6 +41,10 @@ async function main(): Promise<void> {
   });
   await app.startAllMicroservices();
   await serve(app, config.ACCOUNT_HEALTH_PORT, 'account-health');
+  // SIGHUP reloads the health policy, as daemons do; it does not stop the service.
+  const holder = app.get(HealthPolicyHolder);
+  process.removeAllListeners('SIGHUP');
+  process.on('SIGHUP', () => holder.reload('SIGHUP'));
 }
 
 void main();

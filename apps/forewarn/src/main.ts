@@ -2,7 +2,9 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { CliError, quietLogs } from './cli-support';
+import { registerBacktestCommand } from './commands/backtest.command';
 import { registerDemoCommand } from './commands/demo.command';
+import { registerReplayCommand } from './commands/replay.command';
 import { registerSourceCommands } from './commands/source.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerTopicsCommand } from './commands/topics.command';
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<void> {
   registerUserCommands(program);
   registerTopicsCommand(program);
   registerDemoCommand(program);
+  registerReplayCommand(program);
+  registerBacktestCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -43,6 +43,12 @@ export const healthChangedSchema = z.object({
     score: z.number(),
     previousScore: z.number().nullable(),
     reasons: z.array(healthReasonSchema),
+    /** Set when a hard rule of the health policy decided the state. */
+    forcedBy: z.string().nullable().optional(),
+    /** The `version` of the health policy that produced this assessment. */
+    policyVersion: z.string().optional(),
+    /** What caused the re-evaluation: new events, the periodic sweep, a policy reload, or a replay. */
+    cause: z.enum(['events', 'sweep', 'policy', 'replay']).optional(),
   }),
 });
 /** A message on `<prefix>health.v1`: every change of an account's health state. */

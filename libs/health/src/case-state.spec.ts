@@ -44,3 +44,53 @@ describe('case state', () => {
     expect(foldCase('ZD-1', [fact('case.escalated', 0, { case: { id: 'ZD-1', escalationLevel: 3 } }), fact('case.de_escalated', 1)]).escalationLevel).toBe(2);
   });
 });
+
+describe('case state, what the signals need', () => {
+  const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 9, minute)).toISOString();
+  const f = (type: string, minute: number, data: Record<string, unknown> = {}, key = `k-${type}-${minute}`): CaseFact =>
+    ({ type: `forewarn.${type}`, time: at(minute), seq: 0, key, data: { account, case: { id: 'ZD-1' }, ...data } }) as CaseFact;
+
+  it('remembers since when a case is escalated, its peak and its worst severity', () => {
+    const state = foldCase('ZD-1', [
+      f('case.opened', 0, { case: { id: 'ZD-1', severity: 1 } }),
+      f('case.escalated', 5, { case: { id: 'ZD-1', escalationLevel: 2 } }),
+      f('case.priority_changed', 6, { case: { id: 'ZD-1', severity: 3 } }),
+      f('case.de_escalated', 7, { case: { id: 'ZD-1', escalationLevel: 0 } }),
+    ]);
+    expect(state).toMatchObject({ severity: 3, worstSeverity: 1, escalationLevel: 0, peakEscalationLevel: 2, escalatedAt: null });
+    const escalated = foldCase('ZD-1', [f('case.opened', 0), f('case.escalated', 5), f('case.escalated', 9)]);
+    expect(escalated).toMatchObject({ escalationLevel: 2, escalatedAt: at(5) });
+  });
+
+  it('counts only what support does as an update: a customer asking "any news?" does not reset the clock', () => {
+    const state = foldCase('ZD-1', [
+      f('case.opened', 0, { actor: { type: 'customer', name: 'Dana' } }),
+      f('case.commented', 10, { actor: { type: 'agent', name: 'Sam' }, comment: { excerpt: 'Looking into it' } }),
+      f('case.commented', 20, { actor: { type: 'customer', name: 'Dana' }, comment: { excerpt: 'Any news?' } }),
+      f('case.sla_breached', 30, { actor: { type: 'system' } }),
+    ]);
+    expect(state.lastSupportUpdateAt).toBe(at(10));
+    expect(state.lastActivityAt).toBe(at(30));
+  });
+
+  it('scores what the customer wrote with the sentiment model', () => {
+    const state = foldCase('ZD-1', [
+      f('case.commented', 1, { actor: { type: 'customer', name: 'Dana' }, comment: { excerpt: 'This is unacceptable. We are losing money every hour.' } }),
+      f('case.commented', 2, { actor: { type: 'customer', name: 'Dana' }, comment: { excerpt: 'Thank you so much, works great now' } }),
+    ]);
+    expect(state.customerComments.map((c) => Math.sign(c.sentiment))).toEqual([-1, 1]);
+  });
+
+  it('applies a redelivered event once', () => {
+    const once = [f('case.opened', 0), f('case.sla_breached', 5, {}, 'same'), f('case.reopened', 6)];
+    expect(foldCase('ZD-1', [...once, once[1], once[1]])).toEqual(foldCase('ZD-1', once));
+  });
+
+  it('orders events with the same timestamp by what they are, not by when they arrived', () => {
+    const proposedAndRejected = [f('case.opened', 0), f('case.resolution_rejected', 3, { reason: 'No' }, 'b'), f('case.resolved', 3, {}, 'a')];
+    const state = foldCase('ZD-1', proposedAndRejected);
+    expect(foldCase('ZD-1', [...proposedAndRejected].reverse())).toEqual(state);
+    // Resolved and rejected at the same second: the rejection (phase 2) comes before the resolution (phase 3).
+    expect(state.status).toBe('solved');
+  });
+});

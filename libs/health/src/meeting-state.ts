@@ -1,9 +1,12 @@
 import type { MeetingEventData } from '@forewarn/contracts';
+import { inEventOrder } from './case-state';
 
 export interface MeetingFact {
   type: 'forewarn.meeting.scheduled' | 'forewarn.meeting.updated' | 'forewarn.meeting.cancelled';
   time: string;
   seq: number;
+  /** Source and id of the event: a duplicate is applied once. */
+  key?: string;
   data: MeetingEventData;
 }
 
@@ -20,10 +23,9 @@ export interface MeetingState {
   lastEventTime: string;
 }
 
-/** Folds a meeting's events by event time (ties by arrival): later details win, a cancel sticks until rescheduled. */
+/** Folds a meeting's events in event order (see `byEventOrder`): later details win, a cancel sticks until rescheduled. */
 export function foldMeeting(meetingId: string, facts: readonly MeetingFact[]): MeetingState | null {
-  const ordered = [...facts].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.seq - b.seq);
-  return ordered.reduce<MeetingState | null>((state, { type, time, data }) => {
+  return inEventOrder(facts).reduce<MeetingState | null>((state, { type, time, data }) => {
     const m = data.meeting;
     return {
       id: meetingId,

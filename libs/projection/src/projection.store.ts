@@ -1,7 +1,7 @@
-import type { AccountUpsertedData, AlertCase, HealthReason, HealthState, InboundEvent } from '@forewarn/contracts';
-import type { CaseFact, CaseState, MeetingFact, MeetingState } from '@forewarn/health';
+import type { AccountUpsertedData, HealthReason, HealthState, InboundEvent } from '@forewarn/contracts';
 import { queryRows } from '@forewarn/database';
 import type { EntityManager } from 'typeorm';
+import { type AccountProfile, type CaseFact, type CaseState, emptyCase, type MeetingFact, type MeetingState, type SurveyAnswer } from '@forewarn/health';
 
 export interface NewEvent {
   source: string;
@@ -22,6 +22,7 @@ export interface StoredAccount {
   members: { name?: string; email: string }[];
   team: string | null;
   timezone: string | null;
+  profile: AccountProfile;
 }
 
 export interface StoredHealth {
@@ -39,6 +40,8 @@ export interface HealthRow {
   openCases: number;
   openEscalations: number;
   alertedState: HealthState | null;
+  policyVersion: string;
+  timeDependent: boolean;
 }
 
 export interface OutboxRow {
@@ -47,14 +50,8 @@ export interface OutboxRow {
   value: unknown;
 }
 
-export interface NextMeeting {
-  accountId: string;
-  id: string;
-  title: string | null;
-  startsAt: string;
-  kind: string | null;
-  organizer: { name?: string; email: string } | null;
-}
+/** A meeting that has not started yet and is not cancelled. */
+export type UpcomingMeetingRow = Pick<MeetingState, 'id' | 'title' | 'startsAt' | 'endsAt' | 'kind' | 'organizer' | 'attendees' | 'cancelled'>;
 
 const subjectOf = (event: InboundEvent): string | null => {
   if (event.type === 'forewarn.account.upserted') return event.data.id;
@@ -62,7 +59,23 @@ const subjectOf = (event: InboundEvent): string | null => {
   return (event.data as { case?: { id: string } }).case?.id ?? null;
 };
 
-const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+/** The identity of a stored event for the folds: a duplicate has the same key. */
+export const eventKey = (source: string, id: string): string => `${source}\u0000${id}`;
+
+/** A case folded by an older version lacks newer fields until its next event (or a replay) folds it again. */
+const withDefaults = (state: CaseState): CaseState => ({
+  ...emptyCase(state.id),
+  ...state,
+  worstSeverity: state.worstSeverity ?? state.severity,
+  peakEscalationLevel: Math.max(state.peakEscalationLevel ?? 0, state.escalationLevel),
+  customerComments: state.customerComments.map((c) => ({ ...c, sentiment: c.sentiment ?? 0 })),
+});
+
+const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
+  const map = new Map<string, T[]>();
+  for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
+  return map;
+};
 
 /**
  * The SQL of the account-health projections. Every method takes the batch's transaction, and
@@ -157,8 +170,8 @@ export class ProjectionStore {
   private async facts<T>(subjects: { accountId: string; subjectId: string }[], typeFilter: string): Promise<Map<string, T[]>> {
     const byKey = new Map<string, T[]>();
     if (subjects.length === 0) return byKey;
-    const rows: { account_id: string; subject_id: string; type: string; time: Date; seq: string; data: unknown }[] = await this.tx.query(
-      `SELECT e.account_id, e.subject_id, e.type, e.time, e.seq, e.payload->'data' AS data
+    const rows: { account_id: string; subject_id: string; source: string; id: string; type: string; time: Date; seq: string; data: unknown }[] = await this.tx.query(
+      `SELECT e.account_id, e.subject_id, e.source, e.id, e.type, e.time, e.seq, e.payload->'data' AS data
        FROM health.events e JOIN unnest($1::text[], $2::text[]) AS s(account_id, subject_id)
          ON e.account_id = s.account_id AND e.subject_id = s.subject_id
        WHERE ${typeFilter}`,
@@ -166,7 +179,7 @@ export class ProjectionStore {
     );
     for (const row of rows) {
       const key = `${row.account_id}\u0000${row.subject_id}`;
-      const fact = { type: row.type, time: row.time.toISOString(), seq: Number(row.seq), data: row.data } as T;
+      const fact = { type: row.type, time: row.time.toISOString(), seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data } as T;
       byKey.set(key, [...(byKey.get(key) ?? []), fact]);
     }
     return byKey;
@@ -204,21 +217,49 @@ export class ProjectionStore {
   }
 
   /** Open cases, and those resolved within `recentDays` (resolved problems still weigh for a while). */
-  async casesOf(accountIds: string[], recentDays: number): Promise<Map<string, CaseState[]>> {
+  async casesOf(accountIds: string[], recentDays: number, now: Date): Promise<Map<string, CaseState[]>> {
     const rows: { account_id: string; state: CaseState }[] = await this.tx.query(
       `SELECT account_id, state FROM health.cases
-       WHERE account_id = ANY($1::text[]) AND (is_open OR resolved_at > now() - make_interval(days => $2))`,
-      [accountIds, recentDays],
+       WHERE account_id = ANY($1::text[]) AND (is_open OR resolved_at > $3::timestamptz - $2::float8 * interval '1 day')
+       ORDER BY account_id, id`,
+      [accountIds, recentDays, now],
     );
     const byAccount = new Map<string, CaseState[]>();
-    for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row.state]);
+    for (const [accountId, list] of groupBy(rows, (r) => r.account_id)) byAccount.set(accountId, list.map((r) => withDefaults(r.state)));
+    return byAccount;
+  }
+
+  /** Survey answers given without a case, within `recentDays`. */
+  async caselessSurveys(accountIds: string[], recentDays: number, now: Date): Promise<Map<string, SurveyAnswer[]>> {
+    const rows: { account_id: string; time: Date; data: { survey: { kind: 'csat' | 'nps'; score: number; comment?: string }; actor?: { name?: string; email?: string } } }[] = await this.tx.query(
+      `SELECT account_id, time, payload->'data' AS data FROM health.events
+       WHERE account_id = ANY($1::text[]) AND type = 'forewarn.survey.responded' AND subject_id IS NULL
+         AND time > $3::timestamptz - $2::float8 * interval '1 day'
+       ORDER BY account_id, time, source, id`,
+      [accountIds, recentDays, now],
+    );
+    const byAccount = new Map<string, SurveyAnswer[]>();
+    for (const [accountId, list] of groupBy(rows, (r) => r.account_id)) {
+      byAccount.set(accountId, list.map((r) => ({ at: r.time.toISOString(), kind: r.data.survey.kind, score: r.data.survey.score, who: r.data.actor?.name ?? r.data.actor?.email ?? null, comment: r.data.survey.comment ?? null })));
+    }
     return byAccount;
   }
 
   async accounts(accountIds: string[]): Promise<Map<string, StoredAccount>> {
-    const rows: { id: string; name: string; owner_name: string | null; owner_email: string; lead_name: string | null; lead_email: string | null; members: StoredAccount['members']; team: string | null; timezone: string | null }[] =
-      await this.tx.query('SELECT id, name, owner_name, owner_email, lead_name, lead_email, members, team, timezone FROM health.accounts WHERE id = ANY($1::text[])', [accountIds]);
-    return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, leadName: r.lead_name, leadEmail: r.lead_email, members: r.members, team: r.team, timezone: r.timezone }]));
+    const rows: { id: string; name: string; owner_name: string | null; owner_email: string; lead_name: string | null; lead_email: string | null; members: StoredAccount['members']; team: string | null; timezone: string | null; tier: string | null; arr: string | null; renewal_date: string | null }[] =
+      await this.tx.query(
+        'SELECT id, name, owner_name, owner_email, lead_name, lead_email, members, team, timezone, tier, arr, renewal_date FROM health.accounts WHERE id = ANY($1::text[]) ORDER BY id',
+        [accountIds],
+      );
+    return new Map(rows.map((r) => [r.id, {
+      id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, leadName: r.lead_name, leadEmail: r.lead_email, members: r.members, team: r.team, timezone: r.timezone,
+      profile: { tier: r.tier, arr: r.arr === null ? null : Number(r.arr), renewalDate: r.renewal_date },
+    }]));
+  }
+
+  async allAccountIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.tx.query('SELECT id FROM health.accounts ORDER BY id');
+    return rows.map((r) => r.id);
   }
 
   /** Current health of each account, locked for this transaction so concurrent writers queue. */
@@ -230,48 +271,63 @@ export class ProjectionStore {
     return new Map(rows.map((r) => [r.account_id, { accountId: r.account_id, score: r.score, state: r.state, alertedState: r.alerted_state }]));
   }
 
-  async nextMeetings(accountIds: string[]): Promise<Map<string, NextMeeting>> {
-    const rows: { account_id: string; id: string; title: string | null; starts_at: Date; kind: string | null; organizer: NextMeeting['organizer'] }[] = await this.tx.query(
-      `SELECT DISTINCT ON (account_id) account_id, id, title, starts_at, kind, organizer FROM health.meetings
-       WHERE account_id = ANY($1::text[]) AND NOT cancelled AND starts_at > now() ORDER BY account_id, starts_at`,
-      [accountIds],
+  /** Meetings that have not started and are not cancelled, soonest first. */
+  async upcomingMeetings(accountIds: string[], now: Date): Promise<Map<string, UpcomingMeetingRow[]>> {
+    const rows: { account_id: string; id: string; title: string | null; starts_at: Date; ends_at: Date | null; kind: string | null; organizer: MeetingState['organizer']; attendees: MeetingState['attendees'] }[] = await this.tx.query(
+      `SELECT account_id, id, title, starts_at, ends_at, kind, organizer, attendees FROM health.meetings
+       WHERE account_id = ANY($1::text[]) AND NOT cancelled AND starts_at > $2 ORDER BY account_id, starts_at, id`,
+      [accountIds, now],
     );
-    return new Map(rows.map((r) => [r.account_id, { accountId: r.account_id, id: r.id, title: r.title, startsAt: r.starts_at.toISOString(), kind: r.kind, organizer: r.organizer?.email ? r.organizer : null }]));
+    const byAccount = new Map<string, UpcomingMeetingRow[]>();
+    for (const [accountId, list] of groupBy(rows, (r) => r.account_id)) {
+      byAccount.set(accountId, list.map((r) => ({ id: r.id, title: r.title, startsAt: r.starts_at.toISOString(), endsAt: r.ends_at ? r.ends_at.toISOString() : null, kind: r.kind, organizer: r.organizer, attendees: r.attendees ?? [], cancelled: false })));
+    }
+    return byAccount;
   }
 
-  async saveHealth(rows: HealthRow[], changed: HealthRow[], now: Date): Promise<void> {
+  /** Meetings already briefed, per account. */
+  async briefedMeetings(accountIds: string[]): Promise<Map<string, Set<string>>> {
+    const rows: { account_id: string; meeting_id: string }[] = await this.tx.query('SELECT account_id, meeting_id FROM health.briefings WHERE account_id = ANY($1::text[])', [accountIds]);
+    const byAccount = new Map<string, Set<string>>();
+    for (const r of rows) byAccount.set(r.account_id, (byAccount.get(r.account_id) ?? new Set()).add(r.meeting_id));
+    return byAccount;
+  }
+
+  /** Claims the one briefing of a meeting; false when it was already given. */
+  async claimBriefing(briefing: { accountId: string; meetingId: string; startsAt: string; alertId: string; state: HealthState; at: Date }): Promise<boolean> {
+    const rows: unknown[] = await this.tx.query(
+      `INSERT INTO health.briefings (account_id, meeting_id, starts_at, alert_id, state, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (account_id, meeting_id) DO NOTHING RETURNING meeting_id`,
+      [briefing.accountId, briefing.meetingId, briefing.startsAt, briefing.alertId, briefing.state, briefing.at],
+    );
+    return rows.length > 0;
+  }
+
+  async saveHealth(rows: HealthRow[], changed: HealthRow[], now: Date, cause: string): Promise<void> {
     if (rows.length === 0) return;
     await this.tx.query(
-      `INSERT INTO health.account_health (account_id, score, state, reasons, open_cases, open_escalations, alerted_state, updated_at)
-       SELECT *, $8::timestamptz FROM unnest($1::text[], $2::smallint[], $3::text[], $4::jsonb[], $5::int[], $6::int[], $7::text[])
+      `INSERT INTO health.account_health (account_id, score, state, reasons, open_cases, open_escalations, alerted_state, policy_version, time_dependent, updated_at)
+       SELECT *, $10::timestamptz FROM unnest($1::text[], $2::smallint[], $3::text[], $4::jsonb[], $5::int[], $6::int[], $7::text[], $8::text[], $9::boolean[])
        ON CONFLICT (account_id) DO UPDATE SET score = EXCLUDED.score, state = EXCLUDED.state, reasons = EXCLUDED.reasons, open_cases = EXCLUDED.open_cases,
-         open_escalations = EXCLUDED.open_escalations, alerted_state = EXCLUDED.alerted_state, updated_at = EXCLUDED.updated_at`,
+         open_escalations = EXCLUDED.open_escalations, alerted_state = EXCLUDED.alerted_state, policy_version = EXCLUDED.policy_version,
+         time_dependent = EXCLUDED.time_dependent, updated_at = EXCLUDED.updated_at`,
       [rows.map((r) => r.accountId), rows.map((r) => r.score), rows.map((r) => r.state), rows.map((r) => JSON.stringify(r.reasons)),
-        rows.map((r) => r.openCases), rows.map((r) => r.openEscalations), rows.map((r) => r.alertedState), now],
+        rows.map((r) => r.openCases), rows.map((r) => r.openEscalations), rows.map((r) => r.alertedState), rows.map((r) => r.policyVersion),
+        rows.map((r) => r.timeDependent), now],
     );
     if (changed.length === 0) return;
     await this.tx.query(
-      `INSERT INTO health.health_history (account_id, at, score, state)
-       SELECT a, $4::timestamptz, s, st FROM unnest($1::text[], $2::smallint[], $3::text[]) AS v(a, s, st)`,
-      [changed.map((r) => r.accountId), changed.map((r) => r.score), changed.map((r) => r.state), now],
+      `INSERT INTO health.health_history (account_id, at, score, state, policy_version, cause)
+       SELECT a, $4::timestamptz, s, st, v, $6 FROM unnest($1::text[], $2::smallint[], $3::text[], $5::text[]) AS u(a, s, st, v)`,
+      [changed.map((r) => r.accountId), changed.map((r) => r.score), changed.map((r) => r.state), now, changed.map((r) => r.policyVersion), cause],
     );
   }
 
-  async saveAlert(alert: { id: string; accountId: string; kind: string; state: HealthState; previousState: HealthState | null; score: number; reasons: HealthReason[]; createdAt: Date }): Promise<void> {
+  async saveAlert(alert: { id: string; accountId: string; kind: string; state: HealthState; previousState: HealthState | null; score: number; reasons: HealthReason[]; createdAt: Date; meetingId: string | null }): Promise<void> {
     await this.tx.query(
-      'INSERT INTO health.alerts (id, account_id, kind, state, previous_state, score, reasons, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [alert.id, alert.accountId, alert.kind, alert.state, alert.previousState, alert.score, JSON.stringify(alert.reasons), alert.createdAt],
+      'INSERT INTO health.alerts (id, account_id, kind, state, previous_state, score, reasons, created_at, meeting_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [alert.id, alert.accountId, alert.kind, alert.state, alert.previousState, alert.score, JSON.stringify(alert.reasons), alert.createdAt, alert.meetingId],
     );
-  }
-
-  async openCaseSummaries(accountId: string): Promise<AlertCase[]> {
-    const rows: { id: string; title: string | null; url: string | null; severity: number | null; status: string; escalation_level: number; opened_at: Date | null; assignee: string | null }[] =
-      await this.tx.query(
-        `SELECT id, title, url, severity, status, escalation_level, opened_at, assignee FROM health.cases
-         WHERE account_id = $1 AND is_open ORDER BY severity NULLS LAST, escalation_level DESC, opened_at LIMIT 20`,
-        [accountId],
-      );
-    return rows.map((r) => ({ id: r.id, title: r.title, url: r.url, severity: r.severity, status: r.status, escalationLevel: r.escalation_level, openedAt: iso(r.opened_at), assignee: r.assignee }));
   }
 
   async enqueue(messages: OutboxRow[]): Promise<void> {
@@ -280,5 +336,29 @@ export class ProjectionStore {
       'INSERT INTO health.outbox (topic, key, value) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])',
       [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => JSON.stringify(m.value))],
     );
+  }
+
+  /** Accounts whose health may change with time alone, and those with a meeting inside the briefing window. */
+  async accountsToSweep(briefingHours: number, now: Date): Promise<string[]> {
+    const rows: { account_id: string }[] = await this.tx.query(
+      `SELECT account_id FROM health.account_health WHERE time_dependent
+       UNION
+       SELECT m.account_id FROM health.meetings m JOIN health.accounts a ON a.id = m.account_id
+       WHERE NOT m.cancelled AND m.starts_at > $2 AND m.starts_at <= $2::timestamptz + $1::float8 * interval '1 hour'
+       ORDER BY 1`,
+      [briefingHours, now],
+    );
+    return rows.map((r) => r.account_id);
+  }
+
+  /** For a replay: empties what is rebuilt from the topic. Health, history, alerts and briefings stay (they are what people were told). */
+  async clearRebuiltProjections(): Promise<void> {
+    for (const table of ['health.events', 'health.cases', 'health.meetings', 'health.accounts']) await this.tx.query(`DELETE FROM ${table}`);
+  }
+
+  /** After a replay: health rows of accounts that no longer exist. */
+  async dropOrphanHealth(): Promise<number> {
+    const rows = await queryRows(this.tx, 'DELETE FROM health.account_health WHERE account_id NOT IN (SELECT id FROM health.accounts) RETURNING account_id');
+    return rows.length;
   }
 }

@@ -1,0 +1,45 @@
+import type { AccountHealthConfig } from '@forewarn/config';
+import { DEFAULT_POLICY, loadPolicyFile } from '@forewarn/health';
+import { Metrics } from '@forewarn/service-kit';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HealthPolicyHolder } from './health-policy.holder';
+
+describe('the health policy in force', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'policy-holder-'));
+  const file = join(dir, 'health-policy.json');
+  const write = (policy: unknown) => writeFileSync(file, typeof policy === 'string' ? policy : JSON.stringify(policy));
+  const holder = () => {
+    write({ version: 'v1' });
+    const config = { HEALTH_POLICY_FILE: file, HEALTH_POLICY_WATCH_MS: 100 } as AccountHealthConfig;
+    return new HealthPolicyHolder(loadPolicyFile(file), config, new Metrics());
+  };
+
+  it('reloads a changed file and tells the listeners', () => {
+    const policies = holder();
+    const seen: string[] = [];
+    policies.onChange((p) => seen.push(p.version));
+    write({ version: 'v2', handoffs: { weight: 3 } });
+    expect(policies.reload('test')).toBe('v2');
+    expect(policies.current().handoffs.weight).toBe(3);
+    expect(seen).toEqual(['v2']);
+  });
+
+  it('keeps the policy in force when the new file is invalid', () => {
+    const policies = holder();
+    write({ version: 'v3', handoffs: { wieght: 3 } });
+    expect(policies.reload('test')).toBe('v1');
+    write('{ not json');
+    expect(policies.reload('test')).toBe('v1');
+    expect(policies.current()).toEqual({ ...DEFAULT_POLICY, version: 'v1' });
+  });
+
+  it('does not bother the listeners when nothing changed', () => {
+    const policies = holder();
+    const seen: string[] = [];
+    policies.onChange((p) => seen.push(p.version));
+    policies.reload('SIGHUP');
+    expect(seen).toEqual([]);
+  });
+});

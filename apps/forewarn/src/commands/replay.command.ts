@@ -1,0 +1,191 @@
+import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
+import { topicsFor } from '@forewarn/contracts';
+import { loadPolicyFile, PolicyError } from '@forewarn/health';
+import { HEALTH_LOCK, parseMessages, ProjectionStore, Projector } from '@forewarn/projection';
+import { createKafka } from '@forewarn/messaging';
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { EachBatchPayload } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { CliError, printJson, withDatabase } from '../cli-support';
+
+const CHUNK = 500;
+/** Give up when the topic stops delivering before the replay reached the end it saw at the start. */
+const STALL_MS = 60_000;
+
+export interface ReplaySummary {
+  topic: string;
+  messages: number;
+  /** Messages that are not valid events (account-health dead-lettered them when they first came). */
+  skipped: number;
+  events: number;
+  accounts: number;
+  cases: number;
+  meetings: number;
+  /** Accounts whose health (state or score) the rebuild changed; each change is in the history and on health.v1. */
+  healthChanged: number;
+  durationMs: number;
+}
+
+function replayConfig() {
+  try {
+    return loadConfig(accountHealthEnvSchema);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description('rebuild every account-health projection from <prefix>events.v1, with a progress bar')
+    .option('--force', 'replay even when retention already deleted the oldest events from the topic')
+    .action(async (options: { force?: boolean }) => {
+      printJson(await replay({ force: !!options.force }));
+    });
+}
+
+/**
+ * Rebuilds the projections (events, accounts, cases, meetings, health) from the topic, in one
+ * transaction: readers see the old projections until the new ones are complete, and a failed
+ * replay changes nothing. It holds account-health's replay lock, so the service's batches wait
+ * meanwhile and continue afterwards. It sends no alerts: what the account teams were told, and
+ * the health history, stay; a rebuild that changes an account's health is recorded as a change.
+ */
+export async function replay(options: { force: boolean }): Promise<ReplaySummary> {
+  const started = Date.now();
+  const config = replayConfig();
+  let policy;
+  try {
+    policy = loadPolicyFile(config.HEALTH_POLICY_FILE);
+  } catch (error) {
+    throw error instanceof PolicyError ? new CliError(error.message) : error;
+  }
+  const topic = topicsFor(config.FOREWARN_TOPIC_PREFIX).events;
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-replay' });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) throw new CliError(`topic ${topic} does not exist (run: forewarn topics)`);
+    const offsets = await admin.fetchTopicOffsets(topic);
+    const truncated = offsets.filter((p) => Number(p.low) > 0);
+    if (truncated.length > 0 && !options.force) {
+      throw new CliError(`${topic} no longer holds every event (partition ${truncated[0].partition} starts at offset ${truncated[0].low}); a replay would lose the older ones. Use --force to replay what is left.`);
+    }
+    const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+    const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    const groupId = `${config.FOREWARN_TOPIC_PREFIX}replay-${Date.now().toString(36)}`;
+    const summary = await withDatabase((db) => rebuild({ db, kafka, topic, groupId, ends, total, projector: new Projector(() => policy) }));
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    return { topic, ...summary, durationMs: Date.now() - started };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function rebuild(input: {
+  db: DataSource;
+  kafka: ReturnType<typeof createKafka>;
+  topic: string;
+  groupId: string;
+  ends: Map<number, number>;
+  total: number;
+  projector: Projector;
+}): Promise<Omit<ReplaySummary, 'topic' | 'durationMs'>> {
+  const { db, kafka, topic, groupId, ends, total, projector } = input;
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  const bar = new SingleBar(
+    { format: `Replaying ${topic} [{bar}] {percentage}% | {value}/{total} messages | ETA {eta_formatted}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000, hideCursor: true },
+    Presets.shades_classic,
+  );
+  try {
+    await runner.startTransaction();
+    process.stderr.write('Waiting for account-health to finish its current batch…\n');
+    await runner.query('SELECT pg_advisory_xact_lock($1)', [HEALTH_LOCK.replay]);
+    const store = new ProjectionStore(runner.manager);
+    await store.clearRebuiltProjections();
+    const now = new Date();
+    bar.start(total, 0);
+    let messages = 0;
+    let skipped = 0;
+    if (total > 0) {
+      const consumed = await consumeToEnd({ kafka, topic, groupId, ends, onBatch: async (batch) => {
+        const { events, rejected } = parseMessages(batch);
+        await projector.apply(store, events, now, { recompute: false });
+        messages += batch.length;
+        skipped += rejected.length;
+        bar.increment(batch.length);
+      } });
+      if (!consumed) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
+    }
+    bar.stop();
+    process.stderr.write('Scoring every account…\n');
+    const accountIds = await store.allAccountIds();
+    let healthChanged = 0;
+    for (let i = 0; i < accountIds.length; i += CHUNK) healthChanged += await projector.recompute(store, accountIds.slice(i, i + CHUNK), now, 'replay');
+    await store.dropOrphanHealth();
+    const [counts] = await runner.query(
+      `SELECT (SELECT count(*) FROM health.events)::int AS events, (SELECT count(*) FROM health.accounts)::int AS accounts,
+              (SELECT count(*) FROM health.cases)::int AS cases, (SELECT count(*) FROM health.meetings)::int AS meetings`,
+    );
+    await runner.commitTransaction();
+    return { messages, skipped, ...counts, healthChanged };
+  } catch (error) {
+    bar.stop();
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Reads every partition from its beginning up to `ends` (the high watermarks at the start); false when it stalled. */
+async function consumeToEnd(input: {
+  kafka: ReturnType<typeof createKafka>;
+  topic: string;
+  groupId: string;
+  ends: Map<number, number>;
+  onBatch: (messages: { value: Buffer | null; timestamp: number }[]) => Promise<void>;
+}): Promise<boolean> {
+  const { kafka, topic, groupId, ends, onBatch } = input;
+  const pending = new Set([...ends].filter(([, end]) => end > 0).map(([partition]) => partition));
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 60_000, maxBytesPerPartition: 4 * 1024 * 1024 });
+  let failure: unknown = null;
+  let lastProgress = Date.now();
+  let finish!: (value: boolean) => void;
+  const finished = new Promise<boolean>((resolve) => (finish = resolve));
+  const eachBatch = async ({ batch, heartbeat }: EachBatchPayload) => {
+    const end = ends.get(batch.partition) ?? 0;
+    const wanted = batch.messages.filter((m) => Number(m.offset) < end);
+    if (wanted.length > 0 && failure === null) {
+      try {
+        await onBatch(wanted.map((m) => ({ value: m.value, timestamp: Number(m.timestamp) })));
+      } catch (error) {
+        failure = error;
+        finish(false);
+        return;
+      }
+      lastProgress = Date.now();
+    }
+    if (Number(batch.lastOffset()) + 1 >= end) pending.delete(batch.partition);
+    await heartbeat();
+    if (pending.size === 0) finish(true);
+  };
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastProgress > STALL_MS) finish(false);
+    }, 1000);
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, partitionsConsumedConcurrently: 1, eachBatch });
+    if (pending.size === 0) finish(true);
+    const done = await finished;
+    clearInterval(watchdog);
+    if (failure !== null) throw failure;
+    return done;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,199 @@
+import { accountKeyOf, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
+import { randomUUID } from 'node:crypto';
+import { assessHealth, buildBriefing, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
+import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
+import { type HealthRow, type OutboxRow, ProjectionStore } from './projection.store';
+
+/** A Kafka message as the projector needs it. */
+export interface RawMessage {
+  value: Buffer | null;
+  /** Broker timestamp (ms since epoch). */
+  timestamp: number;
+}
+
+/** Validates messages as inbound events; the rest are poison (for the dead-letter topic), with the reason. */
+export function parseMessages<M extends RawMessage>(messages: readonly M[]): { events: InboundEvent[]; rejected: { message: M; reason: string }[] } {
+  const events: InboundEvent[] = [];
+  const rejected: { message: M; reason: string }[] = [];
+  for (const message of messages) {
+    let raw: unknown;
+    try {
+      raw = message.value ? JSON.parse(message.value.toString('utf8')) : null;
+    } catch {
+      raw = null;
+    }
+    if (raw === null) {
+      rejected.push({ message, reason: 'value is not JSON' });
+      continue;
+    }
+    const result = parseInboundEvent(raw, { receivedAt: new Date(message.timestamp) });
+    if (result.ok) events.push(result.value);
+    else rejected.push({ message, reason: `invalid event: ${result.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
+  }
+  return { events, rejected };
+}
+
+export interface ProjectorHooks {
+  applied?(count: number): void;
+  duplicates?(count: number): void;
+  alertRaised?(alert: { alertId: string; kind: string; accountId: string; state: string; score: number; meetingId: string | null }): void;
+  healthChanged?(count: number, cause: RecomputeCause): void;
+}
+
+const subjectKey = (accountId: string, subjectId: string) => `${accountId}\u0000${subjectId}`;
+const splitSubject = (key: string) => {
+  const [accountId, subjectId] = key.split('\u0000');
+  return { accountId, subjectId };
+};
+
+/** PostgreSQL advisory lock keys of account-health (one integer space with the migration lock). */
+export const HEALTH_LOCK = {
+  /** Held exclusively by `forewarn replay`; every projection transaction holds it shared. */
+  replay: 4_711_101,
+  /** Held by the one account-health instance running the periodic sweep. */
+  sweep: 4_711_102,
+} as const;
+
+/**
+ * The account-health projection, without a framework: a batch of inbound events in, the event
+ * store, accounts, cases, meetings, health and the outbox out — all in the caller's transaction.
+ * Used by the account-health service (live and on its sweep) and by `forewarn replay`.
+ */
+export class Projector {
+  constructor(private readonly policy: () => HealthPolicy, private readonly hooks: ProjectorHooks = {}) {}
+
+  /**
+   * Stores and folds a batch. Returns the accounts it touched. With `recompute: false` (replay)
+   * health is left for one recomputation at the end.
+   */
+  async apply(store: ProjectionStore, events: InboundEvent[], now: Date, options: { recompute: boolean } = { recompute: true }): Promise<string[]> {
+    const inserted = await store.insertEvents(events.map((event) => ({ event, accountKey: accountKeyOf(event) })));
+    this.hooks.duplicates?.(events.length - inserted.length);
+    if (inserted.length === 0) return [];
+    this.hooks.applied?.(inserted.length);
+    const isNew = new Set(inserted.map((e) => `${e.source}\u0000${e.id}`));
+    const fresh = events.filter((e) => isNew.delete(`${e.source}\u0000${e.id}`));
+    const subjects = new Map(inserted.map((i) => [`${i.source}\u0000${i.id}`, i.subjectId]));
+
+    const touchedAccounts = new Set<string>();
+    const touchedCases = new Set<string>();
+    const touchedMeetings = new Set<string>();
+    const touch = (accountId: string, type: string, subjectId: string | null) => {
+      touchedAccounts.add(accountId);
+      if (!subjectId) return;
+      if (type.startsWith('forewarn.meeting.')) touchedMeetings.add(subjectKey(accountId, subjectId));
+      else if (type.startsWith('forewarn.case.') || type === 'forewarn.survey.responded') touchedCases.add(subjectKey(accountId, subjectId));
+    };
+
+    // Accounts first, so events in the same batch can resolve to them.
+    const assignments: { source: string; id: string; accountId: string }[] = [];
+    const upserts = fresh.filter((e): e is Extract<InboundEvent, { type: 'forewarn.account.upserted' }> => e.type === 'forewarn.account.upserted');
+    for (const event of upserts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))) {
+      await store.upsertAccount(event.data, event.time);
+      assignments.push({ source: event.source, id: event.id, accountId: event.data.id });
+      touchedAccounts.add(event.data.id);
+      for (const claimed of await store.claimUnmapped(event.data)) touch(event.data.id, claimed.type, claimed.subjectId);
+    }
+
+    const resolved = new Map<string, string | null>();
+    for (const event of fresh) {
+      if (event.type === 'forewarn.account.upserted') continue;
+      const key = accountKeyOf(event);
+      const cacheKey = `${key}\u0000${event.source}`;
+      if (!resolved.has(cacheKey)) resolved.set(cacheKey, await store.resolveAccount(key, event.source));
+      const accountId = resolved.get(cacheKey);
+      if (!accountId) continue; // kept unmapped; claimed when the account arrives
+      assignments.push({ source: event.source, id: event.id, accountId });
+      touch(accountId, event.type, subjects.get(`${event.source}\u0000${event.id}`) ?? null);
+    }
+    await store.assignAccount(assignments);
+
+    const caseSubjects = [...touchedCases].map(splitSubject);
+    const caseFacts = await store.caseFacts(caseSubjects);
+    await store.saveCases(
+      caseSubjects.map(({ accountId, subjectId }) => {
+        const state = foldCase(subjectId, caseFacts.get(subjectKey(accountId, subjectId)) ?? []);
+        return { accountId, state, isOpen: isOpen(state) };
+      }),
+    );
+
+    const meetingSubjects = [...touchedMeetings].map(splitSubject);
+    const meetingFacts = await store.meetingFacts(meetingSubjects);
+    await store.saveMeetings(
+      meetingSubjects.flatMap(({ accountId, subjectId }) => {
+        const state = foldMeeting(subjectId, meetingFacts.get(subjectKey(accountId, subjectId)) ?? []);
+        return state ? [{ accountId, state }] : [];
+      }),
+    );
+
+    const accounts = [...touchedAccounts].sort();
+    if (options.recompute) await this.recompute(store, accounts, now, 'events');
+    return accounts;
+  }
+
+  /**
+   * Re-scores accounts, records every change in the history and on `<prefix>health.v1`, and
+   * writes alert decisions to the outbox. A replay changes no alert memory and raises no alerts.
+   * `policy` defaults to the one in force; a sweep passes the one it started with, so a reload
+   * in the middle of a run is applied by the full re-evaluation that follows it.
+   * Returns how many accounts changed state or score.
+   */
+  async recompute(store: ProjectionStore, accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy = this.policy()): Promise<number> {
+    if (accountIds.length === 0) return 0;
+    const recentDays = memoryDays(policy);
+    // Lock the health rows first, so a concurrent writer's cases are committed before we read them.
+    const previous = await store.healthOf(accountIds);
+    const accounts = await store.accounts(accountIds);
+    const cases = await store.casesOf(accountIds, recentDays, now);
+    const surveys = await store.caselessSurveys(accountIds, policy.poorSurveys.withinDays, now);
+    const meetings = await store.upcomingMeetings(accountIds, now);
+    const briefed = cause === 'replay' ? new Map<string, Set<string>>() : await store.briefedMeetings(accountIds);
+    const rows: HealthRow[] = [];
+    const changed: HealthRow[] = [];
+    const outbox: OutboxRow[] = [];
+    for (const account of accounts.values()) {
+      const accountCases = cases.get(account.id) ?? [];
+      const upcoming = meetings.get(account.id) ?? [];
+      const facts = {
+        cases: accountCases,
+        surveys: surveys.get(account.id) ?? [],
+        account: account.profile,
+        meetings: upcoming.map((m) => ({ id: m.id, title: m.title, startsAt: m.startsAt as string, kind: m.kind })),
+      };
+      const assessment = assessHealth(facts, now, policy);
+      const before = previous.get(account.id) ?? null;
+      const plan = cause === 'replay'
+        ? { alerts: [], alertedState: before?.alertedState ?? null }
+        : planAlerts({ alertedState: before?.alertedState ?? null, assessment, meetings: upcoming, briefed: briefed.get(account.id) ?? new Set(), now, policy, briefings: cause !== 'events' });
+      const row: HealthRow = {
+        accountId: account.id, score: assessment.score, state: assessment.state, reasons: assessment.reasons, openCases: assessment.openCases,
+        openEscalations: assessment.openEscalations, alertedState: plan.alertedState, policyVersion: assessment.policyVersion, timeDependent: assessment.timeDependent,
+      };
+      rows.push(row);
+      if (!before || before.state !== row.state || before.score !== row.score) {
+        changed.push(row);
+        outbox.push({ topic: 'health', key: account.id, value: healthChangedMessage({ account, assessment, previous: before, id: randomUUID(), now, cause }) });
+      }
+      for (const planned of plan.alerts) {
+        const alertId = randomUUID();
+        const meeting = planned.meeting ?? upcoming[0] ?? null;
+        if (planned.kind === 'briefing' && planned.meeting) {
+          const claimed = await store.claimBriefing({ accountId: account.id, meetingId: planned.meeting.id, startsAt: planned.meeting.startsAt as string, alertId, state: assessment.state, at: now });
+          if (!claimed) continue;
+        }
+        await store.saveAlert({ id: alertId, accountId: account.id, kind: planned.kind, state: assessment.state, previousState: before?.state ?? null, score: assessment.score, reasons: assessment.reasons, createdAt: now, meetingId: planned.meeting?.id ?? null });
+        const message = alertRaisedMessage({
+          id: alertId, kind: planned.kind, account, assessment, previousState: before?.state ?? null, cases: accountCases, nextMeeting: meeting, now,
+          ...(planned.kind === 'briefing' && planned.meeting ? { briefing: buildBriefing({ meeting: planned.meeting, facts, assessment, now, policy }) } : {}),
+          ...(planned.kind === 'all-clear' ? { resolvedBeforeMeeting: resolvedBeforeMeeting({ meetings: upcoming, facts, now, policy }) ?? undefined } : {}),
+        });
+        outbox.push({ topic: 'alerts', key: account.id, value: message });
+        this.hooks.alertRaised?.({ alertId, kind: planned.kind, accountId: account.id, state: assessment.state, score: assessment.score, meetingId: planned.meeting?.id ?? null });
+      }
+    }
+    await store.saveHealth(rows, changed, now, cause);
+    await store.enqueue(outbox);
+    this.hooks.healthChanged?.(changed.length, cause);
+    return changed.length;
+  }
+}
