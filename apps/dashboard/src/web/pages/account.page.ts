@@ -47,7 +47,8 @@ details summary{cursor:pointer;color:var(--link);margin:10px 0 0}
 `;
 
 /** Reasons whose evidence time is when something happened; for the others it is since when the case is open. */
-const EVENT_TIMED = new Set(['rejected_resolution', 'poor_surveys']);
+// Evidence whose `since` is when something was said or fixed, not when a case opened.
+const EVENT_TIMED = new Set(['rejected_resolution', 'poor_surveys', 'negative_comments', 'recently_resolved']);
 
 function evidenceItem(reason: HealthReason, e: Evidence, ctx: PageContext): Html {
   // The label usually names the case already; then the evidence links it by its id only.
