@@ -237,6 +237,12 @@ export function parseInboundEvent(raw: unknown, stamp: StampOptions, fieldPrefix
 }
 
 /** The partition key: everything about one account goes to one partition, in order. */
+/** Every reference to its account an event carries (an account upsert names its own id). */
+export function accountRefOf(event: InboundEvent): AccountRef {
+  if (event.type === 'forewarn.account.upserted') return { id: event.data.id };
+  return (event.data as { account: AccountRef }).account;
+}
+
 export function accountKeyOf(event: InboundEvent): string {
   if (event.type === 'forewarn.account.upserted') return event.data.id;
   const ref = (event.data as { account: AccountRef }).account;

@@ -1,4 +1,4 @@
-import type { AccountUpsertedData, HealthReason, HealthState, InboundEvent } from '@forewarn/contracts';
+import type { AccountRef, AccountUpsertedData, HealthReason, HealthState, InboundEvent } from '@forewarn/contracts';
 import { queryRows } from '@forewarn/database';
 import type { EntityManager } from 'typeorm';
 import { type AccountProfile, type CaseFact, type CaseState, emptyCase, type MeetingFact, type MeetingState, type SurveyAnswer } from '@forewarn/health';
@@ -124,17 +124,20 @@ export class ProjectionStore {
     );
   }
 
-  /** Finds the account an event refers to: by id, by email domain, or by a source's external id. */
-  async resolveAccount(accountKey: string, source: string): Promise<string | null> {
-    let rows: { id: string }[];
-    if (accountKey.startsWith('domain:')) {
-      rows = await this.tx.query('SELECT id FROM health.accounts WHERE domains @> ARRAY[$1::text] ORDER BY id LIMIT 1', [accountKey.slice('domain:'.length)]);
-    } else if (accountKey.startsWith('external:')) {
-      const ref = JSON.stringify([{ source: source.replace(/^\/sources\//, ''), id: accountKey.slice('external:'.length) }]);
-      rows = await this.tx.query('SELECT id FROM health.accounts WHERE external_refs @> $1::jsonb ORDER BY id LIMIT 1', [ref]);
-    } else {
-      rows = await this.tx.query('SELECT id FROM health.accounts WHERE id = $1', [accountKey]);
-    }
+  /**
+   * Finds the account an event refers to, by every reference it carries: its id first, then the
+   * source's external id (specific), then the email domain (broad). One that matches none stays
+   * unmapped until an account with that reference arrives.
+   */
+  async resolveAccount(ref: AccountRef, source: string): Promise<string | null> {
+    const external = ref.externalId ? JSON.stringify([{ source: source.replace(/^\/sources\//, ''), id: ref.externalId }]) : null;
+    const rows: { id: string }[] = await this.tx.query(
+      `SELECT id FROM health.accounts
+       WHERE id = $1 OR external_refs @> $2::jsonb OR domains @> ARRAY[$3::text]
+       ORDER BY coalesce(id = $1, false) DESC, coalesce(external_refs @> $2::jsonb, false) DESC, id
+       LIMIT 1`,
+      [ref.id ?? null, external, ref.domain?.toLowerCase() ?? null],
+    );
     return rows[0]?.id ?? null;
   }
 
@@ -153,7 +156,9 @@ export class ProjectionStore {
     return queryRows(
       this.tx,
       `UPDATE health.events SET account_id = $1
-       WHERE account_id IS NULL AND (account_key = $1 OR account_key = ANY($2::text[]) OR (account_key || '|' || source) = ANY($3::text[]))
+       WHERE account_id IS NULL AND (account_key = $1 OR account_key = ANY($2::text[]) OR (account_key || '|' || source) = ANY($3::text[])
+         OR ('domain:' || lower(payload->'data'->'account'->>'domain')) = ANY($2::text[])
+         OR ('external:' || (payload->'data'->'account'->>'externalId') || '|' || source) = ANY($3::text[]))
        RETURNING type, subject_id AS "subjectId"`,
       [account.id, account.domains.map((d) => `domain:${d}`), account.externalRefs.map((r) => `external:${r.id}|/sources/${r.source}`)],
     );

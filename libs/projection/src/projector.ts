@@ -1,4 +1,4 @@
-import { accountKeyOf, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
+import { accountKeyOf, accountRefOf, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
 import { randomUUID } from 'node:crypto';
 import { assessHealth, buildBriefing, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
 import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
@@ -98,9 +98,9 @@ export class Projector {
     const resolved = new Map<string, string | null>();
     for (const event of fresh) {
       if (event.type === 'forewarn.account.upserted') continue;
-      const key = accountKeyOf(event);
-      const cacheKey = `${key}\u0000${event.source}`;
-      if (!resolved.has(cacheKey)) resolved.set(cacheKey, await store.resolveAccount(key, event.source));
+      const ref = accountRefOf(event);
+      const cacheKey = `${ref.id ?? ''}\u0000${ref.domain ?? ''}\u0000${ref.externalId ?? ''}\u0000${event.source}`;
+      if (!resolved.has(cacheKey)) resolved.set(cacheKey, await store.resolveAccount(ref, event.source));
       const accountId = resolved.get(cacheKey);
       if (!accountId) continue; // kept unmapped; claimed when the account arrives
       assignments.push({ source: event.source, id: event.id, accountId });
