@@ -2,8 +2,11 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { CliError, quietLogs } from './cli-support';
+import { registerAccountsCommands } from './commands/accounts.command';
 import { registerBacktestCommand } from './commands/backtest.command';
+import { registerCalendarCommands } from './commands/calendar.command';
 import { registerDemoCommand } from './commands/demo.command';
+import { registerMappingCommands } from './commands/mapping.command';
 import { registerReplayCommand } from './commands/replay.command';
 import { registerSourceCommands } from './commands/source.command';
 import { registerStartCommand } from './commands/start.command';
@@ -23,6 +26,9 @@ async function main(argv: string[]): Promise<void> {
   registerDemoCommand(program);
   registerReplayCommand(program);
   registerBacktestCommand(program);
+  registerMappingCommands(program);
+  registerAccountsCommands(program);
+  registerCalendarCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -4,6 +4,8 @@ import type { GatewayConfig } from '@forewarn/config';
 import { DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ProblemFilter, ServiceKitModule } from '@forewarn/service-kit';
+import { CalendarPoller } from './calendar/calendar-poller';
+import { CALENDAR_CONFIG, calendarSettings } from './calendar/calendar.config';
 import { DocsController } from './docs/docs.controller';
 import { EventsController } from './events/events.controller';
 import { GATEWAY_CONFIG } from './gateway.config';
@@ -25,10 +27,12 @@ export class GatewayModule {
       controllers: [EventsController, WebhooksController, DocsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: CALENDAR_CONFIG, useValue: calendarSettings(config) },
         { provide: APP_FILTER, useClass: ProblemFilter },
         SourceAuth,
         IngestService,
         RateLimiter,
+        CalendarPoller,
       ],
     };
   }

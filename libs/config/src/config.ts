@@ -63,6 +63,14 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).optional(),
   /** Replay window of signed webhooks (Zendesk): a signature timestamp further from now, either way, is refused. */
   GATEWAY_SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** How often the calendar poller looks for feeds that are due (each feed has its own interval); 0 turns polling off. */
+  GATEWAY_CALENDAR_TICK_MS: z.coerce.number().int().min(0).default(15_000),
+  /** How far ahead meetings are taken from calendars (recurring events are expanded that far). */
+  GATEWAY_CALENDAR_WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  /** Time limit of one feed download. */
+  GATEWAY_CALENDAR_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Largest feed accepted. */
+  GATEWAY_CALENDAR_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });
 
 export const accountHealthEnvSchema = baseEnvSchema.extend({

@@ -121,6 +121,9 @@ const PUBLIC_MAIL_DOMAINS = new Set([
   'yandex.com', 'yandex.ru', 'zoho.com', 'fastmail.com', 'hey.com', 't-online.de', 'qq.com', '163.com',
 ]);
 
+/** A mailbox provider's domain (gmail.com, outlook.com, …): it says nothing about which customer it is. */
+export const isPublicMailDomain = (domain: string): boolean => PUBLIC_MAIL_DOMAINS.has(domain.toLowerCase());
+
 export const domainOf = (address: string | undefined): string | undefined => {
   const domain = address?.split('@')[1]?.toLowerCase();
   return domain && /^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain) ? domain : undefined;

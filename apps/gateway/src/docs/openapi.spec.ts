@@ -43,12 +43,19 @@ describe('the OpenAPI document served at /docs', () => {
 
   it('documents the limits and failure answers of both ingest endpoints', () => {
     const { paths } = openApiDocument(options);
-    for (const operation of [paths['/v1/events'].post, paths['/v1/webhooks/{kind}/{source}'].post]) {
+    for (const operation of [paths['/v1/events'].post, paths['/v1/webhooks/{kind}/{source}'].post, paths['/v1/webhooks/mapped/{source}'].post]) {
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '403', '413', '415', '429', '503']));
       expect(operation.responses['429']).toMatchObject({ headers: { 'Retry-After': expect.anything() } });
       expect(operation.responses['503']).toMatchObject({ headers: { 'Retry-After': expect.anything() } });
     }
     expect(paths['/v1/webhooks/{kind}/{source}'].post.parameters[0]).toMatchObject({ schema: { enum: ['zendesk', 'jira', 'freshdesk', 'servicenow'] } });
+  });
+
+  it('documents mapped sources: their route, the mapping failure answers and the bindings a mapping gets', () => {
+    const operation = openApiDocument(options).paths['/v1/webhooks/mapped/{source}'].post;
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['202', '400', '404', '409']));
+    expect(operation.description).toEqual(expect.stringContaining('$receivedAt'));
+    expect(operation.description).toEqual(expect.stringContaining('forewarn mapping test'));
   });
 
   it('renders a small HTML page that escapes what it shows', () => {

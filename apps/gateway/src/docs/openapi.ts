@@ -1,5 +1,5 @@
 import { CASE_STATUSES, EVENT_TYPES, MEETING_KINDS } from '@forewarn/contracts';
-import { WEBHOOK_KINDS, ZENDESK_TRIGGER_CHANGES } from '@forewarn/ingest';
+import { MAPPING_LIMITS, WEBHOOK_KINDS, ZENDESK_TRIGGER_CHANGES } from '@forewarn/ingest';
 
 /**
  * The gateway's OpenAPI 3.1 document, written by hand: the controllers read raw bodies (for
@@ -70,6 +70,7 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
             'Verified by the vendor signature when the source has a signing secret: Zendesk `X-Zendesk-Webhook-Signature` = base64(HMAC-SHA256(secret, timestamp + body)) with `X-Zendesk-Webhook-Signature-Timestamp`',
             `(refused when more than ${options.toleranceSeconds} s from now), Jira \`X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, body)>\`.`,
             'Otherwise by the source api key: `Authorization: Bearer`, HTTP Basic with the key as user name, or `?token=`.',
+            'Systems without an adapter post to `/v1/webhooks/mapped/{source}` instead.',
             'One delivery may yield several events (a Jira changelog with a priority and an assignee change is two). Event ids are derived from the delivery, so a retried delivery changes nothing.',
             'A valid delivery that Forewarn does not track (a Jira sprint, a Zendesk form change) is answered 202 with `accepted: 0` and an `ignored` reason.',
             `Zendesk trigger webhooks use Forewarn's template with \`change\` one of ${ZENDESK_TRIGGER_CHANGES.join(', ')}; ServiceNow posts what the business rule in docs/servicenow-business-rule.md sends.`,
@@ -91,6 +92,34 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
             '202': { ...accepted, content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, examples: { accepted: { value: { accepted: 2, ids: ['jira-10042-10301-priority', 'jira-10042-10301-assignee'] } }, ignored: { value: { accepted: 0, ids: [], ignored: 'sprint_started is not an issue or comment event' } } } } } },
             '400': problem('Invalid JSON, or not a payload of this vendor: `errors` names the field (`detail.id`, `freshdesk_webhook.ticket_id`).'),
             '404': problem('No such kind, or no source of that name.'),
+            ...errors,
+          },
+        },
+      },
+      '/v1/webhooks/mapped/{source}': {
+        post: {
+          tags: ['ingest'],
+          operationId: 'postMappedWebhook',
+          summary: 'Any JSON webhook, mapped by the source\'s JSONata mapping',
+          description: [
+            'For systems without an adapter: the JSONata mapping stored with a source of kind `mapped` (`npx forewarn source add <name> --kind mapped --mapping <file.jsonata>`, or `npx forewarn mapping set <name> <file.jsonata>`) turns the body into canonical CloudEvents.',
+            'The mapping gets the body as its input and `$source`, `$receivedAt` and `$headers` (lower-case names, without credentials); besides JSONata\'s functions it may call `$id(parts…)` (a deterministic id), `$time(value)` (RFC 3339 from ISO, epoch seconds or milliseconds) and `$domain(email)`.',
+            'It returns one event, an array of events, or nothing (answered 202 with `accepted: 0` and an `ignored` reason). An event may leave out `specversion` (1.0), the `forewarn.` prefix of its type, `time` (the time of receipt) and `id` (a hash of the event, so a retried delivery gives the same id); nulls and blank strings count as absent.',
+            'Every event is validated like those posted to `/v1/events`: a violation is 400 with `errors` naming the event and field (`events[0].data.case.id`); a mapping that throws (`$error()`, a type error, or over',
+            `${MAPPING_LIMITS.timeoutMs} ms) is 400 with \`mappingError\` (JSONata code, message, position). Authenticated by the source api key: \`Authorization: Bearer\`, HTTP Basic with the key as user name, or \`?token=\`. Test a mapping first with \`npx forewarn mapping test <file.jsonata> <sample.json>\`.`,
+          ].join(' '),
+          security: [{ sourceKey: [] }, { sourceKeyBasic: [] }, { sourceToken: [] }],
+          parameters: [
+            { name: 'source', in: 'path', required: true, description: 'The registered source name (kind `mapped`).', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,99}$' } },
+          ],
+          requestBody: vendorPayload('Whatever JSON the system sends; the mapping gives it meaning.', {
+            kestrel: { summary: 'An imaginary helpdesk', value: { event: 'ticket.created', event_id: 'evt_01JNKD8812A', occurred_at: 1741079700, ticket: { number: 8812, subject: 'SSO login loops back to the sign-in page', priority: 'P1', state: 'open', requester: { name: 'Dana Lee', email: 'dana.lee@acme.com' }, company: { id: 'co_2231', name: 'Acme Corp' } } } },
+          }),
+          responses: {
+            '202': { ...accepted, content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, examples: { accepted: { value: { accepted: 1, ids: ['evt_01JNKD8812A'] } }, ignored: { value: { accepted: 0, ids: [], ignored: 'the mapping produced no event for this delivery' } } } } } },
+            '400': problem('Invalid JSON; the mapping threw (`mappingError` with JSONata `code`, `message`, `position`); or a mapped event breaks the contract (`errors` names `events[i].<field>`).'),
+            '404': problem('No source of that name.'),
+            '409': problem('The source has no mapping yet, or its mapping does not compile (`mappingError`).'),
             ...errors,
           },
         },
@@ -133,6 +162,7 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
             detail: { type: 'string' },
             instance: { type: 'string' },
             errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+            mappingError: { $ref: '#/components/schemas/MappingError' },
           },
         },
         AccountRef: {
@@ -140,6 +170,12 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
           description: 'At least one of id, domain, externalId.',
           properties: { id: { type: 'string' }, domain: { type: 'string' }, externalId: { type: 'string' }, name: { type: 'string' } },
           anyOf: [{ required: ['id'] }, { required: ['domain'] }, { required: ['externalId'] }],
+        },
+        MappingError: {
+          type: 'object',
+          description: 'What JSONata said when a mapping did not compile or threw.',
+          required: ['code', 'message'],
+          properties: { code: { type: 'string', examples: ['S0211', 'T2002', 'D1012', 'D3137'] }, message: { type: 'string' }, position: { type: 'integer' }, token: { type: 'string' }, at: { type: 'string', description: 'line:column in the mapping' } },
         },
         Case: {
           type: 'object',

@@ -13,6 +13,11 @@ import zendeskFormChanged from '../../../../libs/ingest/src/zendesk/fixtures/eve
 import jiraChangelog from '../../../../libs/ingest/src/jira/fixtures/issue-updated-priority-and-assignee.json';
 import freshdeskCreated from '../../../../libs/ingest/src/freshdesk/fixtures/ticket-created.json';
 import serviceNowInserted from '../../../../libs/ingest/src/servicenow/fixtures/case-inserted.json';
+import kestrelCreated from '../../../../libs/ingest/src/mapped/fixtures/ticket-created.json';
+import kestrelReopened from '../../../../libs/ingest/src/mapped/fixtures/ticket-reopened.json';
+import kestrelAgentLogin from '../../../../libs/ingest/src/mapped/fixtures/agent-login.json';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EventsController } from '../events/events.controller';
 import { IngestService } from '../events/ingest.service';
 import { SourceAuth } from '../events/source-auth';
@@ -25,19 +30,24 @@ import { WebhooksController } from './webhooks.controller';
  * every authentication path, the limits and the failure answers, without infrastructure.
  */
 const SECRET = 'zd-signing-secret-0123456789';
-const sources = [
+const KESTREL_MAPPING = readFileSync(join(__dirname, '../../../../libs/ingest/src/mapped/fixtures/kestrel-desk.jsonata'), 'utf8');
+const sources: { name: string; kind: string; key: string; secret: string | null; mapping?: string | null }[] = [
   { name: 'zendesk-eu', kind: 'zendesk', key: 'fw_src_zendesk', secret: SECRET },
   { name: 'zendesk-plain', kind: 'zendesk', key: 'fw_src_zendesk_plain', secret: null },
   { name: 'jira-cloud', kind: 'jira', key: 'fw_src_jira', secret: 'jira-secret' },
   { name: 'freshdesk', kind: 'freshdesk', key: 'fw_src_freshdesk', secret: null },
   { name: 'servicenow', kind: 'servicenow', key: 'fw_src_servicenow', secret: null },
   { name: 'helpdesk', kind: 'events', key: 'fw_src_events', secret: null },
+  { name: 'kestrel', kind: 'mapped', key: 'fw_src_kestrel', secret: null, mapping: KESTREL_MAPPING },
+  { name: 'unmapped', kind: 'mapped', key: 'fw_src_unmapped', secret: null, mapping: null },
+  { name: 'throwing', kind: 'mapped', key: 'fw_src_throwing', secret: null, mapping: '$error("no idea what " & event & " is")' },
+  { name: 'broken', kind: 'mapped', key: 'fw_src_broken', secret: null, mapping: '{ "type": ' },
 ];
 
 const fakeDb = {
   async query(sql: string, [value]: string[]) {
     const found = sources.filter((s) => (sql.includes('api_key_hash') ? hashCredential(s.key) === value : s.name === value));
-    return found.map((s) => ({ name: s.name, kind: s.kind, signing_secret: s.secret }));
+    return found.map((s) => ({ name: s.name, kind: s.kind, signing_secret: s.secret, mapping: s.mapping ?? null }));
   },
 };
 
@@ -175,6 +185,52 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
       expect((await post('/v1/webhooks/freshdesk/freshdesk?token=nope', freshdeskCreated)).status).toBe(401);
       const other = await post('/v1/webhooks/freshdesk/freshdesk', freshdeskCreated, { authorization: 'Bearer fw_src_servicenow' });
       expect(other).toMatchObject({ status: 403, json: { detail: 'This api key belongs to source "servicenow", not "freshdesk".' } });
+      expect(published).toEqual([]);
+    });
+  });
+
+  describe('mapped sources (a JSONata mapping stored with the source)', () => {
+    it('maps any JSON webhook to canonical events, authenticated by the source api key', async () => {
+      const response = await post('/v1/webhooks/mapped/kestrel', kestrelCreated, { authorization: 'Bearer fw_src_kestrel' });
+      expect(response).toMatchObject({ status: 202, json: { accepted: 1, ids: ['evt_01JNKD8812A'] } });
+      expect(published).toHaveLength(1);
+      expect(published[0][0].key).toBe('domain:acme.com');
+      expect(JSON.parse(published[0][0].value)).toMatchObject({ source: '/sources/kestrel', type: 'forewarn.case.opened', time: '2025-03-04T09:15:00.000Z', data: { case: { id: 'KD-8812', severity: 1 } } });
+      const two = await post('/v1/webhooks/mapped/kestrel?token=fw_src_kestrel', kestrelReopened);
+      expect(two).toMatchObject({ status: 202, json: { accepted: 2, ids: ['evt_01JNKD8812F', 'evt_01JNKD8812F-rejected'] } });
+    });
+
+    it('answers 202 with the reason when the mapping produces nothing', async () => {
+      const response = await post('/v1/webhooks/mapped/kestrel', kestrelAgentLogin, { authorization: 'Bearer fw_src_kestrel' });
+      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: 'the mapping produced no event for this delivery' } });
+      expect(published).toEqual([]);
+    });
+
+    it('answers 400 problem+json naming the field when the mapped event breaks the contract', async () => {
+      const noCustomer = { ...kestrelCreated, ticket: { ...kestrelCreated.ticket, requester: {}, company: {} } };
+      const response = await post('/v1/webhooks/mapped/kestrel', noCustomer, { authorization: 'Bearer fw_src_kestrel' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.json).toMatchObject({ errors: [{ field: 'events[0].data.account', message: 'needs at least one of id, domain, externalId' }], detail: expect.stringContaining('events[0].data.account needs at least one of id, domain, externalId') });
+      expect(published).toEqual([]);
+    });
+
+    it('answers 400 with the JSONata error when the mapping throws', async () => {
+      const response = await post('/v1/webhooks/mapped/throwing', kestrelCreated, { authorization: 'Bearer fw_src_throwing' });
+      expect(response).toMatchObject({ status: 400, json: { title: 'Mapping failed', mappingError: { code: 'D3137', message: 'no idea what ticket.created is' }, detail: expect.stringContaining('D3137') } });
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(published).toEqual([]);
+    });
+
+    it('refuses deliveries while the source has no usable mapping (409), and other keys or kinds', async () => {
+      expect(await post('/v1/webhooks/mapped/unmapped', kestrelCreated, { authorization: 'Bearer fw_src_unmapped' })).toMatchObject({ status: 409, json: { detail: expect.stringContaining('forewarn mapping set unmapped') } });
+      expect(await post('/v1/webhooks/mapped/broken', kestrelCreated, { authorization: 'Bearer fw_src_broken' })).toMatchObject({ status: 409, json: { mappingError: { code: expect.stringMatching(/^S0/) } } });
+      expect((await post('/v1/webhooks/mapped/kestrel', kestrelCreated)).status).toBe(401);
+      expect((await post('/v1/webhooks/mapped/kestrel', kestrelCreated, { authorization: 'Bearer fw_src_freshdesk' })).status).toBe(403);
+      expect(await post('/v1/webhooks/mapped/freshdesk?token=fw_src_freshdesk', freshdeskCreated)).toMatchObject({ status: 403, json: { detail: expect.stringContaining('send to /v1/webhooks/freshdesk/freshdesk') } });
+      expect(await post('/v1/webhooks/freshdesk/kestrel?token=fw_src_kestrel', freshdeskCreated)).toMatchObject({ status: 403, json: { detail: expect.stringContaining('send to /v1/webhooks/mapped/kestrel') } });
+      expect(await post('/v1/webhooks/mapped/nobody', {})).toMatchObject({ status: 404, json: { detail: expect.stringContaining('--kind mapped') } });
+      expect((await post('/v1/webhooks/mapped/kestrel?token=fw_src_kestrel', '{"event":')).json).toMatchObject({ status: 400, title: 'Malformed JSON' });
       expect(published).toEqual([]);
     });
   });

@@ -1,7 +1,9 @@
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { GatewayConfig } from '@forewarn/config';
 import type { Source } from '@forewarn/database';
-import { isWebhookKind, mapWebhook, type SignatureCheck, verifyJiraSignature, verifyZendeskSignature, WEBHOOK_KINDS } from '@forewarn/ingest';
+import {
+  describeMappingError, isWebhookKind, MAPPED_KIND, MappingCache, mapWebhook, runMapping, type SignatureCheck, verifyJiraSignature, verifyZendeskSignature, WEBHOOK_KINDS,
+} from '@forewarn/ingest';
 import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +28,7 @@ export interface WebhookAnswer {
 @Controller('v1/webhooks')
 export class WebhooksController {
   private readonly outcomes;
+  private readonly mappings = new MappingCache();
 
   constructor(
     private readonly auth: SourceAuth,
@@ -35,6 +38,25 @@ export class WebhooksController {
     metrics: Metrics,
   ) {
     this.outcomes = metrics.counter('forewarn_gateway_webhooks_total', 'Webhook deliveries by vendor and outcome (accepted, ignored, rejected)', ['kind', 'outcome']);
+  }
+
+  /**
+   * `POST /v1/webhooks/mapped/<source name>`: any system's webhook JSON, turned into canonical
+   * events by the JSONata mapping stored with the source (`forewarn mapping set`); api key auth.
+   * Declared before `:kind/:source` so that it wins the route.
+   */
+  @Post(`${MAPPED_KIND}/:source`)
+  @HttpCode(202)
+  async receiveMapped(@Param('source') name: string, @Req() request: Request): Promise<WebhookAnswer> {
+    const receivedAt = new Date();
+    try {
+      const answer = await this.handleMapped(name, request, receivedAt);
+      this.outcomes.inc({ kind: MAPPED_KIND, outcome: answer.ignored ? 'ignored' : 'accepted' });
+      return answer;
+    } catch (error) {
+      this.outcomes.inc({ kind: MAPPED_KIND, outcome: 'rejected' });
+      throw error instanceof Problem ? this.ingest.reject(error) : error;
+    }
   }
 
   @Post(':kind/:source')
@@ -53,7 +75,7 @@ export class WebhooksController {
 
   private async handle(kind: string, name: string, request: Request, receivedAt: Date): Promise<WebhookAnswer> {
     if (!isWebhookKind(kind)) {
-      throw new Problem(404, 'Not Found', `There are no "${kind}" webhooks; the kinds are ${WEBHOOK_KINDS.join(', ')}.`);
+      throw new Problem(404, 'Not Found', `There are no "${kind}" webhooks; the kinds are ${[...WEBHOOK_KINDS, MAPPED_KIND].join(', ')}.`);
     }
     const source = await this.auth.findByName(name);
     if (!source) {
@@ -82,6 +104,49 @@ export class WebhooksController {
     }
     const events = this.ingest.validateMapped(result.events, source, receivedAt);
     const correlationId = String(request.headers['x-request-id'] ?? request.headers['x-atlassian-webhook-identifier'] ?? request.headers['x-zendesk-webhook-invocation-id'] ?? randomUUID());
+    const ids = await this.ingest.publish(events, source, correlationId);
+    return { accepted: ids.length, ids };
+  }
+
+  private async handleMapped(name: string, request: Request, receivedAt: Date): Promise<WebhookAnswer> {
+    const source = await this.auth.findByName(name);
+    if (!source) {
+      throw new Problem(404, 'Not Found', `There is no source named "${name}". Register it with "npx forewarn source add ${name} --kind ${MAPPED_KIND} --mapping <file.jsonata>".`);
+    }
+    const mediaType = mediaTypeOf(request);
+    if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json') && mediaType !== 'text/plain') {
+      throw new Problem(415, 'Unsupported Media Type', `Send the webhook body as JSON (Content-Type: application/json), not "${mediaType}".`);
+    }
+    const rawBody = await readRawBody(request, this.config.GATEWAY_MAX_BODY_BYTES);
+    await this.authenticate(source, request, rawBody, receivedAt);
+    if (source.kind !== MAPPED_KIND) {
+      const where = source.kind === 'events' ? '/v1/events' : `/v1/webhooks/${source.kind}/${source.name}`;
+      throw new Problem(403, 'Forbidden', `Source "${source.name}" is registered as ${source.kind}, not ${MAPPED_KIND}; send to ${where}.`);
+    }
+    this.rateLimiter.check(source.name);
+    if (!source.mapping) {
+      throw new Problem(409, 'No mapping', `Source "${source.name}" has no mapping yet, so nothing was accepted. Test one with "npx forewarn mapping test <file.jsonata> <sample.json>" and set it with "npx forewarn mapping set ${source.name} <file.jsonata>".`);
+    }
+    const compiled = this.mappings.get(source.mapping);
+    if (!compiled.ok) {
+      throw new Problem(409, 'No mapping', `The mapping of source "${source.name}" does not compile (${describeMappingError(compiled.error)}), so nothing was accepted.`, { mappingError: compiled.error });
+    }
+    const payload = parseJsonBody(rawBody);
+    const headers = Object.fromEntries(Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const result = await runMapping(compiled.mapping, payload, { receivedAt, source: source.name, headers });
+    if (result.status === 'failed') {
+      throw new Problem(400, 'Mapping failed', `The mapping of source "${source.name}" failed on this payload (nothing was accepted): ${describeMappingError(result.error)}.`, { mappingError: result.error });
+    }
+    if (result.status === 'invalid') {
+      const [first] = result.errors;
+      throw new Problem(400, 'Invalid webhook payload', `The mapping of source "${source.name}" did not produce events (nothing was accepted): ${first.field} ${first.message}.`, { errors: result.errors });
+    }
+    if (result.status === 'ignored') return { accepted: 0, ids: [], ignored: result.reason };
+    if (result.events.length > this.config.GATEWAY_MAX_BATCH) {
+      throw new Problem(413, 'Content Too Large', `This delivery maps to ${result.events.length} events; at most ${this.config.GATEWAY_MAX_BATCH} are accepted at once.`);
+    }
+    const events = this.ingest.validateMapped(result.events, source, receivedAt);
+    const correlationId = String(request.headers['x-request-id'] ?? randomUUID());
     const ids = await this.ingest.publish(events, source, correlationId);
     return { accepted: ids.length, ids };
   }

@@ -1,0 +1,60 @@
+import { gatewayEnvSchema, loadConfig } from '@forewarn/config';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FeedFetchError, feedHttpUrl, fetchFeed } from './calendar-fetch';
+import { calendarSettings } from './calendar.config';
+
+describe('fetching calendar feeds', () => {
+  let server: Server;
+  let base: string;
+  const seen: Record<string, string | undefined>[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      seen.push({ ifNoneMatch: request.headers['if-none-match'], ifModifiedSince: request.headers['if-modified-since'] });
+      if (request.url === '/cal.ics') {
+        if (request.headers['if-none-match'] === '"v1"') return void response.writeHead(304).end();
+        return void response.writeHead(200, { 'content-type': 'text/calendar', etag: '"v1"', 'last-modified': 'Mon, 03 Mar 2025 08:00:00 GMT' }).end('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n');
+      }
+      if (request.url === '/huge.ics') {
+        response.writeHead(200, { 'content-type': 'text/calendar' });
+        response.write('x'.repeat(4096));
+        return void response.end('x'.repeat(4096));
+      }
+      if (request.url === '/slow.ics') return void setTimeout(() => response.writeHead(200).end('late'), 2_000);
+      response.writeHead(403).end('no');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const limits = { timeoutMs: 500, maxBytes: 5_000 };
+
+  it('downloads a feed with its validators and asks again conditionally', async () => {
+    const first = await fetchFeed(`${base}/cal.ics`, {}, limits);
+    expect(first).toEqual({ status: 'ok', body: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', etag: '"v1"', lastModified: 'Mon, 03 Mar 2025 08:00:00 GMT' });
+    expect(await fetchFeed(`${base}/cal.ics`, { etag: '"v1"', lastModified: 'Mon, 03 Mar 2025 08:00:00 GMT' }, limits)).toEqual({ status: 'not_modified' });
+    expect(seen[seen.length - 1]).toEqual({ ifNoneMatch: '"v1"', ifModifiedSince: 'Mon, 03 Mar 2025 08:00:00 GMT' });
+  });
+
+  it('fails clearly on an HTTP error, a feed too large, a feed too slow and nobody listening', async () => {
+    await expect(fetchFeed(`${base}/private.ics`, {}, limits)).rejects.toThrow(/HTTP 403 \(is the URL the private\/secret address\?\)/);
+    await expect(fetchFeed(`${base}/huge.ics`, {}, limits)).rejects.toThrow(/larger than 5000 bytes/);
+    await expect(fetchFeed(`${base}/slow.ics`, {}, limits)).rejects.toThrow(/no answer within 500 ms/);
+    await expect(fetchFeed('http://127.0.0.1:1/cal.ics', {}, limits)).rejects.toThrow(FeedFetchError);
+  });
+
+  it('treats webcal:// as https://', () => {
+    expect(feedHttpUrl('webcal://calendar.example.com/ical/abc/basic.ics')).toBe('https://calendar.example.com/ical/abc/basic.ics');
+  });
+
+  it('validates its settings at start-up, with defaults', () => {
+    expect(calendarSettings(loadConfig(gatewayEnvSchema, {}))).toEqual({ tickMs: 15_000, windowDays: 30, fetchTimeoutMs: 15_000, maxBytes: 10 * 1024 * 1024 });
+    expect(() => loadConfig(gatewayEnvSchema, { GATEWAY_CALENDAR_WINDOW_DAYS: '0' })).toThrow(/GATEWAY_CALENDAR_WINDOW_DAYS/);
+  });
+});

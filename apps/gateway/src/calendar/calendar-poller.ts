@@ -1,0 +1,192 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { accountKeyOf, KAFKA_HEADER, type Topics } from '@forewarn/contracts';
+import { type CalendarFeed, CalendarFeedsRepository } from '@forewarn/database';
+import {
+  type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, domainOf, expandCalendar, planCalendarSync,
+} from '@forewarn/ingest';
+import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
+import { Metrics } from '@forewarn/service-kit';
+import { DataSource } from 'typeorm';
+import { FeedFetchError, fetchFeed } from './calendar-fetch';
+import { CALENDAR_CONFIG, type CalendarSettings } from './calendar.config';
+
+/** Held while polling, so one gateway instance polls at a time (others skip the tick). */
+export const CALENDAR_LOCK = 4_711_201;
+const DAY = 86_400_000;
+const CHUNK = 500;
+/** After a failure (feed down, Kafka down) a feed is tried again this soon, or at its interval if sooner. */
+const RETRY_MS = 60_000;
+
+export interface FeedPollSummary {
+  feedId: string;
+  outcome: 'synced' | 'not_modified' | 'removed' | 'failed';
+  error?: string;
+  scheduled: number;
+  updated: number;
+  cancelled: number;
+}
+
+/**
+ * Polls the registered iCalendar feeds (`forewarn calendar add`), each at its own interval, with
+ * ETag / If-Modified-Since; expands recurring events within the window; matches attendees' and
+ * organizers' email domains to accounts (health.accounts, read only); and publishes what changed
+ * as meeting.scheduled / updated / cancelled events on `<prefix>events.v1` (acks from all in-sync
+ * replicas) before recording it, so a crash in between republishes the same event ids.
+ */
+@Injectable()
+export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CalendarPoller.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = false;
+  private readonly polls;
+  private readonly published;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    private readonly publisher: Publisher,
+    @Inject(TOPICS) private readonly topics: Topics,
+    @Inject(CALENDAR_CONFIG) private readonly settings: CalendarSettings,
+    metrics: Metrics,
+  ) {
+    this.polls = metrics.counter('forewarn_gateway_calendar_polls_total', 'Calendar feed polls, by outcome (synced, not_modified, removed, failed)', ['outcome']);
+    this.published = metrics.counter('forewarn_gateway_calendar_meetings_total', 'Meeting events published from calendar feeds, by type', ['type']);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.settings.tickMs > 0) this.schedule(1_000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pollDue()
+        .catch((error) => this.logger.warn({ msg: 'calendar poll failed, will retry', error: (error as Error).message }))
+        .finally(() => {
+          this.running = null;
+          this.schedule(this.settings.tickMs);
+        });
+    }, delayMs);
+  }
+
+  /** Polls every feed that is due, under the advisory lock; null when another instance holds it. */
+  async pollDue(now = new Date()): Promise<FeedPollSummary[] | null> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [CALENDAR_LOCK]);
+      if (!locked) return null;
+      try {
+        const feeds = await new CalendarFeedsRepository(this.db).due(now);
+        const summaries: FeedPollSummary[] = [];
+        for (const feed of feeds) {
+          if (this.stopped) break;
+          summaries.push(await this.pollFeed(feed, new Date()).catch((error) => this.failed(feed, new Date(), `unexpected: ${(error as Error).message}`)));
+        }
+        return summaries;
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [CALENDAR_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async pollFeed(feed: CalendarFeed, now: Date): Promise<FeedPollSummary> {
+    const feeds = new CalendarFeedsRepository(this.db);
+    const nextPollAt = new Date(now.getTime() + feed.intervalMinutes * 60_000);
+    const fail = (error: string) => this.failed(feed, now, error);
+
+    let occurrences: CalendarOccurrence[] = [];
+    let result: Parameters<CalendarFeedsRepository['recordPoll']>[1] = { status: 'ok', nextPollAt };
+    if (!feed.removedAt) {
+      let body: string | null = null;
+      try {
+        let download = await fetchFeed(feed.url, feed, { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes });
+        if (download.status === 'not_modified') {
+          body = await feeds.body(feed.id);
+          // Nothing cached to re-read (a failed parse before): fetch it whole.
+          if (body === null) download = await fetchFeed(feed.url, {}, { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes });
+        }
+        if (download.status === 'ok') {
+          body = download.body;
+          result = { status: 'ok', etag: download.etag, lastModified: download.lastModified, body, nextPollAt };
+        } else {
+          result = { status: 'not_modified', nextPollAt };
+        }
+      } catch (error) {
+        if (error instanceof FeedFetchError) return fail(error.message);
+        throw error;
+      }
+      try {
+        occurrences = expandCalendar(body ?? '', { from: now, to: new Date(now.getTime() + this.settings.windowDays * DAY) });
+      } catch (error) {
+        if (error instanceof CalendarParseError) return fail(error.message);
+        throw error;
+      }
+    }
+
+    const internalDomains = [domainOf(feed.ownerEmail ?? undefined)].filter((d): d is string => !!d);
+    const previous = await feeds.meetings<CalendarMeeting>(feed.id);
+    const accountsByDomain = await this.accountsByDomain(calendarDomains(occurrences, internalDomains));
+    const plan = planCalendarSync({ feedId: feed.id, occurrences, accountsByDomain, previous, internalDomains, now });
+
+    try {
+      for (let i = 0; i < plan.events.length; i += CHUNK) {
+        const events = plan.events.slice(i, i + CHUNK);
+        await this.publisher.publish([{
+          topic: this.topics.events,
+          messages: events.map((event) => ({
+            key: accountKeyOf(event),
+            value: JSON.stringify(event),
+            headers: { [KAFKA_HEADER.correlationId]: `calendar-${feed.id}-${now.getTime()}`, ce_type: event.type, ce_source: calendarSource(feed.id) },
+          })),
+        }]);
+      }
+    } catch (error) {
+      if (error instanceof KafkaUnavailableError) return fail(error.message);
+      throw error;
+    }
+    for (const event of plan.events) this.published.inc({ type: event.type });
+
+    await this.db.transaction(async (tx) => {
+      const repository = new CalendarFeedsRepository(tx);
+      await repository.saveMeetings(feed.id, plan.save, plan.forget);
+      if (feed.removedAt) await repository.delete(feed.id);
+      else await repository.recordPoll(feed.id, result);
+    });
+    const outcome = feed.removedAt ? 'removed' : result.status === 'not_modified' ? 'not_modified' : 'synced';
+    this.polls.inc({ outcome });
+    if (plan.events.length > 0 || feed.removedAt) {
+      this.logger.log({ msg: 'calendar feed synced', feed: feed.id, outcome, ...plan.counts });
+    }
+    return { feedId: feed.id, outcome, ...plan.counts };
+  }
+
+  /** Records a poll that failed; nothing is cancelled because a feed could not be read: meetings stay as they were. */
+  private async failed(feed: CalendarFeed, now: Date, error: string): Promise<FeedPollSummary> {
+    this.polls.inc({ outcome: 'failed' });
+    this.logger.warn({ msg: 'calendar feed not synced', feed: feed.id, error });
+    const retryAt = new Date(now.getTime() + Math.min(RETRY_MS, feed.intervalMinutes * 60_000));
+    await new CalendarFeedsRepository(this.db).recordPoll(feed.id, { status: 'error', error: error.slice(0, 1000), nextPollAt: retryAt });
+    return { feedId: feed.id, outcome: 'failed', error, scheduled: 0, updated: 0, cancelled: 0 };
+  }
+
+  /** Accounts owning any of the domains (read only from account-health's projection). */
+  private async accountsByDomain(domains: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (domains.length === 0) return map;
+    const rows: { id: string; domains: string[] }[] = await this.db.query('SELECT id, domains FROM health.accounts WHERE domains && $1::text[] ORDER BY id', [domains]);
+    const wanted = new Set(domains);
+    for (const row of rows) {
+      for (const domain of row.domains) if (wanted.has(domain)) map.set(domain, [...(map.get(domain) ?? []), row.id]);
+    }
+    return map;
+  }
+}
