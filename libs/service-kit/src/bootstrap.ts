@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 
@@ -5,6 +7,25 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 export async function serve(app: INestApplication, port: number, service: string): Promise<void> {
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
+  answerProtocolErrorsAsProblems(app.getHttpServer() as Server);
   await app.listen(port, '0.0.0.0');
   app.get(PinoNestLogger).log({ msg: `${service} listening`, port });
+}
+
+/**
+ * Requests Node's HTTP parser refuses (oversized headers, malformed request lines) never reach
+ * Nest; answer them as problem+json too instead of Node's bare status line.
+ */
+export function answerProtocolErrorsAsProblems(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, title, detail] = error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
+      : [400, 'Bad Request', 'The request is not valid HTTP.'];
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+    socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 }

@@ -13,12 +13,38 @@ export async function readRawBody(request: Request, limitBytes: number): Promise
   }
 }
 
+/** Deeper than any real event or vendor webhook; deeper values would overflow later serialisation. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deeply arrays and objects nest in JSON text (brackets inside strings do not count). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
 export function parseJsonBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  let value: unknown;
   try {
-    return JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new Problem(400, 'Malformed JSON', `The body is not valid JSON: ${(error as Error).message}.`);
   }
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new Problem(400, 'Malformed JSON', `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);
+  }
+  return value;
 }
 
 /** The media type of the request, lower-cased, without parameters; '' when there is none. */
