@@ -14,15 +14,33 @@ export class KafkaUnavailableError extends Error {
   }
 }
 
+type TopicMessages = { topic: string; messages: OutgoingMessage[] };
+
+interface Pending {
+  batches: TopicMessages[];
+  size: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** A flush takes waiting publishes up to about this much payload (one request over it goes alone). */
+const MAX_FLUSH_BYTES = 768 * 1024;
+
+const sizeOf = (batches: TopicMessages[]): number =>
+  batches.reduce((sum, b) => sum + b.messages.reduce((n, m) => n + m.value.length + m.key.length + 64, 0), 0);
+
 /**
  * An idempotent producer (acks from all in-sync replicas). Sends are serialised, because
  * concurrent sends on an idempotent kafkajs producer can fail with OUT_OF_ORDER_SEQUENCE_NUMBER
- * (KAFKA.md); each call still carries many messages, possibly for several topics.
+ * (KAFKA.md). Publishes that arrive while a send is in flight are grouped into the next send
+ * (group commit), so concurrent callers share round trips instead of queueing behind each other;
+ * each caller still resolves only once Kafka acknowledged its own messages.
  */
 export class Publisher {
   private readonly logger = new Logger(Publisher.name);
   private readonly producer: Producer;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | null = null;
   private connected = false;
 
   constructor(kafka: Kafka) {
@@ -48,27 +66,55 @@ export class Publisher {
   }
 
   /** Resolves once every message is acknowledged by Kafka; throws KafkaUnavailableError otherwise. */
-  publish(batches: { topic: string; messages: OutgoingMessage[] }[]): Promise<void> {
-    const run = async () => {
-      try {
-        if (!this.connected) await this.connect();
-        await this.producer.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: batches.filter((b) => b.messages.length > 0),
-        });
-      } catch (error) {
-        this.logger.warn({ msg: 'publish failed', error: (error as Error).message });
-        throw new KafkaUnavailableError(error);
+  publish(batches: TopicMessages[]): Promise<void> {
+    const nonEmpty = batches.filter((b) => b.messages.length > 0);
+    if (nonEmpty.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ batches: nonEmpty, size: sizeOf(nonEmpty), resolve, reject });
+      if (!this.flushing) this.flushing = this.flush().finally(() => (this.flushing = null));
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group: Pending[] = [];
+      let bytes = 0;
+      while (this.pending.length > 0 && (group.length === 0 || bytes + this.pending[0].size <= MAX_FLUSH_BYTES)) {
+        const next = this.pending.shift() as Pending;
+        bytes += next.size;
+        group.push(next);
       }
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+      try {
+        await this.send(group.flatMap((p) => p.batches));
+        for (const p of group) p.resolve();
+      } catch (error) {
+        for (const p of group) p.reject(error);
+      }
+    }
+  }
+
+  private async send(batches: TopicMessages[]): Promise<void> {
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const b of batches) {
+      const list = byTopic.get(b.topic) ?? [];
+      list.push(...b.messages);
+      byTopic.set(b.topic, list);
+    }
+    try {
+      if (!this.connected) await this.connect();
+      await this.producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      this.logger.warn({ msg: 'publish failed', error: (error as Error).message });
+      throw new KafkaUnavailableError(error);
+    }
   }
 
   async disconnect(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    await this.flushing?.catch(() => undefined);
     await this.producer.disconnect();
     this.connected = false;
   }
