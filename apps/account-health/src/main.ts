@@ -39,8 +39,9 @@ async function main(): Promise<void> {
       dependenciesHealthy: async () => (await db.query('SELECT 1'), true),
     }),
   });
-  await app.startAllMicroservices();
+  // HTTP first: /healthz answers while the consumer waits to join its group (up to a session timeout after a crash).
   await serve(app, config.ACCOUNT_HEALTH_PORT, 'account-health');
+  await app.startAllMicroservices();
   // SIGHUP reloads the health policy, as daemons do; it does not stop the service.
   const holder = app.get(HealthPolicyHolder);
   process.removeAllListeners('SIGHUP');

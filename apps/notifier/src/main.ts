@@ -23,8 +23,9 @@ async function main(): Promise<void> {
       dependenciesHealthy: async () => (await db.query('SELECT 1'), true),
     }),
   });
-  await app.startAllMicroservices();
+  // HTTP first: /healthz answers while the consumer waits to join its group (up to a session timeout after a crash).
   await serve(app, config.NOTIFIER_PORT, 'notifier');
+  await app.startAllMicroservices();
 }
 
 void main();

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
@@ -71,6 +72,20 @@ export async function openDatabase(url: string, options: { poolSize?: number; ap
   await ensureDatabase(url);
   const dataSource = createDataSource(url, options);
   await dataSource.initialize();
+  survivePoolErrors(dataSource);
   await runMigrations(dataSource);
   return dataSource;
+}
+
+/**
+ * pg-pool only listens for errors on idle clients. A connection the server terminates while it is
+ * checked out (a PostgreSQL restart, `pg_terminate_backend`) would emit an unhandled 'error' and
+ * kill the process; the query on it fails instead, and the caller's retry takes a new connection.
+ */
+function survivePoolErrors(dataSource: DataSource): void {
+  const pool = (dataSource.driver as unknown as { master?: EventEmitter }).master;
+  if (!pool) return;
+  const ignore = () => undefined;
+  pool.on('error', ignore);
+  pool.on('connect', (client: EventEmitter) => client.on('error', ignore));
 }
