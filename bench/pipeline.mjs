@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Pipeline throughput: N events already on a fresh `<prefix>events.v1` → projections committed.
+// In one run, on the same topic: (a) raw kafkajs consumption doing nothing, (b) Forewarn's
+// account-health, (c) the naive NestJS way (@EventPattern + TypeORM save() per message).
+//
+//   node bench/pipeline.mjs     (after `npm run build`; or `npm run bench -- pipeline`)
+//   BENCH_EVENTS=200000 BENCH_ACCOUNTS=5000 BENCH_NAIVE_SECONDS=60 BENCH_PROFILE=1
+import pg from 'pg';
+import { eventStream, keyOf } from './lib/events.mjs';
+import { summariseProfiles } from './lib/profile.mjs';
+import { eventually, log, machine, REPO_ROOT, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5_000);
+const NAIVE_SECONDS = Number(process.env.BENCH_NAIVE_SECONDS ?? 60);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+
+const host = machine();
+const env = await startEnvironment('pipe');
+const results = [];
+let profile = null;
+let databaseProfile = null;
+
+/** Polls the group's lag until 0; returns wall time from start and the sustained rate after the first progress. */
+async function timeToDrain(group, startedAt, { timeoutMs = 30 * 60_000, extraDone = async () => true } = {}) {
+  let firstProgressAt = null;
+  let firstProgressDone = 0;
+  let halfAt = null;
+  let halfDone = 0;
+  let lastLog = 0;
+  for (;;) {
+    const lag = await env.lag(group, env.topics.events).catch(() => EVENTS);
+    const done = EVENTS - lag;
+    const now = Date.now();
+    if (done > 0 && firstProgressAt === null) {
+      firstProgressAt = now;
+      firstProgressDone = done;
+    }
+    if (done >= EVENTS / 2 && halfAt === null) {
+      halfAt = now;
+      halfDone = done;
+    }
+    if (now - lastLog > 5_000) {
+      log(`  ${group}: ${done}/${EVENTS}`);
+      lastLog = now;
+    }
+    if (lag === 0 && (await extraDone())) {
+      const wallSeconds = (now - startedAt) / 1000;
+      const sustainedSeconds = (now - (firstProgressAt ?? startedAt)) / 1000;
+      return {
+        wallSeconds: Number(wallSeconds.toFixed(1)),
+        eventsPerSecondWall: Math.round(EVENTS / wallSeconds),
+        eventsPerSecondSustained: Math.round((EVENTS - firstProgressDone) / Math.max(sustainedSeconds, 0.001)),
+        // The second half only: no account upserts left, the steady state.
+        eventsPerSecondSecondHalf: halfAt && now - halfAt > 500 ? Math.round((EVENTS - halfDone) / ((now - halfAt) / 1000)) : null,
+      };
+    }
+    if (now - startedAt > timeoutMs) throw new Error(`${group} did not drain within ${timeoutMs / 1000} s (lag ${lag})`);
+    await sleep(200);
+  }
+}
+
+try {
+  // 1. The events, on the topic before any consumer starts.
+  log(`producing ${EVENTS} events over ${ACCOUNTS} accounts to ${env.topics.events}`);
+  const producer = env.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const next = eventStream({ tag: env.tag, accounts: ACCOUNTS, seed: 7, source: '/sources/bench' });
+  const producedAt = Date.now();
+  const sends = [];
+  for (let i = 0; i < EVENTS; i += 1000) {
+    const messages = Array.from({ length: Math.min(1000, EVENTS - i) }, () => {
+      const event = next();
+      return { key: keyOf(event), value: JSON.stringify(event) };
+    });
+    sends.push(producer.send({ topic: env.topics.events, acks: -1, messages }));
+    if (sends.length >= 8) await sends.shift();
+  }
+  await Promise.all(sends);
+  await producer.disconnect();
+  log(`produced in ${((Date.now() - producedAt) / 1000).toFixed(1)} s`);
+
+  // 2. Raw kafkajs, doing nothing.
+  {
+    const startedAt = Date.now();
+    const raw = await startProcess('raw', env.env, { script: `${REPO_ROOT}/bench/baseline/raw-consumer.mjs`, waitForHealth: false });
+    const timing = await timeToDrain(`${env.prefix}raw`, startedAt);
+    const memory = raw.memory();
+    const cpu = raw.cpuSeconds();
+    await raw.stop();
+    results.push({ system: 'raw kafkajs (no work)', ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb });
+    log(`raw: ${JSON.stringify(results.at(-1))}`);
+  }
+
+  // 3. Forewarn account-health.
+  {
+    const startedAt = Date.now();
+    const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=/tmp/forewarn-health-profile-${Date.now()}`] : [];
+    const health = await startProcess('account-health', env.env, { waitForHealth: false, nodeArgs });
+    const stored = async () => (await env.db.query('SELECT count(*)::int AS n FROM health.events'))[0].n;
+    // A poor man's database profile: what account-health's connections are doing, 10 times a second.
+    const waits = new Map();
+    let samples = 0;
+    const sampler = setInterval(async () => {
+      const rows = await env.db.query(`SELECT state, wait_event_type, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query FROM pg_stat_activity WHERE application_name = 'forewarn-account-health'`).catch(() => []);
+      samples += 1;
+      for (const r of rows) {
+        const key = r.state === 'active' ? `active${r.wait_event_type ? ` (waiting: ${r.wait_event_type})` : ''}: ${r.query}` : r.state === 'idle in transaction' ? 'idle in transaction (Node is computing)' : 'idle';
+        waits.set(key, (waits.get(key) ?? 0) + 1);
+      }
+    }, 100);
+    const timing = await timeToDrain(`${env.prefix}account-health`, startedAt, { extraDone: async () => (await stored()) === EVENTS });
+    clearInterval(sampler);
+    databaseProfile = [...waits].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([what, n]) => ({ 'share of samples': `${((100 * n) / samples).toFixed(0)}%`, what }));
+    process.stdout.write(`\naccount-health's PostgreSQL connections (${samples} samples; a connection counts once per sample):\n${table(databaseProfile)}\n`);
+    const memory = health.memory();
+    const cpu = health.cpuSeconds();
+    const [{ accounts, cases, outbox }] = await env.db.query(`SELECT (SELECT count(*)::int FROM health.account_health) AS accounts, (SELECT count(*)::int FROM health.cases) AS cases, (SELECT count(*)::int FROM health.alerts) AS outbox`);
+    const dead = await env.messageCount(env.topics.dlq);
+    await health.stop();
+    if (PROFILE) {
+      const dir = health.child.spawnargs.find((a) => a.startsWith('--cpu-prof-dir='))?.split('=')[1];
+      await sleep(1_000);
+      profile = summariseProfiles(dir);
+      process.stdout.write(`\naccount-health CPU profile, self time:\n${table(profile.byPackage)}\n\n${table(profile.byFunction)}\n`);
+    }
+    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered` });
+    log(`account-health: ${JSON.stringify(results.at(-1))}`);
+  }
+
+  // 4. The naive NestJS consumer, time-boxed (it would take long to drain).
+  {
+    const naiveUrl = `${env.databaseUrl}_naive`;
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${new URL(naiveUrl).pathname.slice(1)}"`);
+    const naive = await startProcess('naive', { ...env.env, NAIVE_DATABASE_URL: naiveUrl }, { script: `${REPO_ROOT}/bench/baseline/naive-consumer.cjs`, waitForHealth: false });
+    const db = new pg.Client({ connectionString: naiveUrl });
+    await eventually('the naive consumer to create its tables', async () => {
+      try {
+        await db.connect();
+      } catch {
+        /* already connected */
+      }
+      return (await db.query(`SELECT to_regclass('naive_events') AS t`)).rows[0].t;
+    }, { timeoutMs: 60_000, intervalMs: 200 });
+    const count = async () => (await db.query('SELECT count(*)::int AS n FROM naive_events')).rows[0].n;
+    const firstAt = await eventually('the naive consumer to store its first event', async () => ((await count()) > 0 ? Date.now() : null), { timeoutMs: 120_000, intervalMs: 100 });
+    const firstCount = await count();
+    await sleep(NAIVE_SECONDS * 1000);
+    const lastCount = await count();
+    const seconds = (Date.now() - firstAt) / 1000;
+    const memory = naive.memory();
+    const cpu = naive.cpuSeconds();
+    await naive.stop();
+    await db.end();
+    await admin.query(`DROP DATABASE IF EXISTS "${new URL(naiveUrl).pathname.slice(1)}" WITH (FORCE)`);
+    await admin.end();
+    const rate = Math.round((lastCount - firstCount) / seconds);
+    results.push({ system: 'naive NestJS (@EventPattern + save())', wallSeconds: null, eventsPerSecondWall: null, eventsPerSecondSustained: rate, cpuSeconds: cpu, peakRssMb: memory.peakMb, note: `time-boxed: ${lastCount - firstCount} events in ${seconds.toFixed(0)} s; draining all ${EVENTS} would take ~${Math.round(EVENTS / Math.max(rate, 1) / 60)} min` });
+    log(`naive: ${JSON.stringify(results.at(-1))}`);
+  }
+} finally {
+  await env.close();
+}
+
+const of = (prefix) => results.find((r) => r.system.startsWith(prefix));
+const forewarn = of('Forewarn');
+const rows = results.map((r) => ({
+  system: r.system,
+  'events/s sustained': r.eventsPerSecondSustained,
+  'events/s 2nd half': r.eventsPerSecondSecondHalf ?? '',
+  'events/s incl. start': r.eventsPerSecondWall ?? '',
+  'wall s': r.wallSeconds ?? '',
+  'Forewarn ÷ this': forewarn ? Number((forewarn.eventsPerSecondSustained / r.eventsPerSecondSustained).toFixed(2)) : '',
+  'CPU s': r.cpuSeconds,
+  'peak RSS MB': r.peakRssMb,
+}));
+process.stdout.write(`\n${EVENTS} events, ${ACCOUNTS} accounts\n${table(rows)}\n`);
+for (const r of results) if (r.note) process.stdout.write(`  ${r.system}: ${r.note}\n`);
+saveResults(PROFILE ? 'pipeline-profile' : 'pipeline', { machine: host, settings: { EVENTS, ACCOUNTS, NAIVE_SECONDS, PROFILE }, rows, results, profile, databaseProfile });
