@@ -59,6 +59,16 @@ const subjectOf = (event: InboundEvent): string | null => {
   return (event.data as { case?: { id: string } }).case?.id ?? null;
 };
 
+/** PostgreSQL advisory lock keys of account-health (one integer space with the migration lock). */
+export const HEALTH_LOCK = {
+  /** Held exclusively by `forewarn replay`; every projection transaction holds it shared. */
+  replay: 4_711_101,
+  /** Held by the one account-health instance running the periodic sweep. */
+  sweep: 4_711_102,
+  /** Orders unmapped events and the accounts that claim them (see `ProjectionStore.lockUnmapped`). */
+  unmapped: 4_711_103,
+} as const;
+
 /** The identity of a stored event for the folds: a duplicate has the same key. */
 export const eventKey = (source: string, id: string): string => `${source}\u0000${id}`;
 
@@ -73,7 +83,11 @@ const withDefaults = (state: CaseState): CaseState => ({
 
 const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
   const map = new Map<string, T[]>();
-  for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
+  for (const row of rows) {
+    const list = map.get(key(row));
+    if (list) list.push(row);
+    else map.set(key(row), [row]);
+  }
   return map;
 };
 
@@ -125,20 +139,41 @@ export class ProjectionStore {
   }
 
   /**
-   * Finds the account an event refers to, by every reference it carries: its id first, then the
-   * source's external id (specific), then the email domain (broad). One that matches none stays
-   * unmapped until an account with that reference arrives.
+   * Finds the account each reference points to, by every reference it carries: its id first, then
+   * the source's external id (specific), then the email domain (broad); null where none matches
+   * (the event stays unmapped until such an account arrives). One statement for a whole batch,
+   * and a reference a event does not carry costs nothing: a NULL domain would otherwise make
+   * `domains @> ARRAY[NULL]` scan the whole GIN index for every lookup.
    */
-  async resolveAccount(ref: AccountRef, source: string): Promise<string | null> {
-    const external = ref.externalId ? JSON.stringify([{ source: source.replace(/^\/sources\//, ''), id: ref.externalId }]) : null;
-    const rows: { id: string }[] = await this.tx.query(
-      `SELECT id FROM health.accounts
-       WHERE id = $1 OR external_refs @> $2::jsonb OR domains @> ARRAY[$3::text]
-       ORDER BY coalesce(id = $1, false) DESC, coalesce(external_refs @> $2::jsonb, false) DESC, id
-       LIMIT 1`,
-      [ref.id ?? null, external, ref.domain?.toLowerCase() ?? null],
+  async resolveAccounts(refs: { ref: AccountRef; source: string }[]): Promise<(string | null)[]> {
+    if (refs.length === 0) return [];
+    const rows: { i: number; id: string }[] = await this.tx.query(
+      `SELECT DISTINCT ON (r.i) r.i, a.id
+       FROM unnest($1::int[], $2::text[], $3::jsonb[], $4::text[]) AS r(i, account_id, external, domain)
+       JOIN LATERAL (
+         SELECT id, 0 AS rank FROM health.accounts WHERE r.account_id IS NOT NULL AND id = r.account_id
+         UNION ALL SELECT id, 1 FROM health.accounts WHERE r.external IS NOT NULL AND external_refs @> r.external
+         UNION ALL SELECT id, 2 FROM health.accounts WHERE r.domain IS NOT NULL AND domains @> ARRAY[r.domain]
+       ) a ON true
+       ORDER BY r.i, a.rank, a.id`,
+      [
+        refs.map((_, i) => i),
+        refs.map(({ ref }) => ref.id ?? null),
+        refs.map(({ ref, source }) => (ref.externalId ? JSON.stringify([{ source: source.replace(/^\/sources\//, ''), id: ref.externalId }]) : null)),
+        refs.map(({ ref }) => ref.domain?.toLowerCase() ?? null),
+      ],
     );
-    return rows[0]?.id ?? null;
+    const found = new Map(rows.map((r) => [Number(r.i), r.id]));
+    return refs.map((_, i) => found.get(i) ?? null);
+  }
+
+  /**
+   * Orders the moments an event is left unmapped and an account that could claim it arrives:
+   * whichever transaction takes this lock second sees the other's commit, so an event can never
+   * be stored unmapped just after the account it needed claimed the unmapped events.
+   */
+  async lockUnmapped(): Promise<void> {
+    await this.tx.query('SELECT pg_advisory_xact_lock($1)', [HEALTH_LOCK.unmapped]);
   }
 
   async assignAccount(events: { source: string; id: string; accountId: string }[]): Promise<void> {
@@ -151,16 +186,33 @@ export class ProjectionStore {
     );
   }
 
-  /** Events that waited unmapped for this account (by id, domain or external id) now belong to it. */
-  async claimUnmapped(account: AccountUpsertedData): Promise<{ type: InboundEvent['type']; subjectId: string | null }[]> {
+  /**
+   * Events that waited unmapped for these accounts (by id, the source's external id or domain,
+   * in that order of precedence) now belong to them. One pass over the unmapped events per batch.
+   */
+  async claimUnmapped(accounts: AccountUpsertedData[]): Promise<{ accountId: string; type: InboundEvent['type']; subjectId: string | null }[]> {
+    if (accounts.length === 0) return [];
+    const keys = accounts.flatMap((a) => [
+      { key: a.id, accountId: a.id, rank: 0 },
+      ...a.externalRefs.map((r) => ({ key: `external:${r.id}|/sources/${r.source}`, accountId: a.id, rank: 1 })),
+      ...a.domains.map((d) => ({ key: `domain:${d.toLowerCase()}`, accountId: a.id, rank: 2 })),
+    ]);
     return queryRows(
       this.tx,
-      `UPDATE health.events SET account_id = $1
-       WHERE account_id IS NULL AND (account_key = $1 OR account_key = ANY($2::text[]) OR (account_key || '|' || source) = ANY($3::text[])
-         OR ('domain:' || lower(payload->'data'->'account'->>'domain')) = ANY($2::text[])
-         OR ('external:' || (payload->'data'->'account'->>'externalId') || '|' || source) = ANY($3::text[]))
-       RETURNING type, subject_id AS "subjectId"`,
-      [account.id, account.domains.map((d) => `domain:${d}`), account.externalRefs.map((r) => `external:${r.id}|/sources/${r.source}`)],
+      `UPDATE health.events e SET account_id = m.account_id
+       FROM (
+         SELECT DISTINCT ON (u.source, u.id) u.source, u.id, k.account_id
+         FROM health.events u
+         CROSS JOIN LATERAL (VALUES (u.account_key),
+           ('external:' || (u.payload->'data'->'account'->>'externalId') || '|' || u.source),
+           ('domain:' || lower(u.payload->'data'->'account'->>'domain'))) AS c(key)
+         JOIN unnest($1::text[], $2::text[], $3::int[]) AS k(key, account_id, rank) ON k.key = c.key
+         WHERE u.account_id IS NULL
+         ORDER BY u.source, u.id, k.rank, k.account_id
+       ) m
+       WHERE e.source = m.source AND e.id = m.id AND e.account_id IS NULL
+       RETURNING e.account_id AS "accountId", e.type, e.subject_id AS "subjectId"`,
+      [keys.map((k) => k.key), keys.map((k) => k.accountId), keys.map((k) => k.rank)],
     );
   }
 
@@ -185,7 +237,9 @@ export class ProjectionStore {
     for (const row of rows) {
       const key = `${row.account_id}\u0000${row.subject_id}`;
       const fact = { type: row.type, time: row.time.toISOString(), seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data } as T;
-      byKey.set(key, [...(byKey.get(key) ?? []), fact]);
+      const list = byKey.get(key);
+      if (list) list.push(fact);
+      else byKey.set(key, [fact]);
     }
     return byKey;
   }

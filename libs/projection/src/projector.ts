@@ -1,4 +1,4 @@
-import { accountKeyOf, accountRefOf, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
+import { accountKeyOf, type AccountRef, accountRefOf, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
 import { randomUUID } from 'node:crypto';
 import { assessHealth, buildBriefing, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
 import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
@@ -46,13 +46,6 @@ const splitSubject = (key: string) => {
   return { accountId, subjectId };
 };
 
-/** PostgreSQL advisory lock keys of account-health (one integer space with the migration lock). */
-export const HEALTH_LOCK = {
-  /** Held exclusively by `forewarn replay`; every projection transaction holds it shared. */
-  replay: 4_711_101,
-  /** Held by the one account-health instance running the periodic sweep. */
-  sweep: 4_711_102,
-} as const;
 
 /**
  * The account-health projection, without a framework: a batch of inbound events in, the event
@@ -92,21 +85,37 @@ export class Projector {
       await store.upsertAccount(event.data, event.time);
       assignments.push({ source: event.source, id: event.id, accountId: event.data.id });
       touchedAccounts.add(event.data.id);
-      for (const claimed of await store.claimUnmapped(event.data)) touch(event.data.id, claimed.type, claimed.subjectId);
     }
 
-    const resolved = new Map<string, string | null>();
-    for (const event of fresh) {
-      if (event.type === 'forewarn.account.upserted') continue;
+    // Every distinct reference of the batch resolved in one statement.
+    const others = fresh.filter((e) => e.type !== 'forewarn.account.upserted');
+    const refKey = (event: InboundEvent) => {
       const ref = accountRefOf(event);
-      const cacheKey = `${ref.id ?? ''}\u0000${ref.domain ?? ''}\u0000${ref.externalId ?? ''}\u0000${event.source}`;
-      if (!resolved.has(cacheKey)) resolved.set(cacheKey, await store.resolveAccount(ref, event.source));
-      const accountId = resolved.get(cacheKey);
+      return `${ref.id ?? ''}\u0000${ref.domain ?? ''}\u0000${ref.externalId ?? ''}\u0000${event.source}`;
+    };
+    const refs = new Map<string, { ref: AccountRef; source: string }>();
+    for (const event of others) refs.set(refKey(event), { ref: accountRefOf(event), source: event.source });
+    const accountOf = new Map<string, string | null>();
+    const resolve = async (keys: string[]) => {
+      const found = await store.resolveAccounts(keys.map((key) => refs.get(key)!));
+      keys.forEach((key, i) => accountOf.set(key, found[i]));
+    };
+    await resolve([...refs.keys()]);
+    const unresolved = [...refs.keys()].filter((key) => !accountOf.get(key));
+    if (upserts.length > 0 || unresolved.length > 0) {
+      await store.lockUnmapped();
+      // An account committed while we waited for the lock may be the one these need.
+      if (unresolved.length > 0) await resolve(unresolved);
+    }
+    for (const event of others) {
+      const accountId = accountOf.get(refKey(event));
       if (!accountId) continue; // kept unmapped; claimed when the account arrives
       assignments.push({ source: event.source, id: event.id, accountId });
       touch(accountId, event.type, subjects.get(`${event.source}\u0000${event.id}`) ?? null);
     }
     await store.assignAccount(assignments);
+    // After the assignment, so that only events still unmapped are looked at.
+    for (const claimed of await store.claimUnmapped(upserts.map((e) => e.data))) touch(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
     const caseFacts = await store.caseFacts(caseSubjects);
