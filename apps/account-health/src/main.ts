@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       dlqTopic: topics.dlq,
       publisher: app.get(Publisher),
       dependenciesHealthy: async () => (await db.query('SELECT 1'), true),
+      partitionsConcurrently: config.HEALTH_PARTITIONS_CONCURRENTLY,
     }),
   });
   // HTTP first: /healthz answers while the consumer waits to join its group (up to a session timeout after a crash).

@@ -33,6 +33,13 @@ export interface BatchServerOptions {
   dependenciesHealthy: () => Promise<boolean>;
   /** Attempts of one message, once they are split out, before it is dead-lettered. */
   maxAttempts?: number;
+  /**
+   * Partitions whose batches are handled at the same time (default 1). A handler that mostly
+   * waits on PostgreSQL round trips overlaps that waiting with more than one.
+   */
+  partitionsConcurrently?: number;
+  /** Most bytes fetched per partition at once; bounds the memory of one batch (default 1 MiB). */
+  maxBytesPerPartition?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,14 +66,20 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const { kafka, groupId, topics } = this.options;
-      this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000, maxBytesPerPartition: 4 * 1024 * 1024 });
+      this.consumer = kafka.consumer({
+        groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000,
+        // After a kill -9 the group waits this long for the dead member before it hands its
+        // partitions on (kafkajs' default is 60 s); a live member rejoins within a batch.
+        rebalanceTimeout: 30000,
+        maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
+      });
       this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
         this.logger.error({ msg: 'consumer crashed', error: payload.error?.message, restart: payload.restart });
       });
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
       this.running = true;
-      await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (payload) => this.onBatch(payload) });
+      await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1, eachBatch: (payload) => this.onBatch(payload) });
       callback();
     } catch (error) {
       callback(error);

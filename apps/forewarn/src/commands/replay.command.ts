@@ -151,7 +151,7 @@ async function consumeToEnd(input: {
 }): Promise<boolean> {
   const { kafka, topic, groupId, ends, onBatch } = input;
   const pending = new Set([...ends].filter(([, end]) => end > 0).map(([partition]) => partition));
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 60_000, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 60_000, maxBytesPerPartition: 1024 * 1024 });
   let failure: unknown = null;
   let lastProgress = Date.now();
   let finish!: (value: boolean) => void;
