@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { datetimeRegex, z } from 'zod';
 
 /** Every inbound CloudEvent type Forewarn understands (CONTRACT.md, "Inbound events"). */
 export const EVENT_TYPES = [
@@ -32,7 +32,9 @@ export const MEETING_KINDS = ['proposal', 'qbr', 'renewal', 'demo', 'other'] as 
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const email = z.string().trim().toLowerCase().email().max(320);
-const isoTime = z.string().datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
+// zod's own .datetime() builds this RegExp again on every call (a measurable share of ingest CPU); the same pattern, compiled once.
+const RFC3339 = datetimeRegex({ offset: true, local: false, precision: null });
+const isoTime = z.string().regex(RFC3339, 'must be an RFC 3339 timestamp');
 
 export const accountRefSchema = z
   .object({
