@@ -15,6 +15,11 @@ const CLAIM_BATCH = 20;
 const PARALLEL_SENDS = 2;
 /** Longer than nodemailer's connect + greeting + socket timeouts, so a lease never runs out mid-send. */
 const LEASE_MS = 120_000;
+/** Recording an outcome stops retrying this long before the lease ends, so no one else has claimed the row yet. */
+const PERSIST_MARGIN_MS = 10_000;
+
+/** A claimed notification and when its lease runs out. */
+type Leased = DueNotification & { leaseEndsAt: number };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,7 +77,8 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      const due = await new NotificationsStore(this.db.manager).claimDue(CLAIM_BATCH, LEASE_MS);
+      const leaseEndsAt = Date.now() + LEASE_MS;
+      const due = (await new NotificationsStore(this.db.manager).claimDue(CLAIM_BATCH, LEASE_MS)).map((n) => ({ ...n, leaseEndsAt }));
       if (due.length === 0) return;
       for (let i = 0; i < due.length; i += PARALLEL_SENDS) {
         await Promise.all(due.slice(i, i + PARALLEL_SENDS).map((n) => this.deliver(n)));
@@ -81,7 +87,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async deliver(notification: DueNotification): Promise<void> {
+  private async deliver(notification: Leased): Promise<void> {
     const now = new Date();
     const composed = await this.compose(notification, now);
     if ('suppressed' in composed) {
@@ -111,7 +117,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** The same alert in the recipient's chat channel, if they set one; best effort, recorded in the ledger. */
-  private async copyToChat(notification: DueNotification, summary: ChatSummary): Promise<void> {
+  private async copyToChat(notification: Leased, summary: ChatSummary): Promise<void> {
     const prefs = await new NoiseStore(this.db.manager).preferences(notification.recipient.email).catch(() => null);
     if (!prefs?.chat) return;
     const outcome = await this.chat.post(prefs.chat, summary);
@@ -147,7 +153,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     return { mail, chat };
   }
 
-  private async recordFailure(notification: DueNotification, error: Error & { responseCode?: number }): Promise<void> {
+  private async recordFailure(notification: Leased, error: Error & { responseCode?: number }): Promise<void> {
     const decision = retryDelivery(notification.attempts, { responseCode: error.responseCode }, this.config.SMTP_RETRY_MAX_MS);
     const store = new NotificationsStore(this.db.manager);
     if ('giveUp' in decision) {
@@ -162,19 +168,21 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Records an outcome, retrying briefly if PostgreSQL blips; if it stays down the lease runs out
-   * and the row is tried again (the stable Message-ID lets mail clients fold the duplicate).
+   * Records an outcome. While PostgreSQL is unreachable it keeps trying until shortly before the
+   * row's lease runs out: after that another pass may claim the row and send it again (the stable
+   * Message-ID lets mail clients fold such a duplicate), so giving up earlier only widens that window.
    */
-  private async persist(write: () => Promise<void>, notification: DueNotification): Promise<void> {
+  private async persist(write: () => Promise<void>, notification: Leased): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await write();
       } catch (error) {
-        if (attempt >= 5) {
-          this.logger.error({ msg: 'could not record delivery outcome', id: notification.id, error: (error as Error).message });
+        const waitMs = Math.min(5_000, 250 * 2 ** attempt);
+        if (Date.now() + waitMs > notification.leaseEndsAt - PERSIST_MARGIN_MS) {
+          this.logger.error({ msg: 'could not record delivery outcome before the lease ran out', id: notification.id, attempts: attempt, error: (error as Error).message });
           return;
         }
-        await sleep(500 * attempt);
+        await sleep(waitMs);
       }
     }
   }
