@@ -466,7 +466,7 @@ describeFast('faults: kill -9 the notifier between taking an alert in and sendin
     expect(await lostAlerts(bus.database.db)).toEqual([]);
     expect(duplicateMails(bus.sink.messages())).toEqual([]);
     note(crasher.log.join('; '));
-  }, 120_000);
+  }, 180_000);
 });
 
 /** Terminates every connection the services hold to the test database, again and again. */
