@@ -46,7 +46,12 @@ export interface CaseState {
   rejections: Rejection[];
   customerComments: CustomerComment[];
   surveys: SurveyAnswer[];
+  /** The last event folded in (in event order), so later events can continue the fold; null when unknown. */
+  foldedThrough: FoldMark | null;
 }
+
+/** Where a fold stands: the order key of the last event it applied (not its arrival, which differs between deliveries). */
+export interface FoldMark { type: InboundEvent['type']; time: string; key: string }
 
 export const isOpen = (c: Pick<CaseState, 'status'>): boolean => c.status !== 'solved' && c.status !== 'closed';
 
@@ -55,6 +60,7 @@ export function emptyCase(id: string): CaseState {
     id, title: null, url: null, severity: null, worstSeverity: null, status: 'open', escalationLevel: 0, peakEscalationLevel: 0,
     escalatedAt: null, product: null, assignee: null, openedAt: null, lastActivityAt: null, lastSupportUpdateAt: null,
     resolvedAt: null, handoffs: 0, reopenCount: 0, slaBreaches: 0, rejections: [], customerComments: [], surveys: [],
+    foldedThrough: null,
   };
 }
 
@@ -96,7 +102,28 @@ export function inEventOrder<T extends { type: InboundEvent['type']; time: strin
  * phase and event id), so a late or redelivered event gives the same result as in-order delivery.
  */
 export function foldCase(caseId: string, facts: readonly CaseFact[]): CaseState {
-  return inEventOrder(facts).reduce(applyFact, emptyCase(caseId));
+  return foldOnto(emptyCase(caseId), inEventOrder(facts));
+}
+
+/**
+ * Continues a fold with events that all come after the last one it applied, which gives the same
+ * state as folding every event again, without reading the case's history. Null when that does
+ * not hold (a late event belongs in the middle; an older state does not know where it stands):
+ * then the case must be folded again from all its events.
+ */
+export function continueCaseFold(state: CaseState, facts: readonly CaseFact[]): CaseState | null {
+  const ordered = inEventOrder(facts);
+  if (ordered.length === 0) return state;
+  const mark = state.foldedThrough;
+  if (!mark || ordered.some((f) => f.key === undefined) || byEventOrder({ ...mark, seq: 0 }, { ...ordered[0], key: ordered[0].key as string, seq: 0 }) >= 0) return null;
+  return foldOnto(state, ordered);
+}
+
+function foldOnto(state: CaseState, ordered: readonly CaseFact[]): CaseState {
+  const folded = ordered.reduce(applyFact, state);
+  const last = ordered[ordered.length - 1];
+  if (!last) return folded;
+  return { ...folded, foldedThrough: last.key === undefined ? null : { type: last.type, time: last.time, key: last.key } };
 }
 
 /** Event types that show support working on the case (when an agent or the system did them). */

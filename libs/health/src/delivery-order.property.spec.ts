@@ -3,6 +3,7 @@ import { type AccountEvent, factsAt, projectAccount } from './account-projection
 import { assessHealth } from './assess-health';
 import { simulateAccount } from './backtest';
 import { DEFAULT_POLICY as policy } from './policy';
+import { type CaseFact, type CaseState, continueCaseFold, foldCase } from './case-state';
 
 /**
  * Real delivery is at-least-once and only ordered per partition: events arrive late, out of
@@ -97,5 +98,52 @@ describe('out-of-order and duplicated delivery (property)', () => {
     fc.assert(fc.property(withDelivery, ({ events, redelivered }) => {
       expect(simulateAccount('acme', redelivered, policy, window)).toEqual(simulateAccount('acme', events, policy, window));
     }), { numRuns: 60 });
+  });
+});
+
+describe('continuing a case fold batch by batch (property)', () => {
+  /** What the projector does: each batch's new events continue the stored fold where they can, else everything is folded again. */
+  const foldInBatches = (delivery: AccountEvent[], batchSizes: number[]): Map<string, CaseState> => {
+    const seen = new Set<string>();
+    const stored = new Map<string, CaseState>();
+    const all = new Map<string, CaseFact[]>();
+    let at = 0;
+    for (const size of batchSizes) {
+      const fresh = new Map<string, CaseFact[]>();
+      for (const event of delivery.slice(at, at + size)) {
+        const caseId = (event.data as { case?: { id: string } }).case?.id;
+        if (!caseId || !(event.type.startsWith('forewarn.case.') || event.type === 'forewarn.survey.responded') || seen.has(event.key)) continue;
+        seen.add(event.key);
+        const fact = event as unknown as CaseFact;
+        fresh.set(caseId, [...(fresh.get(caseId) ?? []), fact]);
+        all.set(caseId, [...(all.get(caseId) ?? []), fact]);
+      }
+      for (const [caseId, facts] of fresh) {
+        const before = stored.get(caseId);
+        stored.set(caseId, (before && continueCaseFold(before, facts)) ?? foldCase(caseId, all.get(caseId) ?? []));
+      }
+      at += size;
+    }
+    return stored;
+  };
+
+  it('gives the same case states as one fold of every event, in any delivery and any batching', () => {
+    const scenario = withDelivery.chain(({ events, redelivered }) =>
+      fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 60 }).map((sizes) => ({ events, redelivered, sizes: [...sizes, redelivered.length] })));
+    fc.assert(fc.property(scenario, ({ events, redelivered, sizes }) => {
+      const once = foldInBatches(events, [events.length]);
+      expect(foldInBatches(redelivered, sizes)).toEqual(once);
+    }), { numRuns: 300 });
+  });
+
+  it('continues an in-order stream without folding again', () => {
+    const a = { key: 's\u0000a', type: 'forewarn.case.opened', time: '2026-11-20T09:00:00.000Z', seq: 1, data: { account: { id: 'acme' }, case: { id: 'ZD-1', severity: 2 } } } as unknown as CaseFact;
+    const b = { key: 's\u0000b', type: 'forewarn.case.escalated', time: '2026-11-20T10:00:00.000Z', seq: 2, data: { account: { id: 'acme' }, case: { id: 'ZD-1' } } } as unknown as CaseFact;
+    const first = foldCase('ZD-1', [a]);
+    expect(first.foldedThrough).toEqual({ type: a.type, time: a.time, key: a.key });
+    expect(continueCaseFold(first, [b])).toEqual(foldCase('ZD-1', [a, b]));
+    // A late event, or the same one again, cannot simply be appended.
+    expect(continueCaseFold(foldCase('ZD-1', [b]), [a])).toBeNull();
+    expect(continueCaseFold(first, [a])).toBeNull();
   });
 });

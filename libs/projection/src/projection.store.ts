@@ -69,8 +69,11 @@ export const HEALTH_LOCK = {
   unmapped: 4_711_103,
 } as const;
 
-/** The identity of a stored event for the folds: a duplicate has the same key. */
-export const eventKey = (source: string, id: string): string => `${source}\u0000${id}`;
+/**
+ * The identity of a stored event for the folds: a duplicate has the same key. Unambiguous and
+ * free of NUL, because a case state keeps the key of its last event in jsonb (`foldedThrough`).
+ */
+export const eventKey = (source: string, id: string): string => JSON.stringify([source, id]);
 
 /** A case folded by an older version lacks newer fields until its next event (or a replay) folds it again. */
 const withDefaults = (state: CaseState): CaseState => ({
@@ -216,6 +219,31 @@ export class ProjectionStore {
     );
   }
 
+  /**
+   * Locks the cases about to be folded (creating placeholder rows for new ones, so a concurrent
+   * batch about the same case waits for this one and then sees its events) and returns the
+   * stored states; a new case has none.
+   */
+  async lockCases(subjects: { accountId: string; subjectId: string }[]): Promise<Map<string, CaseState>> {
+    const states = new Map<string, CaseState>();
+    if (subjects.length === 0) return states;
+    const sorted = [...subjects].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
+    const params = [sorted.map((s) => s.accountId), sorted.map((s) => s.subjectId)];
+    await this.tx.query(
+      `INSERT INTO health.cases (account_id, id, status, is_open, state)
+       SELECT a, i, 'open', false, '{}'::jsonb FROM unnest($1::text[], $2::text[]) AS u(a, i) ORDER BY a, i
+       ON CONFLICT (account_id, id) DO NOTHING`,
+      params,
+    );
+    const rows: { account_id: string; id: string; state: Partial<CaseState> }[] = await this.tx.query(
+      `SELECT c.account_id, c.id, c.state FROM health.cases c JOIN unnest($1::text[], $2::text[]) AS u(a, i) ON c.account_id = u.a AND c.id = u.i
+       ORDER BY c.account_id, c.id FOR UPDATE OF c`,
+      params,
+    );
+    for (const row of rows) if (row.state.id !== undefined) states.set(`${row.account_id}\u0000${row.id}`, withDefaults(row.state as CaseState));
+    return states;
+  }
+
   async caseFacts(subjects: { accountId: string; subjectId: string }[]): Promise<Map<string, CaseFact[]>> {
     return this.facts<CaseFact>(subjects, `(type LIKE 'forewarn.case.%' OR type = 'forewarn.survey.responded')`);
   }
@@ -227,8 +255,10 @@ export class ProjectionStore {
   private async facts<T>(subjects: { accountId: string; subjectId: string }[], typeFilter: string): Promise<Map<string, T[]>> {
     const byKey = new Map<string, T[]>();
     if (subjects.length === 0) return byKey;
-    const rows: { account_id: string; subject_id: string; source: string; id: string; type: string; time: Date; seq: string; data: unknown }[] = await this.tx.query(
-      `SELECT e.account_id, e.subject_id, e.source, e.id, e.type, e.time, e.seq, e.payload->'data' AS data
+    // The time as text, truncated to milliseconds exactly as JavaScript reads an event's own time,
+    // so a fold continued from new events and a fold of stored ones see the same instants.
+    const rows: { account_id: string; subject_id: string; source: string; id: string; type: string; time: string; seq: string; data: unknown }[] = await this.tx.query(
+      `SELECT e.account_id, e.subject_id, e.source, e.id, e.type, to_char(e.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, e.seq, e.payload->'data' AS data
        FROM health.events e JOIN unnest($1::text[], $2::text[]) AS s(account_id, subject_id)
          ON e.account_id = s.account_id AND e.subject_id = s.subject_id
        WHERE ${typeFilter}`,
@@ -236,7 +266,7 @@ export class ProjectionStore {
     );
     for (const row of rows) {
       const key = `${row.account_id}\u0000${row.subject_id}`;
-      const fact = { type: row.type, time: row.time.toISOString(), seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data } as T;
+      const fact = { type: row.type, time: row.time, seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data } as T;
       const list = byKey.get(key);
       if (list) list.push(fact);
       else byKey.set(key, [fact]);

@@ -1,8 +1,8 @@
 import { accountKeyOf, type AccountRef, accountRefOf, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
 import { randomUUID } from 'node:crypto';
-import { assessHealth, buildBriefing, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
+import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
 import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
-import { type HealthRow, type OutboxRow, ProjectionStore } from './projection.store';
+import { eventKey, type HealthRow, type OutboxRow, ProjectionStore } from './projection.store';
 
 /** A Kafka message as the projector needs it. */
 export interface RawMessage {
@@ -40,6 +40,11 @@ export interface ProjectorHooks {
   healthChanged?(count: number, cause: RecomputeCause): void;
 }
 
+/** An event as the case fold sees it, the same as `ProjectionStore.caseFacts` reads it back. */
+const caseFactOf = (event: InboundEvent, seq: number): CaseFact => ({
+  type: event.type, time: new Date(event.time).toISOString(), seq, key: eventKey(event.source, event.id), data: event.data as CaseFact['data'],
+});
+
 const subjectKey = (accountId: string, subjectId: string) => `${accountId}\u0000${subjectId}`;
 const splitSubject = (key: string) => {
   const [accountId, subjectId] = key.split('\u0000');
@@ -67,15 +72,30 @@ export class Projector {
     const isNew = new Set(inserted.map((e) => `${e.source}\u0000${e.id}`));
     const fresh = events.filter((e) => isNew.delete(`${e.source}\u0000${e.id}`));
     const subjects = new Map(inserted.map((i) => [`${i.source}\u0000${i.id}`, i.subjectId]));
+    const seqOf = new Map(inserted.map((i) => [eventKey(i.source, i.id), i.seq]));
 
     const touchedAccounts = new Set<string>();
     const touchedCases = new Set<string>();
     const touchedMeetings = new Set<string>();
-    const touch = (accountId: string, type: string, subjectId: string | null) => {
+    // The new facts of each touched case, to continue its fold; a case that also got older events
+    // (claimed from the unmapped) is folded again from all of them.
+    const newCaseFacts = new Map<string, CaseFact[]>();
+    const refoldCases = new Set<string>();
+    const touch = (accountId: string, type: string, subjectId: string | null, event?: InboundEvent) => {
       touchedAccounts.add(accountId);
       if (!subjectId) return;
-      if (type.startsWith('forewarn.meeting.')) touchedMeetings.add(subjectKey(accountId, subjectId));
-      else if (type.startsWith('forewarn.case.') || type === 'forewarn.survey.responded') touchedCases.add(subjectKey(accountId, subjectId));
+      const key = subjectKey(accountId, subjectId);
+      if (type.startsWith('forewarn.meeting.')) touchedMeetings.add(key);
+      else if (type.startsWith('forewarn.case.') || type === 'forewarn.survey.responded') {
+        touchedCases.add(key);
+        if (!event) refoldCases.add(key);
+        else {
+          const fact = caseFactOf(event, seqOf.get(eventKey(event.source, event.id)) ?? 0);
+          const list = newCaseFacts.get(key);
+          if (list) list.push(fact);
+          else newCaseFacts.set(key, [fact]);
+        }
+      }
     };
 
     // Accounts first, so events in the same batch can resolve to them.
@@ -111,17 +131,26 @@ export class Projector {
       const accountId = accountOf.get(refKey(event));
       if (!accountId) continue; // kept unmapped; claimed when the account arrives
       assignments.push({ source: event.source, id: event.id, accountId });
-      touch(accountId, event.type, subjects.get(`${event.source}\u0000${event.id}`) ?? null);
+      touch(accountId, event.type, subjects.get(`${event.source}\u0000${event.id}`) ?? null, event);
     }
     await store.assignAccount(assignments);
     // After the assignment, so that only events still unmapped are looked at.
     for (const claimed of await store.claimUnmapped(upserts.map((e) => e.data))) touch(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
-    const caseFacts = await store.caseFacts(caseSubjects);
+    const stored = await store.lockCases(caseSubjects);
+    const folded = new Map<string, CaseState>();
+    for (const key of touchedCases) {
+      const state = stored.get(key);
+      const continued = state && !refoldCases.has(key) ? continueCaseFold(state, newCaseFacts.get(key) ?? []) : null;
+      if (continued) folded.set(key, continued);
+    }
+    const refold = caseSubjects.filter(({ accountId, subjectId }) => !folded.has(subjectKey(accountId, subjectId)));
+    const caseFacts = await store.caseFacts(refold);
+    for (const { accountId, subjectId } of refold) folded.set(subjectKey(accountId, subjectId), foldCase(subjectId, caseFacts.get(subjectKey(accountId, subjectId)) ?? []));
     await store.saveCases(
       caseSubjects.map(({ accountId, subjectId }) => {
-        const state = foldCase(subjectId, caseFacts.get(subjectKey(accountId, subjectId)) ?? []);
+        const state = folded.get(subjectKey(accountId, subjectId))!;
         return { accountId, state, isOpen: isOpen(state) };
       }),
     );
