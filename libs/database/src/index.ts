@@ -5,3 +5,4 @@ export * from './repositories/calendar-feeds.repository';
 export * from './repositories/secrets';
 export * from './repositories/sources.repository';
 export * from './repositories/users.repository';
+export * from './transient-errors';

@@ -20,6 +20,12 @@ export interface ConsumedMessage {
 /** What a batch handler returns: the messages it could not process and why; the rest are done. */
 export interface BatchOutcome {
   rejected: { message: ConsumedMessage; reason: string }[];
+  /**
+   * Set when the batch was not processed for a reason that is not in the messages (a dependency
+   * dropped the connection, a deadlock): it is retried as it is, however often, and never split
+   * into dead letters.
+   */
+  retryLater?: string;
 }
 
 export interface BatchServerOptions {
@@ -118,9 +124,17 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   ): Promise<boolean> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     let failures = 0;
+    let postponed = 0;
     while (stillOwned()) {
       try {
         const outcome = await invoke(messages);
+        if (outcome.retryLater !== undefined) {
+          postponed += 1;
+          this.logger.warn({ msg: 'batch postponed, will retry', reason: outcome.retryLater, postponed, size: messages.length });
+          await heartbeat().catch(() => undefined);
+          await sleep(Math.min(10000, 100 * 2 ** Math.min(postponed, 7)));
+          continue;
+        }
         await this.deadLetter(outcome.rejected);
         return true;
       } catch (error) {
