@@ -84,7 +84,17 @@ describe('Freshdesk automation webhooks', () => {
     expect(events(map(feedback))[0]).toMatchObject({ type: 'forewarn.survey.responded', data: { survey: { kind: 'csat', score: 1, comment: 'Took a week and three escalations.' }, actor: { type: 'customer' } } });
     const unrated = clone(feedback);
     unrated.freshdesk_webhook.satisfaction_rating = '';
+    unrated.freshdesk_webhook.triggered_event = '{customer_feedback:}';
     expect(map(unrated)).toEqual({ status: 'ignored', reason: expect.stringContaining('without a rating') });
+  });
+
+  it('reads the rating the trigger names when the template has no rating field (the README template)', () => {
+    const fromTrigger = clone(feedback) as { freshdesk_webhook: Record<string, unknown> };
+    delete fromTrigger.freshdesk_webhook.satisfaction_rating;
+    fromTrigger.freshdesk_webhook.triggered_event = '{customer_feedback:Extremely happy}';
+    expect(events(map(fromTrigger))[0]).toMatchObject({ type: 'forewarn.survey.responded', data: { survey: { kind: 'csat', score: 5 } } });
+    fromTrigger.freshdesk_webhook.triggered_event = '{customer_feedback:-102}';
+    expect(events(map(fromTrigger))[0]).toMatchObject({ data: { survey: { score: 1 } } });
   });
 
   it('accepts a custom JSON template with numeric codes and nested ticket fields', () => {

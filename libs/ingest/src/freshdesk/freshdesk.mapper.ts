@@ -94,7 +94,10 @@ export function mapFreshdesk(payload: unknown, context: MappingContext): MapResu
   const agentActor = agent.name || agentEmail ? compact({ type: 'agent', name: agent.name, email: agentEmail }) : { type: 'agent' };
   const publicComment = excerpt(get('latest_public_comment', 'ticket_latest_public_comment', 'ticket.latest_public_comment'));
   const privateComment = excerpt(get('latest_private_comment', 'ticket_latest_private_comment', 'ticket.latest_private_comment'));
-  const rating = csatScore(body.satisfaction_rating ?? body.survey_rating ?? body.ticket_satisfaction_rating ?? (isObject(body.satisfaction) ? body.satisfaction.rating : undefined));
+  // The rating from a field of a custom template, or else the one the trigger itself names ({customer_feedback:Extremely happy}).
+  const feedback = triggered && (triggered.name === 'customer_feedback' || triggered.name === 'satisfaction_rating') ? (triggered.value ?? triggered.to) : undefined;
+  const rating = csatScore(body.satisfaction_rating ?? body.survey_rating ?? body.ticket_satisfaction_rating ?? (isObject(body.satisfaction) ? body.satisfaction.rating : undefined))
+    ?? csatScore(feedback);
   const ratingComment = get('satisfaction_comment', 'survey_comment', 'satisfaction.comment');
   const time = toIsoTime(get('ticket_updated_at', 'updated_at', 'ticket.updated_at')) ?? context.receivedAt.toISOString();
   // Freshdesk has no event id: the delivery's content is the identity, so a retry is the same event.
