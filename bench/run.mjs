@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench -- <name>`: runs bench/<name>.mjs (gateway, pipeline, latency, replay), or all of them.
+// `npm run bench -- <name>`: runs bench/<name>.mjs (gateway, pipeline, latency, replay, dashboard), or all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const NAMES = ['gateway', 'pipeline', 'latency', 'replay'];
+const NAMES = ['gateway', 'pipeline', 'latency', 'replay', 'dashboard'];
 const asked = process.argv[2] ?? 'all';
 const names = asked === 'all' ? NAMES : [asked];
 if (!existsSync(join(here, '..', 'dist', 'apps', 'gateway', 'src', 'main.js'))) {

@@ -199,11 +199,13 @@ export function summary(values) {
   };
 }
 
-export const median = (values) => {
+/** The median; the mean of the middle two is rounded to `digits` decimals (integers by default: rates). */
+export const median = (values, digits = 0) => {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+  const scale = 10 ** digits;
+  return sorted.length % 2 ? sorted[mid] : Math.round(((sorted[mid - 1] + sorted[mid]) / 2) * scale) / scale;
 };
 
 /** The machine, for the results: cores, memory, versions, and how busy it was. */

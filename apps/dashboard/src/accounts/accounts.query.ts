@@ -41,12 +41,36 @@ export interface AccountRow extends Account {
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Where a state ranks in the risk order, loudest first. The index `account_health_at_risk` is on this expression of `state`. */
+const riskRank = (state: string): string => `CASE ${state} WHEN 'firestorm' THEN 0 WHEN 'at_risk' THEN 1 WHEN 'watch' THEN 2 ELSE 3 END`;
+
 /** The order of the overview; "risk" puts the loudest state first, then the lowest score. */
 const ORDER_BY: Record<AccountSort, string> = {
-  risk: `CASE state WHEN 'firestorm' THEN 0 WHEN 'at_risk' THEN 1 WHEN 'watch' THEN 2 ELSE 3 END, score, lower(name), id`,
+  risk: `${riskRank('state')}, score, lower(name), id`,
   name: 'lower(name), id',
   updated: 'updated_at DESC, lower(name), id',
 };
+
+/** The overview shows at most this many accounts. */
+const PAGE = 1000;
+
+/** An overview row before its next meeting is looked up; `state` and `score` as the overview shows them. */
+const LIST_COLUMNS = `a.id, a.name, a.owner_name, a.owner_email, a.team,
+  COALESCE(h.state, 'healthy') AS state, COALESCE(h.score, 100)::int AS score,
+  COALESCE(h.open_cases, 0)::int AS open_cases, COALESCE(h.open_escalations, 0)::int AS open_escalations,
+  GREATEST(a.updated_at, h.updated_at) AS updated_at`;
+
+/**
+ * The next meeting of each account of a page, then the page in its order. Looked up after the
+ * page is cut, so for 1,000 accounts rather than for every account the reader can see.
+ */
+const withNextMeeting = (page: string, orderBy: string): string => `
+  SELECT page.*, m.* FROM (${page}) page
+  LEFT JOIN LATERAL (
+    SELECT id AS meeting_id, title AS meeting_title, starts_at AS meeting_starts_at, kind AS meeting_kind FROM health.meetings
+    WHERE account_id = page.id AND NOT cancelled AND starts_at > now() ORDER BY starts_at LIMIT 1
+  ) m ON TRUE
+  ORDER BY ${orderBy}`;
 
 /** The SQL behind the overview and the account page: reads the `health` and `notifier` schemas. */
 @Injectable()
@@ -56,9 +80,12 @@ export class AccountsQuery {
   async list(user: User, filters: AccountFilters): Promise<AccountListRow[]> {
     const params: unknown[] = [];
     const where = [visibilitySql(user, params)];
+    // The state filter is added per query below: written on `h.state` where every account has a
+    // health row, PostgreSQL can estimate it from its statistics (it cannot for the COALESCE).
+    let states: string | null = null;
     if (filters.states.length) {
       params.push(filters.states);
-      where.push(`COALESCE(h.state, 'healthy') = ANY($${params.length}::text[])`);
+      states = `$${params.length}::text[]`;
     }
     if (filters.team) {
       params.push(filters.team.toLowerCase());
@@ -73,28 +100,37 @@ export class AccountsQuery {
       const p = `$${params.length}`;
       where.push(`(a.name ILIKE ${p} OR a.id ILIKE ${p} OR a.owner_name ILIKE ${p} OR EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE d ILIKE ${p}))`);
     }
-    const rows: {
+    type Row = {
       id: string; name: string; owner_name: string | null; owner_email: string; team: string | null; state: HealthState; score: number;
       open_cases: number; open_escalations: number; updated_at: Date; meeting_id: string | null; meeting_title: string | null; meeting_starts_at: Date | null; meeting_kind: string | null;
-    }[] = await this.db.query(
-      `SELECT * FROM (
-         SELECT a.id, a.name, a.owner_name, a.owner_email, a.team,
-                COALESCE(h.state, 'healthy') AS state, COALESCE(h.score, 100)::int AS score,
-                COALESCE(h.open_cases, 0)::int AS open_cases, COALESCE(h.open_escalations, 0)::int AS open_escalations,
-                GREATEST(a.updated_at, h.updated_at) AS updated_at,
-                m.id AS meeting_id, m.title AS meeting_title, m.starts_at AS meeting_starts_at, m.kind AS meeting_kind
-         FROM health.accounts a
-         LEFT JOIN health.account_health h ON h.account_id = a.id
-         LEFT JOIN LATERAL (
-           SELECT id, title, starts_at, kind FROM health.meetings
-           WHERE account_id = a.id AND NOT cancelled AND starts_at > now() ORDER BY starts_at LIMIT 1
-         ) m ON TRUE
-         WHERE ${where.join(' AND ')}
-       ) listed
-       ORDER BY ${ORDER_BY[filters.sort]}
-       LIMIT 1000`,
-      params,
-    );
+    };
+    let rows: Row[] = [];
+    if (filters.sort === 'risk') {
+      // Every account that is not healthy at full score comes before every one that is (an account
+      // without a health row is healthy at 100). When a page of those is visible, it is the page, and
+      // the partial index account_health_at_risk yields them in risk order: PostgreSQL reads about a
+      // page of rows instead of joining and sorting every account the reader can see.
+      rows = await this.db.query(
+        withNextMeeting(
+          `SELECT ${LIST_COLUMNS} FROM health.account_health h JOIN health.accounts a ON a.id = h.account_id
+           WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : [])].join(' AND ')} AND (h.state <> 'healthy' OR h.score < 100)
+           ORDER BY ${riskRank('h.state')}, h.score, lower(a.name), a.id LIMIT ${PAGE}`,
+          ORDER_BY.risk,
+        ),
+        params,
+      );
+    }
+    if (rows.length < PAGE) {
+      rows = await this.db.query(
+        withNextMeeting(
+          `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM health.accounts a LEFT JOIN health.account_health h ON h.account_id = a.id
+                          WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')}) listed
+           ORDER BY ${ORDER_BY[filters.sort]} LIMIT ${PAGE}`,
+          ORDER_BY[filters.sort],
+        ),
+        params,
+      );
+    }
     return rows.map((r) => ({
       id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, team: r.team, state: r.state, score: r.score,
       openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: r.updated_at,
@@ -102,18 +138,26 @@ export class AccountsQuery {
     }));
   }
 
-  /** Score changes since `since`, plus the last one before it, per account. */
+  /**
+   * Score changes since `since`, plus the last one before it, per account. Times come as epoch
+   * milliseconds (what `Date` keeps of a timestamp): for a 1,000-account overview, parsing ~4,500
+   * timestamps into `Date`s was 14 % of the dashboard's CPU time (docs/BENCHMARKS.md, "Dashboard API").
+   */
   async scoreChanges(accountIds: string[], since: Date): Promise<Map<string, ScorePoint[]>> {
     const byAccount = new Map<string, ScorePoint[]>();
     if (accountIds.length === 0) return byAccount;
-    const rows: { account_id: string; at: Date; score: number }[] = await this.db.query(
-      `SELECT account_id, at, score FROM health.health_history WHERE account_id = ANY($1::text[]) AND at >= $2
+    const rows: { account_id: string; at_ms: number; score: number }[] = await this.db.query(
+      `SELECT account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history WHERE account_id = ANY($1::text[]) AND at >= $2
        UNION ALL
-       (SELECT DISTINCT ON (account_id) account_id, at, score FROM health.health_history
+       (SELECT DISTINCT ON (account_id) account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history
         WHERE account_id = ANY($1::text[]) AND at < $2 ORDER BY account_id, at DESC, id DESC)`,
       [accountIds, since],
     );
-    for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), { at: row.at, score: row.score }]);
+    for (const row of rows) {
+      const points = byAccount.get(row.account_id);
+      if (points) points.push({ at: row.at_ms, score: row.score });
+      else byAccount.set(row.account_id, [{ at: row.at_ms, score: row.score }]);
+    }
     return byAccount;
   }
 

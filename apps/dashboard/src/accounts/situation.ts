@@ -1,5 +1,5 @@
 import type { HealthState } from '@forewarn/contracts';
-import { capitalise, dayName, meetingKindWord, STATE_WORD, when } from '../web/format';
+import { capitalise, dateTimeFormat, dayName, meetingKindWord, STATE_WORD, when } from '../web/format';
 import type { CaseSummary, MeetingSummary } from './account.types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,7 +12,7 @@ const isNear = (meeting: MeetingSummary | null, now: Date): boolean =>
 const possessiveDay = (at: Date, now: Date, timeZone: string): string => {
   const day = dayName(at, now, timeZone);
   if (day === 'today' || day === 'tomorrow') return `${day}’s`;
-  return `${new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at)}’s`;
+  return `${dateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at)}’s`;
 };
 
 /** The account's situation in one line (UI.md: lead with the consequence): "Firestorm before tomorrow’s renewal". */

@@ -1,7 +1,8 @@
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ScorePoint {
-  at: Date | string;
+  /** A `Date`, an ISO string, or epoch milliseconds. */
+  at: Date | string | number;
   score: number;
 }
 

@@ -27,6 +27,8 @@ export function canSee(user: User, account: AccountAudience): boolean {
 /**
  * The same rule as a SQL condition on `health.accounts` aliased `alias`, for list queries.
  * Parameters are appended to `params`. Keep this in step with `canSee`.
+ * Every alternative has an index (migration OverviewIndexes1764520000000), so a rep's lists read
+ * their accounts, not all of them: keep the expressions exactly as indexed.
  */
 export function visibilitySql(user: User, params: unknown[], alias = 'a'): string {
   if (user.role === 'admin') return 'TRUE';
@@ -34,7 +36,8 @@ export function visibilitySql(user: User, params: unknown[], alias = 'a'): strin
   const email = `$${params.length}`;
   const conditions = [
     `lower(${alias}.owner_email) = ${email}`,
-    `EXISTS (SELECT 1 FROM jsonb_array_elements(${alias}.members) m WHERE lower(m->>'email') = ${email})`,
+    // The members' e-mails in lower case: what `lower(m->>'email')` over jsonb_array_elements(members) gave.
+    `health.member_emails(${alias}.members) @> ARRAY[${email}::text]`,
   ];
   if (user.team) {
     params.push(user.team.trim().toLowerCase());

@@ -1,4 +1,4 @@
-import { absoluteTime, dayName, duration, meetingKindWord, relativeTime, severityWord, stateWord, validTimeZone, when } from './format';
+import { absoluteTime, dateTimeFormat, dayName, duration, meetingKindWord, relativeTime, severityWord, stateWord, validTimeZone, when } from './format';
 
 const now = new Date('2026-11-24T14:00:00Z'); // a Tuesday, 15:00 in Berlin
 
@@ -55,6 +55,14 @@ describe('absolute times in the reader’s time zone', () => {
     expect(validTimeZone('Mars/Olympus')).toBe('UTC');
     expect(validTimeZone('Europe/Berlin')).toBe('Europe/Berlin');
     expect(validTimeZone(undefined)).toBe('UTC');
+  });
+
+  it('builds one formatter per zone and options, not one per time it prints (they cost 0.1 ms and native memory each)', () => {
+    const berlin = dateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' });
+    expect(dateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' })).toBe(berlin);
+    const tokyo = dateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', hourCycle: 'h23' });
+    expect([berlin.format(now), tokyo.format(now)]).toEqual(['15', '23']);
+    expect(() => dateTimeFormat('en-GB', { timeZone: 'Mars/Olympus' })).toThrow(RangeError);
   });
 });
 

@@ -1,8 +1,8 @@
-import { STATE_WORD } from '@forewarn/alerting';
+import { dateTimeFormat, STATE_WORD } from '@forewarn/alerting';
 import { HEALTH_STATES, type HealthState } from '@forewarn/contracts';
 
 // Words, colours and times read the same in mails and on the dashboard: one implementation.
-export { absoluteTime, capitalise, clock, dayName, duration, plural, relativeTime, STATE_COLOUR, STATE_WORD, validTimeZone, when } from '@forewarn/alerting';
+export { absoluteTime, capitalise, clock, dateTimeFormat, dayName, duration, plural, relativeTime, STATE_COLOUR, STATE_WORD, validTimeZone, when } from '@forewarn/alerting';
 
 export const isHealthState = (value: unknown): value is HealthState => (HEALTH_STATES as readonly unknown[]).includes(value);
 
@@ -16,7 +16,7 @@ export const severityWord = (severity: number | null | undefined): string => (se
 
 /** "Tue 24 Nov 2026, 09:15 CET" — for tooltips where precision matters. */
 export function fullTime(at: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(new Date(at));
+  return dateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(new Date(at));
 }
 
 const MEETING_KIND_WORD: Record<string, string> = { proposal: 'proposal', qbr: 'QBR', renewal: 'renewal', demo: 'demo', other: 'meeting' };

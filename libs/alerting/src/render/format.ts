@@ -36,18 +36,40 @@ export function relativeTime(at: Date | string, now: Date): string {
   return delta > 0 ? `in ${duration(delta)}` : `${duration(delta)} ago`;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Zones and options come from a small set, but a zone's spelling comes from a cookie: bound the cache anyway. */
+const MAX_FORMATTERS = 500;
+
+/**
+ * A shared `Intl.DateTimeFormat` for these options. Constructing one costs ~0.1 ms and ICU memory
+ * outside the JavaScript heap, which the garbage collector frees late: the dashboard built up to six
+ * per time it printed, thousands per page, and grew to 1.8 GB RSS rendering account pages
+ * (docs/BENCHMARKS.md, "Dashboard API"). Formatting with a cached one costs ~1 µs.
+ * Throws like the constructor for an unknown time zone (and caches nothing then).
+ */
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, options);
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** A time zone the runtime knows, or UTC. */
 export function validTimeZone(timeZone: string | null | undefined): string {
   if (!timeZone) return 'UTC';
   try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
+    dateTimeFormat('en-GB', { timeZone });
     return timeZone;
   } catch {
     return 'UTC';
   }
 }
 
-const dayKey = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+const dayKey = (d: Date, timeZone: string) => dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 
 /** "today", "tomorrow", "yesterday", or "Thu 26 Nov" (with the year when it is not this year). */
 export function dayName(at: Date, now: Date, timeZone: string): string {
@@ -56,13 +78,13 @@ export function dayName(at: Date, now: Date, timeZone: string): string {
   if (key === dayKey(new Date(now.getTime() + DAY), timeZone)) return 'tomorrow';
   if (key === dayKey(new Date(now.getTime() - DAY), timeZone)) return 'yesterday';
   const sameYear = key.slice(0, 4) === dayKey(now, timeZone).slice(0, 4);
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(at);
+  const parts = dateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return [part('weekday'), part('day'), part('month'), sameYear ? '' : part('year')].filter(Boolean).join(' ');
 }
 
 export const clock = (at: Date, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  dateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 
 /** Absolute, in the reader's time zone: "tomorrow 10:00". */
 export function absoluteTime(at: Date | string, now: Date, timeZone: string): string {

@@ -3,7 +3,7 @@ import type { AccountDetail, AlertView, CaseSummary, Delivery, Meeting, TeamFeed
 import { nextStep, situation } from '../../accounts/situation';
 import type { TimelineEntry } from '../../accounts/timeline';
 import { historyChart, type HistoryPoint } from '../charts';
-import { absoluteTime, capitalise, duration, fullTime, meetingKindWord, personName, plural, relativeTime, severityWord, stateWord, when } from '../format';
+import { absoluteTime, capitalise, dateTimeFormat, duration, fullTime, meetingKindWord, personName, plural, relativeTime, severityWord, stateWord, when } from '../format';
 import { type Html, html, raw } from '../html';
 import { layout, type PageContext, stateLabel } from '../layout';
 
@@ -206,7 +206,7 @@ ${tail.length ? html`<details><summary>Score changes</summary><ul class="plain">
 function renewal(date: string, now: Date): string {
   const day = new Date(`${date.slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(day.getTime())) return date;
-  const text = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).format(day);
+  const text = dateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' }).format(day);
   const days = Math.round((day.getTime() - Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) / DAY_MS);
   return `${text} (${days === 0 ? 'today' : days > 0 ? `in ${plural(days, 'day')}` : `${plural(-days, 'day')} ago`})`;
 }

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// Dashboard API at 100k accounts and 2M cases: the overview (`GET /api/accounts`, `GET /`) and the
+// account page (`GET /api/accounts/:id`, `GET /accounts/:id`) against a bare node:http + pg server
+// that answers the same questions with the simplest SQL, alternating, all in one run. Then the
+// database time of each of the dashboard's own queries (EXPLAIN ANALYZE of exactly the SQL its
+// code sends, for the same users and filters).
+//
+//   node bench/dashboard.mjs     (after `npm run build`; or `npm run bench -- dashboard`)
+//   BENCH_ACCOUNTS=100000 BENCH_CASES=2000000 BENCH_SECONDS=15 BENCH_CONCURRENCY=8 BENCH_ROUNDS=2
+import { createRequire } from 'node:module';
+import { random } from './lib/events.mjs';
+import { runLoad } from './lib/load.mjs';
+import { accountId, leadOf, seedProjections, teamOf } from './lib/seed.mjs';
+import { dist, log, machine, median, REPO_ROOT, saveResults, startEnvironment, startProcess, table } from './lib/stack.mjs';
+
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
+const CASES = Number(process.env.BENCH_CASES ?? 2_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** After the rounds under load, one more with a single connection: the latency without queueing. */
+const LOADS = [...Array.from({ length: ROUNDS }, () => CONCURRENCY), 1];
+const TARGET_P95_MS = 50;
+
+// The dashboard's own query code, to time exactly the SQL it sends (Nest decorators need reflect-metadata).
+createRequire(import.meta.url)(`${REPO_ROOT}/node_modules/reflect-metadata`);
+const { UsersRepository } = dist('libs/database/src/index.js');
+const { AccountsQuery } = dist('apps/dashboard/src/accounts/accounts.query.js');
+const { AccountsService } = dist('apps/dashboard/src/accounts/accounts.service.js');
+const { AlertsQuery } = dist('apps/dashboard/src/alerts/alerts.query.js');
+const { parseAccountFilters } = dist('apps/dashboard/src/accounts/account-filters.js');
+
+const host = machine();
+const env = await startEnvironment('dash');
+const runs = [];
+let seed = null;
+let memory = {};
+let database = [];
+let picked = {};
+
+try {
+  log(`seeding ${ACCOUNTS} accounts and ${CASES} cases into ${env.databaseUrl}`);
+  const seededAt = Date.now();
+  seed = await seedProjections(env.databaseUrl, { accounts: ACCOUNTS, cases: CASES, log: (m) => log(`  ${m}`) });
+  seed.seconds = Math.round((Date.now() - seededAt) / 1000);
+  log(`seeded in ${seed.seconds} s: ${JSON.stringify(seed.states)}`);
+
+  // A lead sees one team (~2 % of the accounts) and the accounts they lead; an admin sees all.
+  const team = teamOf(7);
+  const users = new UsersRepository(env.db);
+  const admin = await users.upsert({ email: 'admin@sales.example', name: 'Ada Admin', role: 'admin', team: null });
+  const lead = await users.upsert({ email: leadOf(7), name: 'Morgan Lead', role: 'lead', team });
+  const tokens = { admin: admin.token, lead: lead.token };
+
+  // Account pages: any account (uniformly), or the 100 with the most cases (hundreds to thousands
+  // of cases and up to 60 alerts each: the pages that cost most).
+  const biggest = (await env.db.query(`SELECT account_id, count(*)::int AS cases FROM health.cases GROUP BY account_id ORDER BY cases DESC, account_id LIMIT 100`));
+  const [{ n: medianCases }] = await env.db.query(`SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n) AS n FROM (SELECT count(*)::int AS n FROM health.cases GROUP BY account_id) c`);
+  picked = { team, biggest: biggest.slice(0, 3), casesOfTheMedianAccount: medianCases };
+  const rnd = random(6);
+  const anyAccount = () => accountId(Math.floor(rnd() * ACCOUNTS));
+  const bigAccount = () => biggest[Math.floor(rnd() * biggest.length)].account_id;
+
+  const SCENARIOS = [
+    { name: 'overview API, admin (all accounts)', user: 'admin', path: () => '/api/accounts', bare: () => '/api/accounts' },
+    { name: 'overview API, lead (one team)', user: 'lead', path: () => '/api/accounts', bare: () => `/api/accounts?team=${team}` },
+    { name: 'overview API, admin, at risk or worse', user: 'admin', path: () => '/api/accounts?state=at_risk,firestorm', bare: () => '/api/accounts?state=at_risk,firestorm' },
+    { name: 'overview page (HTML), lead', user: 'lead', path: () => '/', bare: () => `/api/accounts?team=${team}` },
+    { name: 'overview page (HTML), admin', user: 'admin', path: () => '/', bare: () => '/api/accounts' },
+    { name: 'account API, any account', user: 'admin', account: anyAccount, path: (id) => `/api/accounts/${id}`, bare: (id) => `/api/accounts/${id}` },
+    { name: 'account API, 100 biggest accounts', user: 'admin', account: bigAccount, path: (id) => `/api/accounts/${id}`, bare: (id) => `/api/accounts/${id}` },
+    { name: 'account page (HTML), any account', user: 'admin', account: anyAccount, path: (id) => `/accounts/${id}`, bare: (id) => `/api/accounts/${id}` },
+  ];
+
+  const dashboard = await startProcess('dashboard', env.env);
+  const bare = await startProcess('bare', env.env, { script: `${REPO_ROOT}/bench/baseline/bare-dashboard.mjs` });
+  const systems = { dashboard, bare };
+
+  for (const [round, concurrency] of LOADS.entries()) {
+    for (const scenario of SCENARIOS) {
+      // Alternate which system goes first, so neither always gets the warmer cache.
+      const order = round % 2 === 0 ? ['dashboard', 'bare'] : ['bare', 'dashboard'];
+      for (const system of order) {
+        const service = systems[system];
+        const pathOf = system === 'dashboard' ? scenario.path : scenario.bare;
+        const cpuBefore = service.cpuSeconds();
+        const result = await runLoad({
+          url: service.url,
+          method: 'GET',
+          expectStatus: 200,
+          headers: { authorization: `Bearer ${tokens[scenario.user]}` },
+          makeBody: () => ({ path: pathOf(scenario.account?.()) }),
+          concurrency,
+          durationMs: SECONDS * 1000,
+        });
+        const cpu = service.cpuSeconds() - cpuBefore;
+        // The CPU time includes the 3 s warm-up, at about the same rate as the measured window.
+        const cpuMsPerRequest = Number(((cpu * 1000) / Math.max(1, result.requestsPerSecond * (result.seconds + 3))).toFixed(2));
+        log(`round ${round + 1} (${concurrency} conn.) ${scenario.name} ${system}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} p95 ${result.latencyMs.p95} p99 ${result.latencyMs.p99} ms, ${result.kbPerResponse} KB, ${JSON.stringify(result.statuses)}, cpu ${cpu.toFixed(1)} s`);
+        runs.push({ round, concurrency, scenario: scenario.name, system, ...result, cpuSeconds: Number(cpu.toFixed(1)), cpuMsPerRequest });
+      }
+    }
+  }
+  memory = { dashboard: dashboard.memory(), bare: bare.memory() };
+  await dashboard.stop();
+  await bare.stop();
+
+  // Database time of the dashboard's own queries: its query classes, with a DataSource that
+  // EXPLAIN ANALYZEs each statement before running it. The second pass is kept (warm cache).
+  const profile = async (label, call) => {
+    let timings = [];
+    const recorder = {
+      query: async (sql, params = []) => {
+        const plan = (await env.db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).map((r) => r['QUERY PLAN']).join('\n');
+        timings.push({
+          query: sql.replace(/\s+/g, ' ').trim().slice(0, 100),
+          ms: Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1]),
+          planningMs: Number(/Planning Time: ([\d.]+)/.exec(plan)?.[1]),
+          jit: /\nJIT:/.test(plan),
+          // The overview's trend query carries a thousand account ids: keep the plan readable.
+          plan: plan.replace(/'\{[^}]{200,}\}'/g, (ids) => `'{… ${ids.split(',').length} ids …}'`),
+        });
+        return env.db.query(sql, params);
+      },
+    };
+    const accountsQuery = new AccountsQuery(recorder);
+    const service = new AccountsService(accountsQuery, new AlertsQuery(recorder));
+    for (let pass = 0; pass < 2; pass++) {
+      timings = [];
+      await call(service, accountsQuery);
+    }
+    const total = timings.reduce((sum, t) => sum + t.ms + t.planningMs, 0);
+    database.push({ what: label, totalMs: Number(total.toFixed(1)), queries: timings });
+  };
+  const asUser = async (name) => (await users.findByToken(tokens[name]));
+  const adminUser = await asUser('admin');
+  const leadUser = await asUser('lead');
+  await profile('overview, admin', (s) => s.list(adminUser, parseAccountFilters({}, adminUser)));
+  await profile('overview, lead', (s) => s.list(leadUser, parseAccountFilters({}, leadUser)));
+  await profile('overview, admin, at risk or worse', (s) => s.list(adminUser, parseAccountFilters({ state: 'at_risk,firestorm' }, adminUser)));
+  await profile('overview, admin, by name', (s) => s.list(adminUser, parseAccountFilters({ sort: 'name' }, adminUser)));
+  await profile('overview page filter options, lead', (_, q) => q.filterOptions(leadUser));
+  await profile('overview page filter options, admin', (_, q) => q.filterOptions(adminUser));
+  await profile(`account, median (${accountId(Math.floor(ACCOUNTS / 2))})`, (s) => s.detail(adminUser, accountId(Math.floor(ACCOUNTS / 2))));
+  await profile(`account, biggest (${biggest[0].account_id}, ${biggest[0].cases} cases)`, (s) => s.detail(adminUser, biggest[0].account_id));
+} finally {
+  await env.close();
+}
+
+/** One table row per system, scenario and number of connections: medians over the rounds, ratios to the bare server. */
+function summarise(connections, scenario) {
+  const of = (system) => runs.filter((r) => r.scenario === scenario && r.system === system && r.concurrency === connections);
+  const bareP50 = median(of('bare').map((r) => r.latencyMs.p50), 1);
+  const bareRps = median(of('bare').map((r) => r.requestsPerSecond));
+  return ['dashboard', 'bare'].map((system) => {
+    const list = of(system);
+    const p = (k) => median(list.map((r) => r.latencyMs[k]), 1);
+    const rps = median(list.map((r) => r.requestsPerSecond));
+    return {
+      conns: connections,
+      scenario,
+      system,
+      'req/s': rps,
+      'p50 ms': p('p50'),
+      'p95 ms': p('p95'),
+      'p99 ms': p('p99'),
+      'KB/resp': median(list.map((r) => r.kbPerResponse)),
+      'CPU ms/req': median(list.map((r) => r.cpuMsPerRequest), 2),
+      'p50 ÷ bare': Number((p('p50') / bareP50).toFixed(1)),
+      'req/s ÷ bare': Number((rps / bareRps).toFixed(2)),
+      ...(system === 'dashboard' && scenario.startsWith('overview') ? { [`p95 < ${TARGET_P95_MS} ms`]: p('p95') < TARGET_P95_MS ? 'yes' : 'NO' } : {}),
+    };
+  });
+}
+const scenarios = [...new Set(runs.map((r) => r.scenario))];
+const rows = [...new Set(LOADS)].flatMap((connections) => scenarios.flatMap((scenario) => summarise(connections, scenario)));
+process.stdout.write(`\n${ACCOUNTS} accounts, ${CASES} cases; ${SECONDS} s per window; medians of ${ROUNDS} rounds at ${CONCURRENCY} connections, then 1 round at 1\n${table(rows)}\n`);
+process.stdout.write(`\npeak RSS: dashboard ${memory.dashboard?.peakMb} MB, bare ${memory.bare?.peakMb} MB\n`);
+process.stdout.write(`\ndatabase time of the dashboard's queries (EXPLAIN ANALYZE, warm):\n${table(database.flatMap((d) => d.queries.map((q) => ({ what: d.what, ms: q.ms, 'plan ms': q.planningMs, jit: q.jit ? 'yes' : '', query: q.query.slice(0, 70) }))))}\n`);
+saveResults('dashboard', { machine: host, settings: { ACCOUNTS, CASES, SECONDS, CONCURRENCY, ROUNDS }, seed, picked, rows, memory, runs, database });
