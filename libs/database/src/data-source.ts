@@ -87,6 +87,11 @@ function survivePoolErrors(dataSource: DataSource): void {
   const pool = (dataSource.driver as unknown as { master?: EventEmitter }).master;
   if (!pool) return;
   const ignore = () => undefined;
+  const guard = (client: EventEmitter) => {
+    if (!client.listeners('error').includes(ignore)) client.on('error', ignore);
+  };
   pool.on('error', ignore);
-  pool.on('connect', (client: EventEmitter) => client.on('error', ignore));
+  pool.on('connect', guard);
+  // The connection initialize() opened existed before the 'connect' hook did: guard it on checkout.
+  pool.on('acquire', guard);
 }
