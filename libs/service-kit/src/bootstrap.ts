@@ -7,7 +7,12 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 export async function serve(app: INestApplication, port: number, service: string): Promise<void> {
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
-  answerProtocolErrorsAsProblems(app.getHttpServer() as Server);
+  const server = app.getHttpServer() as Server;
+  answerProtocolErrorsAsProblems(server);
+  // Keep idle connections longer than clients and load balancers do (Node closes them after 5 s):
+  // otherwise a client reusing a connection just as the server drops it sees a reset, not an answer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(port, '0.0.0.0');
   app.get(PinoNestLogger).log({ msg: `${service} listening`, port });
 }
