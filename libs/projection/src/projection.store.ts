@@ -67,6 +67,8 @@ export const HEALTH_LOCK = {
   sweep: 4_711_102,
   /** Orders unmapped events and the accounts that claim them (see `ProjectionStore.lockUnmapped`). */
   unmapped: 4_711_103,
+  /** Seed of the per-meeting locks (see `ProjectionStore.lockMeetings`). */
+  meeting: 4_711_104,
 } as const;
 
 /**
@@ -242,6 +244,19 @@ export class ProjectionStore {
     );
     for (const row of rows) if (row.state.id !== undefined) states.set(`${row.account_id}\u0000${row.id}`, withDefaults(row.state as CaseState));
     return states;
+  }
+
+  /**
+   * Serialises batches folding the same meeting (its events may come by two partitions when they
+   * name the account differently). Meetings per batch are few, so an advisory lock each is cheap,
+   * and unlike a placeholder row it leaves nothing behind when the fold yields no meeting.
+   */
+  async lockMeetings(subjects: { accountId: string; subjectId: string }[]): Promise<void> {
+    if (subjects.length === 0) return;
+    await this.tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, ${HEALTH_LOCK.meeting})) FROM unnest($1::text[]) AS k ORDER BY k`,
+      [[...new Set(subjects.map((s) => JSON.stringify([s.accountId, s.subjectId])))].sort()],
+    );
   }
 
   async caseFacts(subjects: { accountId: string; subjectId: string }[]): Promise<Map<string, CaseFact[]>> {

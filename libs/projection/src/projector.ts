@@ -156,6 +156,7 @@ export class Projector {
     );
 
     const meetingSubjects = [...touchedMeetings].map(splitSubject);
+    await store.lockMeetings(meetingSubjects);
     const meetingFacts = await store.meetingFacts(meetingSubjects);
     await store.saveMeetings(
       meetingSubjects.flatMap(({ accountId, subjectId }) => {
