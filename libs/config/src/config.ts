@@ -83,7 +83,7 @@ export const accountHealthEnvSchema = baseEnvSchema.extend({
   /** How often the policy file is checked for changes. */
   HEALTH_POLICY_WATCH_MS: z.coerce.number().int().min(100).default(2_000),
   /** Partitions of the events topic projected at the same time; each batch waits mostly on PostgreSQL. */
-  HEALTH_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(16).default(2),
+  HEALTH_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(4).default(2),
 });
 
 export const notifierEnvSchema = baseEnvSchema.extend({

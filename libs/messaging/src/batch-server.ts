@@ -74,8 +74,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       const { kafka, groupId, topics } = this.options;
       this.consumer = kafka.consumer({
         groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000,
-        // After a kill -9 the group waits this long for the dead member before it hands its
-        // partitions on (kafkajs' default is 60 s); a live member rejoins within a batch.
+        // How long a rebalance waits for members to rejoin before it goes on without them
+        // (kafkajs' default is 60 s): after a kill -9 the restarted member waited that long.
         rebalanceTimeout: 30000,
         maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
       });

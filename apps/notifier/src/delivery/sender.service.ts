@@ -88,6 +88,8 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async deliver(notification: Leased): Promise<void> {
+    // Past the lease another sender may have claimed the row: leave it to the next claim.
+    if (Date.now() > notification.leaseEndsAt - PERSIST_MARGIN_MS) return;
     const now = new Date();
     const composed = await this.compose(notification, now);
     if ('suppressed' in composed) {
