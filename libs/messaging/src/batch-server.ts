@@ -73,9 +73,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     try {
       const { kafka, groupId, topics } = this.options;
       this.consumer = kafka.consumer({
-        groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000,
-        // How long a rebalance waits for members to rejoin before it goes on without them
-        // (kafkajs' default is 60 s): after a kill -9 the restarted member waited that long.
+        // After a kill -9 the group hands the dead member's partitions on when its session expires
+        // or the rebalance gives up waiting for it (kafkajs' defaults: 30 s and 60 s). A batch
+        // heartbeats as it finishes and while it retries, and one takes well under 15 s.
+        groupId, allowAutoTopicCreation: false, sessionTimeout: 15000, heartbeatInterval: 3000,
         rebalanceTimeout: 30000,
         maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
       });
