@@ -279,12 +279,8 @@ export class ProjectionStore {
        WHERE ${typeFilter}`,
       [subjects.map((s) => s.accountId), subjects.map((s) => s.subjectId)],
     );
-    for (const row of rows) {
-      const key = `${row.account_id}\u0000${row.subject_id}`;
-      const fact = { type: row.type, time: row.time, seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data } as T;
-      const list = byKey.get(key);
-      if (list) list.push(fact);
-      else byKey.set(key, [fact]);
+    for (const [key, list] of groupBy(rows, (row) => `${row.account_id}\u0000${row.subject_id}`)) {
+      byKey.set(key, list.map((row) => ({ type: row.type, time: row.time, seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data }) as T));
     }
     return byKey;
   }

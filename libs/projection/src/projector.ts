@@ -69,10 +69,9 @@ export class Projector {
     this.hooks.duplicates?.(events.length - inserted.length);
     if (inserted.length === 0) return [];
     this.hooks.applied?.(inserted.length);
-    const isNew = new Set(inserted.map((e) => `${e.source}\u0000${e.id}`));
-    const fresh = events.filter((e) => isNew.delete(`${e.source}\u0000${e.id}`));
-    const subjects = new Map(inserted.map((i) => [`${i.source}\u0000${i.id}`, i.subjectId]));
-    const seqOf = new Map(inserted.map((i) => [eventKey(i.source, i.id), i.seq]));
+    const insertedByKey = new Map(inserted.map((i) => [eventKey(i.source, i.id), i]));
+    const pending = new Set(insertedByKey.keys());
+    const fresh = events.filter((e) => pending.delete(eventKey(e.source, e.id))); // each new event once
 
     const touchedAccounts = new Set<string>();
     const touchedCases = new Set<string>();
@@ -90,7 +89,7 @@ export class Projector {
         touchedCases.add(key);
         if (!event) refoldCases.add(key);
         else {
-          const fact = caseFactOf(event, seqOf.get(eventKey(event.source, event.id)) ?? 0);
+          const fact = caseFactOf(event, insertedByKey.get(eventKey(event.source, event.id))?.seq ?? 0);
           const list = newCaseFacts.get(key);
           if (list) list.push(fact);
           else newCaseFacts.set(key, [fact]);
@@ -131,7 +130,7 @@ export class Projector {
       const accountId = accountOf.get(refKey(event));
       if (!accountId) continue; // kept unmapped; claimed when the account arrives
       assignments.push({ source: event.source, id: event.id, accountId });
-      touch(accountId, event.type, subjects.get(`${event.source}\u0000${event.id}`) ?? null, event);
+      touch(accountId, event.type, insertedByKey.get(eventKey(event.source, event.id))?.subjectId ?? null, event);
     }
     await store.assignAccount(assignments);
     // After the assignment, so that only events still unmapped are looked at.
