@@ -3,3 +3,4 @@
 export * from './projection.store';
 export * from './alert-message';
 export * from './projector';
+export * from './rebuild';

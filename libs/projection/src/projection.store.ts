@@ -96,6 +96,18 @@ const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
   return map;
 };
 
+const CASE_EVENTS = `(e.type LIKE 'forewarn.case.%' OR e.type = 'forewarn.survey.responded')`;
+const MEETING_EVENTS = `e.type LIKE 'forewarn.meeting.%'`;
+
+/**
+ * A stored event as a fold reads it. The time as text, truncated to milliseconds exactly as
+ * JavaScript reads an event's own time, so a fold continued from new events and a fold of stored
+ * ones see the same instants.
+ */
+const FACT_COLUMNS = `e.account_id, e.subject_id, e.source, e.id, e.type, to_char(e.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, e.seq, e.payload->'data' AS data`;
+interface FactRow { account_id: string; subject_id: string; source: string; id: string; type: string; time: string; seq: string; data: unknown }
+const factOf = <T>(row: FactRow): T => ({ type: row.type, time: row.time, seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data }) as T;
+
 /**
  * The SQL of the account-health projections. Every method takes the batch's transaction, and
  * the batch paths use set-based statements (`unnest`) rather than a statement per row.
@@ -103,23 +115,25 @@ const groupBy = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
 export class ProjectionStore {
   constructor(private readonly tx: EntityManager) {}
 
-  /** Stores events once per source+id; returns only the ones that were new. */
-  async insertEvents(events: { event: InboundEvent; accountKey: string }[]): Promise<NewEvent[]> {
+  /**
+   * Stores events once per source+id; returns only the ones that were new. `accountId`, when the
+   * caller already knows it (a rebuild), saves assigning it afterwards. The rows go as one JSON
+   * document: PostgreSQL parses it in one pass, where a `jsonb[]` parameter has the driver quote
+   * every element.
+   */
+  async insertEvents(events: { event: InboundEvent; accountKey: string; accountId?: string | null }[]): Promise<NewEvent[]> {
     if (events.length === 0) return [];
     const rows: { source: string; id: string; seq: string; type: InboundEvent['type']; account_key: string; subject_id: string | null }[] = await this.tx.query(
-      `INSERT INTO health.events (source, id, type, account_key, subject_id, time, received_at, payload)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
+      `INSERT INTO health.events (source, id, type, account_key, account_id, subject_id, time, received_at, payload)
+       SELECT source, id, type, account_key, account_id, subject_id, time, received_at, payload
+       FROM jsonb_to_recordset($1::jsonb) AS r(source text, id text, type text, account_key text, account_id text, subject_id text, time timestamptz, received_at timestamptz, payload jsonb)
        ON CONFLICT (source, id) DO NOTHING
        RETURNING source, id, seq, type, account_key, subject_id`,
       [
-        events.map((e) => e.event.source),
-        events.map((e) => e.event.id),
-        events.map((e) => e.event.type),
-        events.map((e) => e.accountKey),
-        events.map((e) => subjectOf(e.event)),
-        events.map((e) => e.event.time),
-        events.map((e) => e.event.forewarnreceivedat),
-        events.map((e) => JSON.stringify(e.event)),
+        JSON.stringify(events.map(({ event, accountKey, accountId }) => ({
+          source: event.source, id: event.id, type: event.type, account_key: accountKey, account_id: accountId ?? null, subject_id: subjectOf(event),
+          time: event.time, received_at: event.forewarnreceivedat, payload: event,
+        }))),
       ],
     );
     return rows.map((r) => ({ source: r.source, id: r.id, seq: Number(r.seq), type: r.type, accountKey: r.account_key, subjectId: r.subject_id }));
@@ -179,16 +193,6 @@ export class ProjectionStore {
    */
   async lockUnmapped(): Promise<void> {
     await this.tx.query('SELECT pg_advisory_xact_lock($1)', [HEALTH_LOCK.unmapped]);
-  }
-
-  async assignAccount(events: { source: string; id: string; accountId: string }[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.tx.query(
-      `UPDATE health.events e SET account_id = v.account_id
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS v(source, id, account_id)
-       WHERE e.source = v.source AND e.id = v.id`,
-      [events.map((e) => e.source), events.map((e) => e.id), events.map((e) => e.accountId)],
-    );
   }
 
   /**
@@ -260,47 +264,69 @@ export class ProjectionStore {
   }
 
   async caseFacts(subjects: { accountId: string; subjectId: string }[]): Promise<Map<string, CaseFact[]>> {
-    return this.facts<CaseFact>(subjects, `(type LIKE 'forewarn.case.%' OR type = 'forewarn.survey.responded')`);
+    return this.facts<CaseFact>(subjects, CASE_EVENTS);
   }
 
   async meetingFacts(subjects: { accountId: string; subjectId: string }[]): Promise<Map<string, MeetingFact[]>> {
-    return this.facts<MeetingFact>(subjects, `type LIKE 'forewarn.meeting.%'`);
+    return this.facts<MeetingFact>(subjects, MEETING_EVENTS);
   }
 
   private async facts<T>(subjects: { accountId: string; subjectId: string }[], typeFilter: string): Promise<Map<string, T[]>> {
     const byKey = new Map<string, T[]>();
     if (subjects.length === 0) return byKey;
-    // The time as text, truncated to milliseconds exactly as JavaScript reads an event's own time,
-    // so a fold continued from new events and a fold of stored ones see the same instants.
-    const rows: { account_id: string; subject_id: string; source: string; id: string; type: string; time: string; seq: string; data: unknown }[] = await this.tx.query(
-      `SELECT e.account_id, e.subject_id, e.source, e.id, e.type, to_char(e.time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, e.seq, e.payload->'data' AS data
-       FROM health.events e JOIN unnest($1::text[], $2::text[]) AS s(account_id, subject_id)
+    const rows: FactRow[] = await this.tx.query(
+      `SELECT ${FACT_COLUMNS} FROM health.events e JOIN unnest($1::text[], $2::text[]) AS s(account_id, subject_id)
          ON e.account_id = s.account_id AND e.subject_id = s.subject_id
        WHERE ${typeFilter}`,
       [subjects.map((s) => s.accountId), subjects.map((s) => s.subjectId)],
     );
-    for (const [key, list] of groupBy(rows, (row) => `${row.account_id}\u0000${row.subject_id}`)) {
-      byKey.set(key, list.map((row) => ({ type: row.type, time: row.time, seq: Number(row.seq), key: eventKey(row.source, row.id), data: row.data }) as T));
-    }
+    for (const [key, list] of groupBy(rows, (row) => `${row.account_id}\u0000${row.subject_id}`)) byKey.set(key, list.map((row) => factOf<T>(row)));
     return byKey;
+  }
+
+  /**
+   * For a rebuild: every mapped case (or meeting) with all its events, one subject at a time,
+   * read through a cursor so that memory holds a chunk of events, not the whole store.
+   */
+  async eachSubjectFacts<T>(kind: 'case' | 'meeting', onSubject: (accountId: string, subjectId: string, facts: T[]) => Promise<void> | void): Promise<number> {
+    const cursor = `facts_${kind}`;
+    await this.tx.query(
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR
+       SELECT ${FACT_COLUMNS} FROM health.events e
+       WHERE e.account_id IS NOT NULL AND e.subject_id IS NOT NULL AND ${kind === 'case' ? CASE_EVENTS : MEETING_EVENTS}
+       ORDER BY e.account_id, e.subject_id`,
+    );
+    let subjects = 0;
+    let current: { accountId: string; subjectId: string; facts: T[] } | null = null;
+    for (;;) {
+      const rows: FactRow[] = await this.tx.query(`FETCH FORWARD 5000 FROM ${cursor}`);
+      for (const row of rows) {
+        if (!current || current.accountId !== row.account_id || current.subjectId !== row.subject_id) {
+          if (current) await onSubject(current.accountId, current.subjectId, current.facts);
+          current = { accountId: row.account_id, subjectId: row.subject_id, facts: [] };
+          subjects += 1;
+        }
+        current.facts.push(factOf<T>(row));
+      }
+      if (rows.length === 0) break;
+    }
+    if (current) await onSubject(current.accountId, current.subjectId, current.facts);
+    await this.tx.query(`CLOSE ${cursor}`);
+    return subjects;
   }
 
   async saveCases(cases: { accountId: string; state: CaseState; isOpen: boolean }[]): Promise<void> {
     if (cases.length === 0) return;
     await this.tx.query(
       `INSERT INTO health.cases (account_id, id, title, url, severity, status, escalation_level, product, assignee, opened_at, last_activity_at, resolved_at, is_open, state, updated_at)
-       SELECT *, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::smallint[], $8::text[], $9::text[],
-                                   $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::boolean[], $14::jsonb[])
+       SELECT account_id, state->>'id', state->>'title', state->>'url', (state->>'severity')::smallint, state->>'status', (state->>'escalationLevel')::smallint,
+              state->>'product', state->>'assignee', (state->>'openedAt')::timestamptz, (state->>'lastActivityAt')::timestamptz, (state->>'resolvedAt')::timestamptz,
+              is_open, state, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, is_open boolean, state jsonb)
        ON CONFLICT (account_id, id) DO UPDATE SET title = EXCLUDED.title, url = EXCLUDED.url, severity = EXCLUDED.severity, status = EXCLUDED.status,
          escalation_level = EXCLUDED.escalation_level, product = EXCLUDED.product, assignee = EXCLUDED.assignee, opened_at = EXCLUDED.opened_at,
          last_activity_at = EXCLUDED.last_activity_at, resolved_at = EXCLUDED.resolved_at, is_open = EXCLUDED.is_open, state = EXCLUDED.state, updated_at = now()`,
-      [
-        cases.map((c) => c.accountId), cases.map((c) => c.state.id), cases.map((c) => c.state.title), cases.map((c) => c.state.url),
-        cases.map((c) => c.state.severity), cases.map((c) => c.state.status), cases.map((c) => c.state.escalationLevel),
-        cases.map((c) => c.state.product), cases.map((c) => c.state.assignee), cases.map((c) => c.state.openedAt),
-        cases.map((c) => c.state.lastActivityAt), cases.map((c) => c.state.resolvedAt), cases.map((c) => c.isOpen),
-        cases.map((c) => JSON.stringify(c.state)),
-      ],
+      [JSON.stringify(cases.map((c) => ({ account_id: c.accountId, is_open: c.isOpen, state: c.state })))],
     );
   }
 
@@ -407,13 +433,18 @@ export class ProjectionStore {
     if (rows.length === 0) return;
     await this.tx.query(
       `INSERT INTO health.account_health (account_id, score, state, reasons, open_cases, open_escalations, alerted_state, policy_version, time_dependent, updated_at)
-       SELECT *, $10::timestamptz FROM unnest($1::text[], $2::smallint[], $3::text[], $4::jsonb[], $5::int[], $6::int[], $7::text[], $8::text[], $9::boolean[])
+       SELECT account_id, score, state, reasons, open_cases, open_escalations, alerted_state, policy_version, time_dependent, $2::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, score smallint, state text, reasons jsonb, open_cases int, open_escalations int, alerted_state text, policy_version text, time_dependent boolean)
        ON CONFLICT (account_id) DO UPDATE SET score = EXCLUDED.score, state = EXCLUDED.state, reasons = EXCLUDED.reasons, open_cases = EXCLUDED.open_cases,
          open_escalations = EXCLUDED.open_escalations, alerted_state = EXCLUDED.alerted_state, policy_version = EXCLUDED.policy_version,
          time_dependent = EXCLUDED.time_dependent, updated_at = EXCLUDED.updated_at`,
-      [rows.map((r) => r.accountId), rows.map((r) => r.score), rows.map((r) => r.state), rows.map((r) => JSON.stringify(r.reasons)),
-        rows.map((r) => r.openCases), rows.map((r) => r.openEscalations), rows.map((r) => r.alertedState), rows.map((r) => r.policyVersion),
-        rows.map((r) => r.timeDependent), now],
+      [
+        JSON.stringify(rows.map((r) => ({
+          account_id: r.accountId, score: r.score, state: r.state, reasons: r.reasons, open_cases: r.openCases, open_escalations: r.openEscalations,
+          alerted_state: r.alertedState, policy_version: r.policyVersion, time_dependent: r.timeDependent,
+        }))),
+        now,
+      ],
     );
     if (changed.length === 0) return;
     await this.tx.query(
@@ -433,8 +464,8 @@ export class ProjectionStore {
   async enqueue(messages: OutboxRow[]): Promise<void> {
     if (messages.length === 0) return;
     await this.tx.query(
-      'INSERT INTO health.outbox (topic, key, value) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])',
-      [messages.map((m) => m.topic), messages.map((m) => m.key), messages.map((m) => JSON.stringify(m.value))],
+      'INSERT INTO health.outbox (topic, key, value) SELECT topic, key, value FROM jsonb_to_recordset($1::jsonb) AS r(topic text, key text, value jsonb)',
+      [JSON.stringify(messages)],
     );
   }
 

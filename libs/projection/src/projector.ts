@@ -45,6 +45,8 @@ const caseFactOf = (event: InboundEvent, seq: number): CaseFact => ({
   type: event.type, time: new Date(event.time).toISOString(), seq, key: eventKey(event.source, event.id), data: event.data as CaseFact['data'],
 });
 
+type AccountUpserted = Extract<InboundEvent, { type: 'forewarn.account.upserted' }>;
+
 const subjectKey = (accountId: string, subjectId: string) => `${accountId}\u0000${subjectId}`;
 const splitSubject = (key: string) => {
   const [accountId, subjectId] = key.split('\u0000');
@@ -55,24 +57,16 @@ const splitSubject = (key: string) => {
 /**
  * The account-health projection, without a framework: a batch of inbound events in, the event
  * store, accounts, cases, meetings, health and the outbox out — all in the caller's transaction.
- * Used by the account-health service (live and on its sweep) and by `forewarn replay`.
+ * Used by the account-health service (live and on its sweep); `forewarn replay` rebuilds with
+ * `Rebuild` and scores with `recompute`.
  */
 export class Projector {
   constructor(private readonly policy: () => HealthPolicy, private readonly hooks: ProjectorHooks = {}) {}
 
   /**
-   * Stores and folds a batch. Returns the accounts it touched. With `recompute: false` (replay)
-   * health is left for one recomputation at the end.
+   * Stores and folds a batch, and re-scores the accounts it touched, which it returns.
    */
-  async apply(store: ProjectionStore, events: InboundEvent[], now: Date, options: { recompute: boolean } = { recompute: true }): Promise<string[]> {
-    const inserted = await store.insertEvents(events.map((event) => ({ event, accountKey: accountKeyOf(event) })));
-    this.hooks.duplicates?.(events.length - inserted.length);
-    if (inserted.length === 0) return [];
-    this.hooks.applied?.(inserted.length);
-    const insertedByKey = new Map(inserted.map((i) => [eventKey(i.source, i.id), i]));
-    const pending = new Set(insertedByKey.keys());
-    const fresh = events.filter((e) => pending.delete(eventKey(e.source, e.id))); // each new event once
-
+  async apply(store: ProjectionStore, events: InboundEvent[], now: Date): Promise<string[]> {
     const touchedAccounts = new Set<string>();
     const touchedCases = new Set<string>();
     const touchedMeetings = new Set<string>();
@@ -80,16 +74,15 @@ export class Projector {
     // (claimed from the unmapped) is folded again from all of them.
     const newCaseFacts = new Map<string, CaseFact[]>();
     const refoldCases = new Set<string>();
-    const touch = (accountId: string, type: string, subjectId: string | null, event?: InboundEvent) => {
+    const touchCase = (accountId: string, type: string, subjectId: string | null, fact?: CaseFact) => {
       touchedAccounts.add(accountId);
       if (!subjectId) return;
       const key = subjectKey(accountId, subjectId);
       if (type.startsWith('forewarn.meeting.')) touchedMeetings.add(key);
       else if (type.startsWith('forewarn.case.') || type === 'forewarn.survey.responded') {
         touchedCases.add(key);
-        if (!event) refoldCases.add(key);
+        if (!fact) refoldCases.add(key);
         else {
-          const fact = caseFactOf(event, insertedByKey.get(eventKey(event.source, event.id))?.seq ?? 0);
           const list = newCaseFacts.get(key);
           if (list) list.push(fact);
           else newCaseFacts.set(key, [fact]);
@@ -97,17 +90,19 @@ export class Projector {
       }
     };
 
-    // Accounts first, so events in the same batch can resolve to them.
-    const assignments: { source: string; id: string; accountId: string }[] = [];
-    const upserts = fresh.filter((e): e is Extract<InboundEvent, { type: 'forewarn.account.upserted' }> => e.type === 'forewarn.account.upserted');
-    for (const event of upserts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))) {
+    // Accounts first, so events in the same batch can resolve to them. Each event is stored with
+    // its account (or unmapped) in one write; the insert also tells which events are new.
+    const upserts = events.filter((e): e is AccountUpserted => e.type === 'forewarn.account.upserted');
+    const storedUpserts = await store.insertEvents(upserts.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: event.data.id })));
+    const freshUpserts = new Set(storedUpserts.map((i) => eventKey(i.source, i.id)));
+    const newUpserts = upserts.filter((e) => freshUpserts.delete(eventKey(e.source, e.id))); // each new upsert once
+    for (const event of newUpserts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))) {
       await store.upsertAccount(event.data, event.time);
-      assignments.push({ source: event.source, id: event.id, accountId: event.data.id });
       touchedAccounts.add(event.data.id);
     }
 
     // Every distinct reference of the batch resolved in one statement.
-    const others = fresh.filter((e) => e.type !== 'forewarn.account.upserted');
+    const others = events.filter((e) => e.type !== 'forewarn.account.upserted');
     const refKey = (event: InboundEvent) => {
       const ref = accountRefOf(event);
       return `${ref.id ?? ''}\u0000${ref.domain ?? ''}\u0000${ref.externalId ?? ''}\u0000${event.source}`;
@@ -121,20 +116,25 @@ export class Projector {
     };
     await resolve([...refs.keys()]);
     const unresolved = [...refs.keys()].filter((key) => !accountOf.get(key));
-    if (upserts.length > 0 || unresolved.length > 0) {
+    if (newUpserts.length > 0 || unresolved.length > 0) {
       await store.lockUnmapped();
       // An account committed while we waited for the lock may be the one these need.
       if (unresolved.length > 0) await resolve(unresolved);
     }
+    const storedOthers = await store.insertEvents(others.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(refKey(event)) ?? null })));
+    this.hooks.duplicates?.(events.length - storedUpserts.length - storedOthers.length);
+    if (storedUpserts.length + storedOthers.length === 0) return [];
+    this.hooks.applied?.(storedUpserts.length + storedOthers.length);
+    const storedByKey = new Map(storedOthers.map((i) => [eventKey(i.source, i.id), i]));
     for (const event of others) {
+      const stored = storedByKey.get(eventKey(event.source, event.id));
       const accountId = accountOf.get(refKey(event));
-      if (!accountId) continue; // kept unmapped; claimed when the account arrives
-      assignments.push({ source: event.source, id: event.id, accountId });
-      touch(accountId, event.type, insertedByKey.get(eventKey(event.source, event.id))?.subjectId ?? null, event);
+      if (!stored || !accountId) continue; // a duplicate, or kept unmapped until its account arrives
+      storedByKey.delete(eventKey(event.source, event.id)); // each new event once
+      touchCase(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq));
     }
-    await store.assignAccount(assignments);
-    // After the assignment, so that only events still unmapped are looked at.
-    for (const claimed of await store.claimUnmapped(upserts.map((e) => e.data))) touch(claimed.accountId, claimed.type, claimed.subjectId);
+    // After this batch's events are stored, so that only events still unmapped are looked at.
+    for (const claimed of await store.claimUnmapped(newUpserts.map((e) => e.data))) touchCase(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
     const stored = await store.lockCases(caseSubjects);
@@ -165,7 +165,7 @@ export class Projector {
     );
 
     const accounts = [...touchedAccounts].sort();
-    if (options.recompute) await this.recompute(store, accounts, now, 'events');
+    await this.recompute(store, accounts, now, 'events');
     return accounts;
   }
 

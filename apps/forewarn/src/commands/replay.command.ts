@@ -1,7 +1,7 @@
 import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
 import { loadPolicyFile, PolicyError } from '@forewarn/health';
-import { HEALTH_LOCK, parseMessages, ProjectionStore, Projector } from '@forewarn/projection';
+import { HEALTH_LOCK, parseMessages, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
 import { createKafka } from '@forewarn/messaging';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -9,7 +9,10 @@ import type { EachBatchPayload } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CliError, printJson, withDatabase } from '../cli-support';
 
-const CHUNK = 500;
+/** Accounts scored per statement set at the end. */
+const CHUNK = 2_000;
+/** Pass 1 parses only the messages that can be account upserts. */
+const ACCOUNT_UPSERTED = 'forewarn.account.upserted';
 /** Give up when the topic stops delivering before the replay reached the end it saw at the start. */
 const STALL_MS = 60_000;
 
@@ -25,6 +28,8 @@ export interface ReplaySummary {
   /** Accounts whose health (state or score) the rebuild changed; each change is in the history and on health.v1. */
   healthChanged: number;
   durationMs: number;
+  /** Where the time went: reading the accounts, storing the events, folding cases and meetings, scoring. */
+  phasesMs: { accounts: number; events: number; fold: number; score: number };
 }
 
 function replayConfig() {
@@ -52,6 +57,7 @@ export function registerReplayCommand(program: Command): void {
  * replay changes nothing. It holds account-health's replay lock, so the service's batches wait
  * meanwhile and continue afterwards. It sends no alerts: what the account teams were told, and
  * the health history, stay; a rebuild that changes an account's health is recorded as a change.
+ * It reads the topic twice (the accounts, then every event) and writes each row once (`Rebuild`).
  */
 export async function replay(options: { force: boolean }): Promise<ReplaySummary> {
   const started = Date.now();
@@ -77,7 +83,7 @@ export async function replay(options: { force: boolean }): Promise<ReplaySummary
     const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
     const groupId = `${config.FOREWARN_TOPIC_PREFIX}replay-${Date.now().toString(36)}`;
     const summary = await withDatabase((db) => rebuild({ db, kafka, topic, groupId, ends, total, projector: new Projector(() => policy) }));
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.deleteGroups([groupId, `${groupId}-accounts`]).catch(() => undefined);
     return { topic, ...summary, durationMs: Date.now() - started };
   } finally {
     await admin.disconnect();
@@ -106,32 +112,56 @@ async function rebuild(input: {
     await runner.query('SELECT pg_advisory_xact_lock($1)', [HEALTH_LOCK.replay]);
     const store = new ProjectionStore(runner.manager);
     await store.clearRebuiltProjections();
+    const rebuild = new Rebuild(store);
     const now = new Date();
-    bar.start(total, 0);
     let messages = 0;
     let skipped = 0;
+    const phasesMs = { accounts: 0, events: 0, fold: 0, score: 0 };
+    let phaseStarted = Date.now();
+    const endPhase = (phase: keyof typeof phasesMs) => {
+      phasesMs[phase] = Date.now() - phaseStarted;
+      phaseStarted = Date.now();
+    };
     if (total > 0) {
+      // Pass 1: the accounts, so that pass 2 can map every event as it stores it.
+      process.stderr.write('Reading the accounts…\n');
+      const accountsRead = await consumeToEnd({ kafka, topic, groupId: `${groupId}-accounts`, ends, onBatch: async (batch) => {
+        rebuild.noteAccounts(parseMessages(batch.filter((m) => m.value?.includes(ACCOUNT_UPSERTED))).events);
+      } });
+      if (!accountsRead) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
+      await rebuild.saveAccounts();
+      endPhase('accounts');
+      // Pass 2: every event. The next batch is parsed while PostgreSQL stores the previous one.
+      bar.start(total, 0);
+      let storing: Promise<unknown> = Promise.resolve();
       const consumed = await consumeToEnd({ kafka, topic, groupId, ends, onBatch: async (batch) => {
         const { events, rejected } = parseMessages(batch);
-        await projector.apply(store, events, now, { recompute: false });
+        await storing;
+        storing = rebuild.storeEvents(events).then(() => bar.increment(batch.length));
+        storing.catch(() => undefined); // surfaced by the next await
         messages += batch.length;
         skipped += rejected.length;
-        bar.increment(batch.length);
       } });
+      await storing;
       if (!consumed) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
+      bar.stop();
+      endPhase('events');
+      process.stderr.write('Folding every case and meeting…\n');
+      await rebuild.foldAll();
+      endPhase('fold');
     }
-    bar.stop();
     process.stderr.write('Scoring every account…\n');
     const accountIds = await store.allAccountIds();
     let healthChanged = 0;
     for (let i = 0; i < accountIds.length; i += CHUNK) healthChanged += await projector.recompute(store, accountIds.slice(i, i + CHUNK), now, 'replay');
+    endPhase('score');
     await store.dropOrphanHealth();
     const [counts] = await runner.query(
       `SELECT (SELECT count(*) FROM health.events)::int AS events, (SELECT count(*) FROM health.accounts)::int AS accounts,
               (SELECT count(*) FROM health.cases)::int AS cases, (SELECT count(*) FROM health.meetings)::int AS meetings`,
     );
     await runner.commitTransaction();
-    return { messages, skipped, ...counts, healthChanged };
+    return { messages, skipped, ...counts, healthChanged, phasesMs };
   } catch (error) {
     bar.stop();
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
