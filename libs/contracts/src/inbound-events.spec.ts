@@ -12,6 +12,15 @@ describe('inbound event contract', () => {
     expect(result.ok && result.value).toMatchObject({ source: '/sources/zendesk-eu', time: '2026-11-25T09:00:00Z', forewarnreceivedat: receivedAt.toISOString() });
   });
 
+  it('gives the same event whether zod had to normalise it or not', () => {
+    const canonical = caseOpened({ account: { id: 'acme', domain: 'acme.com' }, case: { id: 'ZD-1' } }, { subject: 'x', extension: { a: 1 } });
+    const untidy = caseOpened({ account: { id: ' acme ', domain: 'ACME.com', unknown: 1 }, case: { id: 'ZD-1' } }, { subject: 'x', extension: { a: 1 } });
+    const expected = { ...canonical, source: '/sources/zendesk-eu', forewarnreceivedat: receivedAt.toISOString() };
+    expect(parseInboundEvent(canonical, stamp)).toEqual({ ok: true, value: expected });
+    expect(parseInboundEvent(untidy, stamp)).toEqual({ ok: true, value: expected });
+    expect(parseInboundEvent(canonical, { receivedAt })).toEqual({ ok: false, errors: [{ field: 'source', message: 'is required' }] });
+  });
+
   it('uses the time of receipt when the sender gave no event time', () => {
     const result = parseInboundEvent({ ...caseOpened({ account: { id: 'acme' }, case: { id: 'ZD-1' } }), time: undefined }, stamp);
     expect(result.ok && result.value.time).toBe(receivedAt.toISOString());

@@ -23,8 +23,13 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** A flush takes waiting publishes up to about this much payload (one request over it goes alone). */
-const MAX_FLUSH_BYTES = 768 * 1024;
+/**
+ * A flush takes waiting publishes up to about this much payload (one request over it goes alone).
+ * Not more: kafkajs groups a send's messages per partition by copying arrays (quadratic in the
+ * messages of a send) and grows its encoders by doubling, so big sends cost more CPU and memory
+ * per message; at a few ms per acknowledged send, 256 KiB still carries well over 50,000 events/s.
+ */
+const MAX_FLUSH_BYTES = 256 * 1024;
 
 const sizeOf = (batches: TopicMessages[]): number =>
   batches.reduce((sum, b) => sum + b.messages.reduce((n, m) => n + m.value.length + m.key.length + 64, 0), 0);

@@ -1,11 +1,12 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { GatewayConfig } from '@forewarn/config';
+import type { Source } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { GATEWAY_CONFIG } from '../gateway.config';
 import { RateLimiter } from '../limits/rate-limiter';
-import { IngestService } from './ingest.service';
+import { IngestService, type Outgoing } from './ingest.service';
 import { mediaTypeOf, parseJsonBody, readRawBody } from './request-body';
 import { SourceAuth } from './source-auth';
 
@@ -34,6 +35,14 @@ export class EventsController {
     if (mediaType !== BATCH_TYPE && !SINGLE_TYPES.includes(mediaType)) {
       throw this.ingest.reject(new Problem(415, 'Unsupported Media Type', `Content-Type must be application/cloudevents+json, ${BATCH_TYPE} or application/json, not "${mediaType || 'none'}".`));
     }
+    const correlationId = String(request.headers['x-request-id'] ?? randomUUID());
+    const outgoing = await this.readEvents(request, mediaType, source, correlationId);
+    const ids = await this.ingest.send(outgoing, source);
+    return { accepted: ids.length, ids };
+  }
+
+  /** Reads, validates and encodes the body; the parsed body does not outlive this call (see Outgoing). */
+  private async readEvents(request: Request, mediaType: string, source: Source, correlationId: string): Promise<Outgoing> {
     const body = await this.ingest.rejecting(async () => parseJsonBody(await readRawBody(request, this.config.GATEWAY_MAX_BODY_BYTES)));
     const isBatch = Array.isArray(body);
     if (mediaType === BATCH_TYPE && !isBatch) throw this.ingest.reject(new Problem(400, 'Invalid batch', `A ${BATCH_TYPE} body must be a JSON array of events.`));
@@ -43,9 +52,6 @@ export class EventsController {
     if (bodies.length > this.config.GATEWAY_MAX_BATCH) {
       throw this.ingest.reject(new Problem(413, 'Content Too Large', `A batch holds at most ${this.config.GATEWAY_MAX_BATCH} events; this one has ${bodies.length}.`));
     }
-    const events = this.ingest.validate(bodies, source, new Date(), isBatch);
-    const correlationId = String(request.headers['x-request-id'] ?? randomUUID());
-    const ids = await this.ingest.publish(events, source, correlationId);
-    return { accepted: ids.length, ids };
+    return this.ingest.toOutgoing(this.ingest.validate(bodies, source, new Date(), isBatch), correlationId);
   }
 }

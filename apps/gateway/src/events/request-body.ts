@@ -16,32 +16,29 @@ export async function readRawBody(request: Request, limitBytes: number): Promise
 /** Deeper than any real event or vendor webhook; deeper values would overflow later serialisation. */
 export const MAX_JSON_DEPTH = 64;
 
-/** How deeply arrays and objects nest in JSON text (brackets inside strings do not count). */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
+/**
+ * Whether arrays and objects nest more than `limit` levels in a parsed JSON value. Walking the
+ * parsed value is several times cheaper than scanning the text, and stops at `limit` levels.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], limit - 1)) return true;
+    return false;
   }
-  return deepest;
+  for (const key in value) if (nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  return false;
 }
 
 export function parseJsonBody(body: Buffer): unknown {
-  const text = body.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(body.toString('utf8'));
   } catch (error) {
     throw new Problem(400, 'Malformed JSON', `The body is not valid JSON: ${(error as Error).message}.`);
   }
-  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
     throw new Problem(400, 'Malformed JSON', `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);
   }
   return value;
