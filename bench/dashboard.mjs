@@ -7,6 +7,12 @@
 //
 //   node bench/dashboard.mjs     (after `npm run build`; or `npm run bench -- dashboard`)
 //   BENCH_ACCOUNTS=100000 BENCH_CASES=2000000 BENCH_SECONDS=15 BENCH_CONCURRENCY=8 BENCH_ROUNDS=2
+//
+// Seeding takes minutes; to measure again on the same data, keep the database and reuse it:
+//   BENCH_KEEP_DB=1 BENCH_SEED_ONLY=1 node bench/dashboard.mjs      seeds, keeps, prints BENCH_DATABASE_URL=…
+//   BENCH_DATABASE_URL=postgres://… flock /tmp/forewarn-bench.lock node bench/dashboard.mjs
+// A reused database is migrated, seeded only when it has no accounts, and never dropped. Its times
+// are relative to when it was seeded (meetings ±30 days, 14-day trends): reuse it the same day.
 import { createRequire } from 'node:module';
 import { random } from './lib/events.mjs';
 import { runLoad } from './lib/load.mjs';
@@ -21,6 +27,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** After the rounds under load, one more with a single connection: the latency without queueing. */
 const LOADS = [...Array.from({ length: ROUNDS }, () => CONCURRENCY), 1];
 const TARGET_P95_MS = 50;
+const REUSE_DATABASE_URL = process.env.BENCH_DATABASE_URL || null;
+const SEED_ONLY = process.env.BENCH_SEED_ONLY === '1';
+/** The overview's default page size (`limit` of `GET /api/accounts` and `/`). */
+const DEFAULT_PAGE = Number(process.env.BENCH_DEFAULT_PAGE ?? 100);
+/** BENCH_ONLY=<regexp>: only the scenarios whose name matches, e.g. "overview API". */
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 
 // The dashboard's own query code, to time exactly the SQL it sends (Nest decorators need reflect-metadata).
 createRequire(import.meta.url)(`${REPO_ROOT}/node_modules/reflect-metadata`);
@@ -28,10 +40,10 @@ const { UsersRepository } = dist('libs/database/src/index.js');
 const { AccountsQuery } = dist('apps/dashboard/src/accounts/accounts.query.js');
 const { AccountsService } = dist('apps/dashboard/src/accounts/accounts.service.js');
 const { AlertsQuery } = dist('apps/dashboard/src/alerts/alerts.query.js');
-const { parseAccountFilters } = dist('apps/dashboard/src/accounts/account-filters.js');
+const { parseAccountFilters, parseAccountPage } = dist('apps/dashboard/src/accounts/account-filters.js');
 
 const host = machine();
-const env = await startEnvironment('dash');
+const env = await startEnvironment('dash', { databaseUrl: REUSE_DATABASE_URL, keepDatabase: process.env.BENCH_KEEP_DB === '1' || SEED_ONLY });
 const runs = [];
 let seed = null;
 let memory = {};
@@ -39,11 +51,23 @@ let database = [];
 let picked = {};
 
 try {
-  log(`seeding ${ACCOUNTS} accounts and ${CASES} cases into ${env.databaseUrl}`);
-  const seededAt = Date.now();
-  seed = await seedProjections(env.databaseUrl, { accounts: ACCOUNTS, cases: CASES, log: (m) => log(`  ${m}`) });
-  seed.seconds = Math.round((Date.now() - seededAt) / 1000);
-  log(`seeded in ${seed.seconds} s: ${JSON.stringify(seed.states)}`);
+  const [{ accounts: present }] = await env.db.query('SELECT count(*)::int AS accounts FROM health.accounts');
+  if (present > 0) {
+    const [{ cases }] = await env.db.query('SELECT count(*)::int AS cases FROM health.cases');
+    seed = { reused: env.databaseUrl, accounts: present, cases };
+    log(`reusing ${env.databaseUrl}: ${present} accounts, ${cases} cases`);
+    if (present !== ACCOUNTS || cases !== CASES) log(`  (not the ${ACCOUNTS} accounts and ${CASES} cases asked for)`);
+  } else {
+    log(`seeding ${ACCOUNTS} accounts and ${CASES} cases into ${env.databaseUrl}`);
+    const seededAt = Date.now();
+    seed = await seedProjections(env.databaseUrl, { accounts: ACCOUNTS, cases: CASES, log: (m) => log(`  ${m}`) });
+    seed.seconds = Math.round((Date.now() - seededAt) / 1000);
+    log(`seeded in ${seed.seconds} s: ${JSON.stringify(seed.states)}`);
+  }
+  if (SEED_ONLY) {
+    await env.close();
+    process.exit(0);
+  }
 
   // A lead sees one team (~2 % of the accounts) and the accounts they lead; an admin sees all.
   const team = teamOf(7);
@@ -61,16 +85,22 @@ try {
   const anyAccount = () => accountId(Math.floor(rnd() * ACCOUNTS));
   const bigAccount = () => biggest[Math.floor(rnd() * biggest.length)].account_id;
 
+  // The overview API and page return a page of DEFAULT_PAGE accounts unless asked for up to 1,000
+  // (`limit`); the bare server answers the same number of rows.
   const SCENARIOS = [
-    { name: 'overview API, admin (all accounts)', user: 'admin', path: () => '/api/accounts', bare: () => '/api/accounts' },
-    { name: 'overview API, lead (one team)', user: 'lead', path: () => '/api/accounts', bare: () => `/api/accounts?team=${team}` },
-    { name: 'overview API, admin, at risk or worse', user: 'admin', path: () => '/api/accounts?state=at_risk,firestorm', bare: () => '/api/accounts?state=at_risk,firestorm' },
-    { name: 'overview page (HTML), lead', user: 'lead', path: () => '/', bare: () => `/api/accounts?team=${team}` },
-    { name: 'overview page (HTML), admin', user: 'admin', path: () => '/', bare: () => '/api/accounts' },
+    { name: `overview API, admin (all accounts), ${DEFAULT_PAGE} rows`, user: 'admin', path: () => '/api/accounts', bare: () => `/api/accounts?limit=${DEFAULT_PAGE}` },
+    { name: 'overview API, admin (all accounts), 1,000 rows', user: 'admin', path: () => '/api/accounts?limit=1000', bare: () => '/api/accounts?limit=1000' },
+    { name: `overview API, admin, 11th page of ${DEFAULT_PAGE}`, user: 'admin', path: () => `/api/accounts?offset=${10 * DEFAULT_PAGE}`, bare: () => `/api/accounts?limit=${DEFAULT_PAGE}` },
+    { name: `overview API, lead (one team), ${DEFAULT_PAGE} rows`, user: 'lead', path: () => '/api/accounts', bare: () => `/api/accounts?team=${team}&limit=${DEFAULT_PAGE}` },
+    { name: 'overview API, lead (one team), 1,000 rows', user: 'lead', path: () => '/api/accounts?limit=1000', bare: () => `/api/accounts?team=${team}&limit=1000` },
+    { name: `overview API, admin, at risk or worse, ${DEFAULT_PAGE} rows`, user: 'admin', path: () => '/api/accounts?state=at_risk,firestorm', bare: () => `/api/accounts?state=at_risk,firestorm&limit=${DEFAULT_PAGE}` },
+    { name: `overview page (HTML), lead, ${DEFAULT_PAGE} rows`, user: 'lead', path: () => '/', bare: () => `/api/accounts?team=${team}&limit=${DEFAULT_PAGE}` },
+    { name: `overview page (HTML), admin, ${DEFAULT_PAGE} rows`, user: 'admin', path: () => '/', bare: () => `/api/accounts?limit=${DEFAULT_PAGE}` },
+    { name: 'overview page (HTML), admin, 1,000 rows', user: 'admin', path: () => '/?limit=1000', bare: () => '/api/accounts?limit=1000' },
     { name: 'account API, any account', user: 'admin', account: anyAccount, path: (id) => `/api/accounts/${id}`, bare: (id) => `/api/accounts/${id}` },
     { name: 'account API, 100 biggest accounts', user: 'admin', account: bigAccount, path: (id) => `/api/accounts/${id}`, bare: (id) => `/api/accounts/${id}` },
     { name: 'account page (HTML), any account', user: 'admin', account: anyAccount, path: (id) => `/accounts/${id}`, bare: (id) => `/api/accounts/${id}` },
-  ];
+  ].filter((s) => !ONLY || ONLY.test(s.name));
 
   const dashboard = await startProcess('dashboard', env.env);
   const bare = await startProcess('bare', env.env, { script: `${REPO_ROOT}/bench/baseline/bare-dashboard.mjs` });
@@ -124,10 +154,10 @@ try {
       },
     };
     const accountsQuery = new AccountsQuery(recorder);
-    const service = new AccountsService(accountsQuery, new AlertsQuery(recorder));
     for (let pass = 0; pass < 2; pass++) {
       timings = [];
-      await call(service, accountsQuery);
+      // A new service each pass, so the second pass counts too instead of reusing the first's counts.
+      await call(new AccountsService(accountsQuery, new AlertsQuery(recorder)), accountsQuery);
     }
     const total = timings.reduce((sum, t) => sum + t.ms + t.planningMs, 0);
     database.push({ what: label, totalMs: Number(total.toFixed(1)), queries: timings });
@@ -135,10 +165,14 @@ try {
   const asUser = async (name) => (await users.findByToken(tokens[name]));
   const adminUser = await asUser('admin');
   const leadUser = await asUser('lead');
-  await profile('overview, admin', (s) => s.list(adminUser, parseAccountFilters({}, adminUser)));
-  await profile('overview, lead', (s) => s.list(leadUser, parseAccountFilters({}, leadUser)));
-  await profile('overview, admin, at risk or worse', (s) => s.list(adminUser, parseAccountFilters({ state: 'at_risk,firestorm' }, adminUser)));
-  await profile('overview, admin, by name', (s) => s.list(adminUser, parseAccountFilters({ sort: 'name' }, adminUser)));
+  const overview = (user, query = {}) => (s) => s.page(user, parseAccountFilters(query, user), parseAccountPage(query));
+  await profile(`overview, admin, ${DEFAULT_PAGE} rows`, overview(adminUser));
+  await profile('overview, admin, 1,000 rows', overview(adminUser, { limit: '1000' }));
+  await profile(`overview, admin, 11th page of ${DEFAULT_PAGE}`, overview(adminUser, { offset: String(10 * DEFAULT_PAGE) }));
+  await profile(`overview, lead, ${DEFAULT_PAGE} rows`, overview(leadUser));
+  await profile('overview, lead, 1,000 rows', overview(leadUser, { limit: '1000' }));
+  await profile(`overview, admin, at risk or worse, ${DEFAULT_PAGE} rows`, overview(adminUser, { state: 'at_risk,firestorm' }));
+  await profile(`overview, admin, by name, ${DEFAULT_PAGE} rows`, overview(adminUser, { sort: 'name' }));
   await profile('overview page filter options, lead', (_, q) => q.filterOptions(leadUser));
   await profile('overview page filter options, admin', (_, q) => q.filterOptions(adminUser));
   await profile(`account, median (${accountId(Math.floor(ACCOUNTS / 2))})`, (s) => s.detail(adminUser, accountId(Math.floor(ACCOUNTS / 2))));

@@ -95,7 +95,11 @@ try {
   // 3. Forewarn account-health.
   {
     const startedAt = Date.now();
-    const nodeArgs = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=/tmp/forewarn-health-profile-${Date.now()}`] : [];
+    const nodeArgs = [
+      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=/tmp/forewarn-health-profile-${Date.now()}`] : []),
+      // e.g. a heap ceiling, to see what bounds account-health's memory: BENCH_HEALTH_NODE_ARGS=--max-old-space-size=200
+      ...(process.env.BENCH_HEALTH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ];
     const health = await startProcess('account-health', env.env, { waitForHealth: false, nodeArgs });
     const stored = async () => (await env.db.query('SELECT count(*)::int AS n FROM health.events'))[0].n;
     // A poor man's database profile: what account-health's connections are doing, 10 times a second.

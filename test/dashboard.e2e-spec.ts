@@ -110,6 +110,27 @@ describe('dashboard: a rep sees which of their accounts burn, and why', () => {
     await shot(page, 'overview-desktop');
   });
 
+  it('pages through the accounts: the API gives the total and the next page, the page links to it', async () => {
+    const first = await api('/api/accounts?limit=1', repToken);
+    expect(first.headers.get('x-total-count')).toBe('2');
+    expect(first.headers.get('link')).toBe('</api/accounts?limit=1&offset=1>; rel="next"');
+    expect((await first.json()).map((a: { id: string }) => a.id)).toEqual([burning.id]);
+    const second = await api('/api/accounts?limit=1&offset=1', repToken);
+    expect(second.headers.get('link')).toBe('</api/accounts?limit=1>; rel="prev"');
+    expect((await second.json()).map((a: { id: string }) => a.id)).toEqual([calm.id]);
+    expect((await api('/api/accounts?limit=1001', repToken)).status).toBe(400);
+
+    await page.goto(`${bus.dashboardUrl}/?limit=1`);
+    expect(await rowIds()).toEqual([burning.id]);
+    await expect(page.locator('main p.muted').first().textContent()).resolves.toContain('2 accounts you can see, riskiest first; showing 1–1.');
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await page.waitForURL(/\/\?limit=1&offset=1$/);
+    expect(await rowIds()).toEqual([calm.id]);
+    await expect(page.getByRole('link', { name: 'Previous page' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'Next page' }).count()).resolves.toBe(0);
+    await page.goto(`${bus.dashboardUrl}/`);
+  });
+
   it('filters by state and keeps the filter in the URL', async () => {
     await page.getByRole('checkbox', { name: 'firestorm' }).check();
     await page.getByRole('button', { name: 'Apply' }).click();

@@ -4,7 +4,7 @@
 // query each, the simplest SQL the existing indexes answer well, JSON.stringify. No auth,
 // visibility, trend, next meeting, timeline, alerts or history.
 //
-//   GET /api/accounts[?team=&state=a,b]  the 1,000 lowest scores, with the account's name and owner
+//   GET /api/accounts[?team=&state=a,b&limit=n]  the 1,000 (or n) lowest scores, with the account's name and owner
 //   GET /api/accounts/:id                the account, its health and its open cases
 import { createServer } from 'node:http';
 import pg from 'pg';
@@ -26,8 +26,8 @@ async function overview(query) {
     `SELECT a.id, a.name, a.owner_name, a.owner_email, a.team, h.state, h.score, h.open_cases, h.open_escalations, h.updated_at
      FROM health.account_health h JOIN health.accounts a ON a.id = h.account_id
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY h.score, h.account_id LIMIT 1000`,
-    params,
+     ORDER BY h.score, h.account_id LIMIT $${params.length + 1}`,
+    [...params, Math.min(1000, Number(query.get('limit') ?? 1000))],
   );
   return rows;
 }

@@ -44,14 +44,19 @@ export async function eventually(what, check, { timeoutMs = 60_000, intervalMs =
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-/** A broker, a topic prefix with Forewarn's topics, and a fresh migrated database; `close()` drops the database. */
-export async function startEnvironment(name) {
+/**
+ * A broker, a topic prefix with Forewarn's topics, and a fresh migrated database; `close()` drops
+ * the database, unless `keepDatabase`. `databaseUrl` names a database to use (and migrate) instead
+ * of a fresh one, e.g. one a previous run seeded and kept: it is never dropped.
+ */
+export async function startEnvironment(name, { databaseUrl: reuseUrl = null, keepDatabase = false } = {}) {
   const broker = await ensureBenchKafka();
   const tag = `${name}_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const prefix = `bench.${tag}.`;
   const kafka = createKafka({ brokers: BENCH_BROKERS.split(','), clientId: `bench-${tag}`, logLevel: 1 });
   await ensureTopics(kafka, prefix);
-  const databaseUrl = `postgres://postgres@127.0.0.1:5432/forewarn_bench_${tag}`.toLowerCase();
+  const databaseUrl = reuseUrl ?? `postgres://postgres@127.0.0.1:5432/forewarn_bench_${tag}`.toLowerCase();
+  const dropDatabase = !reuseUrl && !keepDatabase;
   const db = await openDatabase(databaseUrl, { poolSize: 3, applicationName: 'forewarn-bench' });
   const admin = kafka.admin();
   await admin.connect();
@@ -93,9 +98,13 @@ export async function startEnvironment(name) {
       await admin.disconnect().catch(() => undefined);
       await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).catch(() => undefined);
       await db.destroy();
-      const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`).finally(() => client.end());
+      if (dropDatabase) {
+        const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+        await client.connect();
+        await client.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`).finally(() => client.end());
+      } else {
+        log(`database kept: BENCH_DATABASE_URL=${databaseUrl}`);
+      }
       // Topics are left on the benchmarks' broker; `rm -rf ~/.cache/forewarn/kafka-*/data-19092` clears them.
       if (broker.started) await broker.stop();
     },

@@ -228,26 +228,30 @@ export class ProjectionStore {
   /**
    * Locks the cases about to be folded (creating placeholder rows for new ones, so a concurrent
    * batch about the same case waits for this one and then sees its events) and returns the
-   * stored states; a new case has none.
+   * stored states, and which cases this transaction created: no committed event belongs to
+   * those, because every transaction that maps a case's event creates or locks its row.
    */
-  async lockCases(subjects: { accountId: string; subjectId: string }[]): Promise<Map<string, CaseState>> {
+  async lockCases(subjects: { accountId: string; subjectId: string }[]): Promise<{ states: Map<string, CaseState>; created: Set<string> }> {
     const states = new Map<string, CaseState>();
-    if (subjects.length === 0) return states;
+    const created = new Set<string>();
+    if (subjects.length === 0) return { states, created };
     const sorted = [...subjects].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
     const params = [sorted.map((s) => s.accountId), sorted.map((s) => s.subjectId)];
-    await this.tx.query(
+    const inserted: { account_id: string; id: string }[] = await this.tx.query(
       `INSERT INTO health.cases (account_id, id, status, is_open, state)
        SELECT a, i, 'open', false, '{}'::jsonb FROM unnest($1::text[], $2::text[]) AS u(a, i) ORDER BY a, i
-       ON CONFLICT (account_id, id) DO NOTHING`,
+       ON CONFLICT (account_id, id) DO NOTHING
+       RETURNING account_id, id`,
       params,
     );
+    for (const row of inserted) created.add(`${row.account_id}\u0000${row.id}`);
     const rows: { account_id: string; id: string; state: Partial<CaseState> }[] = await this.tx.query(
       `SELECT c.account_id, c.id, c.state FROM health.cases c JOIN unnest($1::text[], $2::text[]) AS u(a, i) ON c.account_id = u.a AND c.id = u.i
        ORDER BY c.account_id, c.id FOR UPDATE OF c`,
       params,
     );
     for (const row of rows) if (row.state.id !== undefined) states.set(`${row.account_id}\u0000${row.id}`, withDefaults(row.state as CaseState));
-    return states;
+    return { states, created };
   }
 
   /**

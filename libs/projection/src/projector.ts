@@ -137,12 +137,14 @@ export class Projector {
     for (const claimed of await store.claimUnmapped(newUpserts.map((e) => e.data))) touchCase(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
-    const stored = await store.lockCases(caseSubjects);
+    const { states: stored, created } = await store.lockCases(caseSubjects);
     const folded = new Map<string, CaseState>();
     for (const key of touchedCases) {
+      if (refoldCases.has(key)) continue;
       const state = stored.get(key);
-      const continued = state && !refoldCases.has(key) ? continueCaseFold(state, newCaseFacts.get(key) ?? []) : null;
-      if (continued) folded.set(key, continued);
+      // A case this batch creates has no events but the batch's own: fold those, read nothing.
+      const next = created.has(key) ? foldCase(splitSubject(key).subjectId, newCaseFacts.get(key) ?? []) : state ? continueCaseFold(state, newCaseFacts.get(key) ?? []) : null;
+      if (next) folded.set(key, next);
     }
     const refold = caseSubjects.filter(({ accountId, subjectId }) => !folded.has(subjectKey(accountId, subjectId)));
     const caseFacts = await store.caseFacts(refold);

@@ -1,7 +1,12 @@
 import { HEALTH_STATES } from '@forewarn/contracts';
 import type { User } from '@forewarn/database';
-import { list, oneOf, type RawParam, text } from '../common/query-params';
-import { ACCOUNT_SORTS, type AccountFilters } from './accounts.query';
+import { integer, list, oneOf, type RawParam, text } from '../common/query-params';
+import { queryString } from '../web/html';
+import { ACCOUNT_SORTS, type AccountFilters, type AccountPage } from './accounts.query';
+
+/** Accounts per overview page unless `limit` says otherwise, and the most one page may hold. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
 
 /**
  * Reads `?state=&team=&owner=&q=&sort=` of the overview and `GET /api/accounts`. `state` may be
@@ -17,4 +22,20 @@ export function parseAccountFilters(query: Record<string, RawParam>, user: User)
     q: text('q', query.q),
     sort: oneOf('sort', query.sort, ACCOUNT_SORTS, 'risk'),
   };
+}
+
+/** Reads `?limit=&offset=`: the first DEFAULT_PAGE_SIZE accounts unless asked otherwise. */
+export function parseAccountPage(query: Record<string, RawParam>): AccountPage {
+  return {
+    limit: integer('limit', query.limit, { min: 1, max: MAX_PAGE_SIZE }, DEFAULT_PAGE_SIZE),
+    offset: integer('offset', query.offset, { min: 0, max: 10_000_000 }, 0),
+  };
+}
+
+/** The query string that asks for this list and page (defaults left out): links to the pages next to it. */
+export function accountsQueryString(filters: AccountFilters, page: AccountPage): string {
+  return queryString({
+    state: filters.states, team: filters.team, owner: filters.owner, q: filters.q, sort: filters.sort === 'risk' ? null : filters.sort,
+    limit: page.limit === DEFAULT_PAGE_SIZE ? null : String(page.limit), offset: page.offset ? String(page.offset) : null,
+  });
 }

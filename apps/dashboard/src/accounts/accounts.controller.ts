@@ -1,11 +1,13 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { User } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
+import type { Response } from 'express';
 import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { RawParam } from '../common/query-params';
-import { parseAccountFilters } from './account-filters';
+import { accountsQueryString, parseAccountFilters, parseAccountPage } from './account-filters';
 import type { AccountDetail, AccountSummary } from './account.types';
+import type { AccountPage } from './accounts.query';
 import { AccountsService } from './accounts.service';
 
 export const accountNotFound = (id: string): Problem => new Problem(404, 'Not Found', `There is no account "${id}" that you can see.`);
@@ -15,10 +17,20 @@ export const accountNotFound = (id: string): Problem => new Problem(404, 'Not Fo
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
-  /** `?state=&team=&owner=&q=&sort=risk|name|updated`, riskiest first by default. */
+  /**
+   * `?state=&team=&owner=&q=&sort=risk|name|updated&limit=&offset=`, riskiest first by default, a
+   * page of 100 unless `limit` (up to 1,000) says otherwise. The body is the page's array; the
+   * headers say how many match in all (`X-Total-Count`) and where the pages next to it are (`Link`).
+   */
   @Get()
-  list(@CurrentUser() user: User, @Query() query: Record<string, RawParam>): Promise<AccountSummary[]> {
-    return this.accounts.list(user, parseAccountFilters(query, user));
+  async list(@CurrentUser() user: User, @Query() query: Record<string, RawParam>, @Res({ passthrough: true }) response: Response): Promise<AccountSummary[]> {
+    const filters = parseAccountFilters(query, user);
+    const page = await this.accounts.page(user, filters, parseAccountPage(query));
+    response.setHeader('X-Total-Count', String(page.total));
+    const link = (to: AccountPage | null, rel: string) => (to ? [`</api/accounts${accountsQueryString(filters, to)}>; rel="${rel}"`] : []);
+    const links = [...link(page.next, 'next'), ...link(page.previous, 'prev')];
+    if (links.length) response.setHeader('Link', links.join(', '));
+    return page.accounts;
   }
 
   @Get(':id')

@@ -18,6 +18,21 @@ export interface AccountFilters {
   sort: AccountSort;
 }
 
+/** Which part of the list: `limit` accounts after the first `offset`, in the list's order. */
+export interface AccountPage {
+  limit: number;
+  offset: number;
+}
+
+/** The teams and owners the overview's filter form offers. */
+export interface FilterOptions {
+  teams: string[];
+  owners: { name: string | null; email: string }[];
+}
+
+/** How many accounts of a list there are in each state. */
+export type StateCounts = Record<HealthState, number>;
+
 export interface AccountListRow {
   id: string;
   name: string;
@@ -51,9 +66,6 @@ const ORDER_BY: Record<AccountSort, string> = {
   updated: 'updated_at DESC, lower(name), id',
 };
 
-/** The overview shows at most this many accounts. */
-const PAGE = 1000;
-
 /** An overview row before its next meeting is looked up; `state` and `score` as the overview shows them. */
 const LIST_COLUMNS = `a.id, a.name, a.owner_name, a.owner_email, a.team,
   COALESCE(h.state, 'healthy') AS state, COALESCE(h.score, 100)::int AS score,
@@ -62,7 +74,7 @@ const LIST_COLUMNS = `a.id, a.name, a.owner_name, a.owner_email, a.team,
 
 /**
  * The next meeting of each account of a page, then the page in its order. Looked up after the
- * page is cut, so for 1,000 accounts rather than for every account the reader can see.
+ * page is cut, so for the page's accounts rather than for every account the reader can see.
  */
 const withNextMeeting = (page: string, orderBy: string): string => `
   SELECT page.*, m.* FROM (${page}) page
@@ -72,34 +84,46 @@ const withNextMeeting = (page: string, orderBy: string): string => `
   ) m ON TRUE
   ORDER BY ${orderBy}`;
 
+/**
+ * The conditions on `health.accounts a` for who may see what and the filters but the state, and
+ * the state filter as a parameter: each query writes it on the column it can estimate best.
+ */
+function filterSql(user: User, filters: AccountFilters): { params: unknown[]; where: string[]; states: string | null } {
+  const params: unknown[] = [];
+  const where = [visibilitySql(user, params)];
+  let states: string | null = null;
+  if (filters.states.length) {
+    params.push(filters.states);
+    states = `$${params.length}::text[]`;
+  }
+  if (filters.team) {
+    params.push(filters.team.toLowerCase());
+    where.push(`lower(a.team) = $${params.length}`);
+  }
+  if (filters.owner) {
+    params.push(filters.owner.toLowerCase());
+    where.push(`lower(a.owner_email) = $${params.length}`);
+  }
+  if (filters.q) {
+    params.push(likePattern(filters.q));
+    const p = `$${params.length}`;
+    where.push(`(a.name ILIKE ${p} OR a.id ILIKE ${p} OR a.owner_name ILIKE ${p} OR EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE d ILIKE ${p}))`);
+  }
+  return { params, where, states };
+}
+
 /** The SQL behind the overview and the account page: reads the `health` and `notifier` schemas. */
 @Injectable()
 export class AccountsQuery {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async list(user: User, filters: AccountFilters): Promise<AccountListRow[]> {
-    const params: unknown[] = [];
-    const where = [visibilitySql(user, params)];
-    // The state filter is added per query below: written on `h.state` where every account has a
-    // health row, PostgreSQL can estimate it from its statistics (it cannot for the COALESCE).
-    let states: string | null = null;
-    if (filters.states.length) {
-      params.push(filters.states);
-      states = `$${params.length}::text[]`;
-    }
-    if (filters.team) {
-      params.push(filters.team.toLowerCase());
-      where.push(`lower(a.team) = $${params.length}`);
-    }
-    if (filters.owner) {
-      params.push(filters.owner.toLowerCase());
-      where.push(`lower(a.owner_email) = $${params.length}`);
-    }
-    if (filters.q) {
-      params.push(likePattern(filters.q));
-      const p = `$${params.length}`;
-      where.push(`(a.name ILIKE ${p} OR a.id ILIKE ${p} OR a.owner_name ILIKE ${p} OR EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE d ILIKE ${p}))`);
-    }
+  /**
+   * The page of accounts the user can see that match the filters, in the filters' order. One
+   * row more than `page.limit` is read (and returned) when there is one: then there is a next page.
+   */
+  async list(user: User, filters: AccountFilters, page: AccountPage): Promise<AccountListRow[]> {
+    const { params, where, states } = filterSql(user, filters);
+    const slice = `LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
     type Row = {
       id: string; name: string; owner_name: string | null; owner_email: string; team: string | null; state: HealthState; score: number;
       open_cases: number; open_escalations: number; updated_at: Date; meeting_id: string | null; meeting_title: string | null; meeting_starts_at: Date | null; meeting_kind: string | null;
@@ -108,24 +132,25 @@ export class AccountsQuery {
     if (filters.sort === 'risk') {
       // Every account that is not healthy at full score comes before every one that is (an account
       // without a health row is healthy at 100). When a page of those is visible, it is the page, and
-      // the partial index account_health_at_risk yields them in risk order: PostgreSQL reads about a
-      // page of rows instead of joining and sorting every account the reader can see.
+      // the partial index account_health_at_risk yields them in risk order: PostgreSQL reads the rows
+      // up to the page's end instead of joining and sorting every account the reader can see. When
+      // fewer come back, the page reaches past them, and the query below reads it.
       rows = await this.db.query(
         withNextMeeting(
           `SELECT ${LIST_COLUMNS} FROM health.account_health h JOIN health.accounts a ON a.id = h.account_id
            WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : [])].join(' AND ')} AND (h.state <> 'healthy' OR h.score < 100)
-           ORDER BY ${riskRank('h.state')}, h.score, lower(a.name), a.id LIMIT ${PAGE}`,
+           ORDER BY ${riskRank('h.state')}, h.score, lower(a.name), a.id ${slice}`,
           ORDER_BY.risk,
         ),
         params,
       );
     }
-    if (rows.length < PAGE) {
+    if (rows.length <= page.limit) {
       rows = await this.db.query(
         withNextMeeting(
           `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM health.accounts a LEFT JOIN health.account_health h ON h.account_id = a.id
                           WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')}) listed
-           ORDER BY ${ORDER_BY[filters.sort]} LIMIT ${PAGE}`,
+           ORDER BY ${ORDER_BY[filters.sort]} ${slice}`,
           ORDER_BY[filters.sort],
         ),
         params,
@@ -136,6 +161,19 @@ export class AccountsQuery {
       openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: r.updated_at,
       meeting: r.meeting_id && r.meeting_starts_at ? { id: r.meeting_id, title: r.meeting_title, startsAt: r.meeting_starts_at, kind: r.meeting_kind } : null,
     }));
+  }
+
+  /** How many accounts the user can see match the filters, by state (the page's tally and total). */
+  async countByState(user: User, filters: AccountFilters): Promise<StateCounts> {
+    const { params, where, states } = filterSql(user, filters);
+    const rows: { state: HealthState; n: number }[] = await this.db.query(
+      `SELECT COALESCE(h.state, 'healthy') AS state, count(*)::int AS n FROM health.accounts a LEFT JOIN health.account_health h ON h.account_id = a.id
+       WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')} GROUP BY 1`,
+      params,
+    );
+    const counts: StateCounts = { healthy: 0, watch: 0, at_risk: 0, firestorm: 0 };
+    for (const r of rows) counts[r.state] = r.n;
+    return counts;
   }
 
   /**
@@ -162,7 +200,7 @@ export class AccountsQuery {
   }
 
   /** Teams and owners among the accounts a user can see, for the overview's filter form. */
-  async filterOptions(user: User): Promise<{ teams: string[]; owners: { name: string | null; email: string }[] }> {
+  async filterOptions(user: User): Promise<FilterOptions> {
     const params: unknown[] = [];
     const where = visibilitySql(user, params);
     const teams: { team: string }[] = await this.db.query(`SELECT DISTINCT a.team FROM health.accounts a WHERE a.team IS NOT NULL AND ${where} ORDER BY a.team`, params);

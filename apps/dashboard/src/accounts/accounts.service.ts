@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { User } from '@forewarn/database';
 import { AlertsQuery } from '../alerts/alerts.query';
 import { type AccountAudience, canSee } from '../auth/visibility';
+import { TtlCache } from '../common/ttl-cache';
+import { DEFAULT_PAGE_SIZE } from './account-filters';
 import type { AccountDetail, AccountSummary } from './account.types';
-import { type AccountFilters, type AccountRow, AccountsQuery } from './accounts.query';
+import { type AccountFilters, type AccountPage, type AccountRow, AccountsQuery, type FilterOptions, type StateCounts } from './accounts.query';
 import { describeEvent, type TimelineEventData } from './timeline';
 import { dailyScores, NO_HEALTH_SCORE, trendWindowStart } from './trend';
 
@@ -13,15 +15,55 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far back the account page's history reaches. */
 export const HISTORY_DAYS = 30;
 
+/**
+ * How long the counts of a list are reused for the same reader and filters. Counting reads every
+ * account the reader can see (~100 ms for an admin at 100k accounts), the page itself only its rows.
+ */
+const COUNTS_TTL_MS = 5_000;
+/**
+ * How long the teams and owners of the overview's filter form are reused for the same reader: they
+ * change when the CRM sends accounts, and listing them reads every account the reader can see
+ * (~250 ms for an admin at 100k accounts).
+ */
+const FILTER_OPTIONS_TTL_MS = 60_000;
+
+export const FIRST_PAGE: AccountPage = { limit: DEFAULT_PAGE_SIZE, offset: 0 };
+
+/** One page of the overview, with how many accounts match in all, and where the pages next to it start. */
+export interface AccountsPage {
+  accounts: AccountSummary[];
+  /** All matching accounts by state, counted at most COUNTS_TTL_MS ago. */
+  counts: StateCounts;
+  total: number;
+  next: AccountPage | null;
+  previous: AccountPage | null;
+}
+
+async function cached<V>(cache: TtlCache<string, V>, key: string, compute: () => Promise<V>): Promise<V> {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const value = await compute();
+  cache.set(key, value);
+  return value;
+}
+
+/** Who can see what depends on these only (`visibilitySql`): the caches' key for a reader. */
+const audienceKey = (user: User): string => (user.role === 'admin' ? 'admin' : JSON.stringify([user.role, user.email.toLowerCase(), user.team?.trim().toLowerCase() ?? null]));
+
 /** What a user may know about accounts: the overview list and one account's whole story. */
 @Injectable()
 export class AccountsService {
   constructor(private readonly accounts: AccountsQuery, private readonly alerts: AlertsQuery) {}
 
-  async list(user: User, filters: AccountFilters, now = new Date()): Promise<AccountSummary[]> {
-    const rows = await this.accounts.list(user, filters);
-    const changes = await this.accounts.scoreChanges(rows.map((r) => r.id), trendWindowStart(now));
-    return rows.map((r) => ({
+  private readonly counts = new TtlCache<string, StateCounts>(COUNTS_TTL_MS);
+  private readonly options = new TtlCache<string, FilterOptions>(FILTER_OPTIONS_TTL_MS);
+
+  async page(user: User, filters: AccountFilters, page = FIRST_PAGE, now = new Date()): Promise<AccountsPage> {
+    const [rows, counts] = await Promise.all([this.accounts.list(user, filters, page), this.countByState(user, filters)]);
+    // The query reads one row past the page when there is one.
+    const shown = rows.slice(0, page.limit);
+    const changes = await this.accounts.scoreChanges(shown.map((r) => r.id), trendWindowStart(now));
+    const accounts = shown.map((r) => ({
       id: r.id,
       name: r.name,
       owner: { name: r.ownerName, email: r.ownerEmail },
@@ -34,6 +76,22 @@ export class AccountsService {
       updatedAt: r.updatedAt.toISOString(),
       trend: dailyScores(changes.get(r.id) ?? [], r.score, now),
     }));
+    return {
+      accounts,
+      counts,
+      total: Object.values(counts).reduce((sum, n) => sum + n, 0),
+      next: rows.length > page.limit ? { limit: page.limit, offset: page.offset + page.limit } : null,
+      previous: page.offset > 0 ? { limit: page.limit, offset: Math.max(0, page.offset - page.limit) } : null,
+    };
+  }
+
+  /** Teams and owners among the accounts the user can see, for the overview's filter form. */
+  async filterOptions(user: User): Promise<FilterOptions> {
+    return cached(this.options, audienceKey(user), () => this.accounts.filterOptions(user));
+  }
+
+  private countByState(user: User, filters: AccountFilters): Promise<StateCounts> {
+    return cached(this.counts, `${audienceKey(user)} ${JSON.stringify(filters)}`, () => this.accounts.countByState(user, filters));
   }
 
   /** Whether the account exists and the user may see it. */

@@ -1,8 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { Problem } from '@forewarn/service-kit';
 import type { Response } from 'express';
-import { parseAccountFilters } from '../accounts/account-filters';
-import { AccountsQuery } from '../accounts/accounts.query';
+import { parseAccountFilters, parseAccountPage } from '../accounts/account-filters';
 import { AccountsService, HISTORY_DAYS } from '../accounts/accounts.service';
 import { type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
 import type { RawParam } from '../common/query-params';
@@ -25,7 +24,6 @@ import { sendPage } from './send-page';
 export class PagesController {
   constructor(
     private readonly accounts: AccountsService,
-    private readonly accountsQuery: AccountsQuery,
     private readonly meetings: MeetingsQuery,
     private readonly unmapped: UnmappedQuery,
     private readonly devMail: DevMailClient,
@@ -35,8 +33,9 @@ export class PagesController {
   async overview(@Req() request: AuthedRequest, @Res() response: Response, @Query() query: Record<string, RawParam>): Promise<void> {
     const ctx = this.context(request);
     const filters = parseAccountFilters(query, ctx.user);
-    const [accounts, options] = await Promise.all([this.accounts.list(ctx.user, filters, ctx.now), this.accountsQuery.filterOptions(ctx.user)]);
-    sendPage(response, overviewPage({ accounts, filters, options }, ctx));
+    const page = parseAccountPage(query);
+    const [list, options] = await Promise.all([this.accounts.page(ctx.user, filters, page, ctx.now), this.accounts.filterOptions(ctx.user)]);
+    sendPage(response, overviewPage({ ...list, page, filters, options }, ctx));
   }
 
   @Get('accounts/:id')
