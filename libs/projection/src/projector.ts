@@ -74,7 +74,7 @@ export class Projector {
     // (claimed from the unmapped) is folded again from all of them.
     const newCaseFacts = new Map<string, CaseFact[]>();
     const refoldCases = new Set<string>();
-    const touchCase = (accountId: string, type: string, subjectId: string | null, fact?: CaseFact) => {
+    const touch = (accountId: string, type: string, subjectId: string | null, fact?: CaseFact) => {
       touchedAccounts.add(accountId);
       if (!subjectId) return;
       const key = subjectKey(accountId, subjectId);
@@ -131,10 +131,10 @@ export class Projector {
       const accountId = accountOf.get(refKey(event));
       if (!stored || !accountId) continue; // a duplicate, or kept unmapped until its account arrives
       storedByKey.delete(eventKey(event.source, event.id)); // each new event once
-      touchCase(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq));
+      touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq));
     }
     // After this batch's events are stored, so that only events still unmapped are looked at.
-    for (const claimed of await store.claimUnmapped(newUpserts.map((e) => e.data))) touchCase(claimed.accountId, claimed.type, claimed.subjectId);
+    for (const claimed of await store.claimUnmapped(newUpserts.map((e) => e.data))) touch(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
     const { states: stored, created } = await store.lockCases(caseSubjects);
