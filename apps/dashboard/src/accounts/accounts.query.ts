@@ -73,6 +73,20 @@ const LIST_COLUMNS = `a.id, a.name, a.owner_name, a.owner_email, a.team,
   GREATEST(a.updated_at, h.updated_at) AS updated_at`;
 
 /**
+ * How the list and the count join each account to its health (`h`). An admin's lists cover all
+ * accounts, where PostgreSQL's hash join is right. Anyone else sees a team's accounts or fewer,
+ * found through the visibility indexes; looking up each one's health by key is then ~3× faster
+ * (a lead's page: 13 instead of 44 ms) than hashing all health rows or walking the risk index
+ * checking visibility on the way, which is what PostgreSQL estimates to be cheaper. `OFFSET 0`
+ * keeps the lookup per account.
+ */
+const healthJoin = (user: User): string =>
+  user.role === 'admin'
+    ? 'LEFT JOIN health.account_health h ON h.account_id = a.id'
+    : `LEFT JOIN LATERAL (SELECT state, score, open_cases, open_escalations, updated_at FROM health.account_health
+                          WHERE account_id = a.id OFFSET 0) h ON TRUE`;
+
+/**
  * The next meeting of each account of a page, then the page in its order. Looked up after the
  * page is cut, so for the page's accounts rather than for every account the reader can see.
  */
@@ -129,12 +143,13 @@ export class AccountsQuery {
       open_cases: number; open_escalations: number; updated_at: Date; meeting_id: string | null; meeting_title: string | null; meeting_starts_at: Date | null; meeting_kind: string | null;
     };
     let rows: Row[] = [];
-    if (filters.sort === 'risk') {
+    if (filters.sort === 'risk' && user.role === 'admin') {
       // Every account that is not healthy at full score comes before every one that is (an account
       // without a health row is healthy at 100). When a page of those is visible, it is the page, and
       // the partial index account_health_at_risk yields them in risk order: PostgreSQL reads the rows
       // up to the page's end instead of joining and sorting every account the reader can see. When
-      // fewer come back, the page reaches past them, and the query below reads it.
+      // fewer come back, the page reaches past them, and the query below reads it. Other readers'
+      // pages are read from their visible accounts instead (healthJoin).
       rows = await this.db.query(
         withNextMeeting(
           `SELECT ${LIST_COLUMNS} FROM health.account_health h JOIN health.accounts a ON a.id = h.account_id
@@ -148,7 +163,7 @@ export class AccountsQuery {
     if (rows.length <= page.limit) {
       rows = await this.db.query(
         withNextMeeting(
-          `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM health.accounts a LEFT JOIN health.account_health h ON h.account_id = a.id
+          `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM health.accounts a ${healthJoin(user)}
                           WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')}) listed
            ORDER BY ${ORDER_BY[filters.sort]} ${slice}`,
           ORDER_BY[filters.sort],
@@ -167,7 +182,7 @@ export class AccountsQuery {
   async countByState(user: User, filters: AccountFilters): Promise<StateCounts> {
     const { params, where, states } = filterSql(user, filters);
     const rows: { state: HealthState; n: number }[] = await this.db.query(
-      `SELECT COALESCE(h.state, 'healthy') AS state, count(*)::int AS n FROM health.accounts a LEFT JOIN health.account_health h ON h.account_id = a.id
+      `SELECT COALESCE(h.state, 'healthy') AS state, count(*)::int AS n FROM health.accounts a ${healthJoin(user)}
        WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')} GROUP BY 1`,
       params,
     );
