@@ -1,4 +1,4 @@
-import type { AccountRef, AccountUpsertedData, HealthReason, HealthState, InboundEvent } from '@forewarn/contracts';
+import { type AccountRef, accountRefOf, type AccountUpsertedData, type HealthReason, type HealthState, type InboundEvent } from '@forewarn/contracts';
 import { queryRows } from '@forewarn/database';
 import type { EntityManager } from 'typeorm';
 import { type AccountProfile, type CaseFact, type CaseState, emptyCase, type MeetingFact, type MeetingState, type SurveyAnswer } from '@forewarn/health';
@@ -76,6 +76,12 @@ export const HEALTH_LOCK = {
  * free of NUL, because a case state keeps the key of its last event in jsonb (`foldedThrough`).
  */
 export const eventKey = (source: string, id: string): string => JSON.stringify([source, id]);
+
+/** The identity of an event's reference to its account, for resolving each distinct one once. */
+export const referenceKey = (event: InboundEvent): string => {
+  const ref = accountRefOf(event);
+  return JSON.stringify([ref.id ?? null, ref.domain ?? null, ref.externalId ?? null, event.source]);
+};
 
 /** A case folded by an older version lacks newer fields until its next event (or a replay) folds it again. */
 const withDefaults = (state: CaseState): CaseState => ({

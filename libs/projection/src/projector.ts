@@ -2,7 +2,7 @@ import { accountKeyOf, type AccountRef, accountRefOf, type InboundEvent, parseIn
 import { randomUUID } from 'node:crypto';
 import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
 import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
-import { eventKey, type HealthRow, type OutboxRow, ProjectionStore } from './projection.store';
+import { eventKey, type HealthRow, type OutboxRow, ProjectionStore, referenceKey } from './projection.store';
 
 /** A Kafka message as the projector needs it. */
 export interface RawMessage {
@@ -103,12 +103,8 @@ export class Projector {
 
     // Every distinct reference of the batch resolved in one statement.
     const others = events.filter((e) => e.type !== 'forewarn.account.upserted');
-    const refKey = (event: InboundEvent) => {
-      const ref = accountRefOf(event);
-      return `${ref.id ?? ''}\u0000${ref.domain ?? ''}\u0000${ref.externalId ?? ''}\u0000${event.source}`;
-    };
     const refs = new Map<string, { ref: AccountRef; source: string }>();
-    for (const event of others) refs.set(refKey(event), { ref: accountRefOf(event), source: event.source });
+    for (const event of others) refs.set(referenceKey(event), { ref: accountRefOf(event), source: event.source });
     const accountOf = new Map<string, string | null>();
     const resolve = async (keys: string[]) => {
       const found = await store.resolveAccounts(keys.map((key) => refs.get(key)!));
@@ -121,14 +117,14 @@ export class Projector {
       // An account committed while we waited for the lock may be the one these need.
       if (unresolved.length > 0) await resolve(unresolved);
     }
-    const storedOthers = await store.insertEvents(others.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(refKey(event)) ?? null })));
+    const storedOthers = await store.insertEvents(others.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(referenceKey(event)) ?? null })));
     this.hooks.duplicates?.(events.length - storedUpserts.length - storedOthers.length);
     if (storedUpserts.length + storedOthers.length === 0) return [];
     this.hooks.applied?.(storedUpserts.length + storedOthers.length);
     const storedByKey = new Map(storedOthers.map((i) => [eventKey(i.source, i.id), i]));
     for (const event of others) {
       const stored = storedByKey.get(eventKey(event.source, event.id));
-      const accountId = accountOf.get(refKey(event));
+      const accountId = accountOf.get(referenceKey(event));
       if (!stored || !accountId) continue; // a duplicate, or kept unmapped until its account arrives
       storedByKey.delete(eventKey(event.source, event.id)); // each new event once
       touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq));

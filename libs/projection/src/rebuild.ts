@@ -1,13 +1,11 @@
 import { accountKeyOf, type AccountRef, accountRefOf, type AccountUpsertedData, type InboundEvent } from '@forewarn/contracts';
 import { type CaseFact, type CaseState, foldCase, foldMeeting, isOpen, type MeetingFact } from '@forewarn/health';
-import type { ProjectionStore } from './projection.store';
+import { type ProjectionStore, referenceKey } from './projection.store';
 
 type AccountUpserted = Extract<InboundEvent, { type: 'forewarn.account.upserted' }>;
 
 /** Cases written per statement while folding. */
 const CASES_PER_WRITE = 2_000;
-
-const refKey = (ref: AccountRef, source: string) => JSON.stringify([ref.id ?? null, ref.domain ?? null, ref.externalId ?? null, source]);
 
 /**
  * A full rebuild of the projections from the whole topic, for `forewarn replay`, in the caller's
@@ -54,7 +52,7 @@ export class Rebuild {
     const unknown = new Map<string, { ref: AccountRef; source: string }>();
     for (const event of events) {
       if (event.type === 'forewarn.account.upserted') continue;
-      const key = refKey(accountRefOf(event), event.source);
+      const key = referenceKey(event);
       if (!this.resolved.has(key)) unknown.set(key, { ref: accountRefOf(event), source: event.source });
     }
     const found = await this.store.resolveAccounts([...unknown.values()]);
@@ -62,7 +60,7 @@ export class Rebuild {
     const inserted = await this.store.insertEvents(events.map((event) => ({
       event,
       accountKey: accountKeyOf(event),
-      accountId: event.type === 'forewarn.account.upserted' ? (event as AccountUpserted).data.id : this.resolved.get(refKey(accountRefOf(event), event.source)),
+      accountId: event.type === 'forewarn.account.upserted' ? (event as AccountUpserted).data.id : this.resolved.get(referenceKey(event)),
     })));
     return inserted.length;
   }
