@@ -471,11 +471,16 @@ export class ProjectionStore {
     );
   }
 
+  /**
+   * Each message is stored as the text that goes to Kafka, so neither PostgreSQL nor the relay
+   * parses it again. `json_to_recordset` reads the rows straight from the text; jsonb would build
+   * a binary copy of every message first.
+   */
   async enqueue(messages: OutboxRow[]): Promise<void> {
     if (messages.length === 0) return;
     await this.tx.query(
-      'INSERT INTO health.outbox (topic, key, value) SELECT topic, key, value FROM jsonb_to_recordset($1::jsonb) AS r(topic text, key text, value jsonb)',
-      [JSON.stringify(messages)],
+      'INSERT INTO health.outbox (topic, key, value) SELECT topic, key, value FROM json_to_recordset($1::json) AS r(topic text, key text, value text)',
+      [JSON.stringify(messages.map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.value) })))],
     );
   }
 

@@ -62,7 +62,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async publishOnce(): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const rows: { id: string; topic: 'health' | 'alerts'; key: string; value: unknown }[] = await tx.query(
+      // `value` is the message's JSON text, published as it is.
+      const rows: { id: string; topic: 'health' | 'alerts'; key: string; value: string }[] = await tx.query(
         'SELECT id, topic, key, value FROM health.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
         [BATCH],
       );
@@ -70,7 +71,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const byTopic = new Map<string, { key: string; value: string }[]>();
       for (const row of rows) {
         const topic = this.topics[row.topic];
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: row.key, value: JSON.stringify(row.value) }]);
+        const message = { key: row.key, value: row.value };
+        const list = byTopic.get(topic);
+        if (list) list.push(message);
+        else byTopic.set(topic, [message]);
       }
       await this.publisher.publish([...byTopic].map(([topic, messages]) => ({ topic, messages })));
       await tx.query('DELETE FROM health.outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
