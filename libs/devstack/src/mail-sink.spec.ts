@@ -1,4 +1,5 @@
 import { createTransport } from 'nodemailer';
+import { connect, type Socket } from 'node:net';
 import { startMailSink, type MailSink, type SinkMessage } from './mail-sink';
 
 describe('mail sink', () => {
@@ -26,6 +27,38 @@ describe('mail sink', () => {
     });
     transport.close();
   }
+
+  /** A sender that dies in the middle of a message: its connection is reset, not closed. */
+  async function dropMidMessage(): Promise<void> {
+    const socket: Socket = connect(sink.smtpPort, '127.0.0.1');
+    const replies: string[] = [];
+    socket.on('data', (chunk) => replies.push(chunk.toString()));
+    const answered = async (count: number) => {
+      while (replies.join('').split('\r\n').filter(Boolean).length < count) await new Promise((r) => setTimeout(r, 5));
+    };
+    await answered(1); // greeting
+    socket.write('HELO sender.test\r\n');
+    await answered(2);
+    socket.write('MAIL FROM:<alerts@forewarn.test>\r\n');
+    await answered(3);
+    socket.write('RCPT TO:<rep@example.com>\r\n');
+    await answered(4);
+    socket.write('DATA\r\n');
+    await answered(5);
+    socket.write('Subject: half a message\r\n\r\nand then the sender is killed');
+    await new Promise((r) => setTimeout(r, 20));
+    socket.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  it('stays up when senders die in the middle of a message, and keeps receiving', async () => {
+    // The first error used to be swallowed by a listener left over from start-up; the second killed the process.
+    await dropMidMessage();
+    await dropMidMessage();
+    await dropMidMessage();
+    await sendAlertMail();
+    expect(sink.messages().map((m) => m.subject)).toEqual(['Escalation risk: Acme Corp']);
+  });
 
   it('serves a received multipart mail over the HTTP API', async () => {
     await sendAlertMail();

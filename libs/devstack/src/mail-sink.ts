@@ -46,6 +46,12 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const smtp = createSmtpServer(store);
   const http = createServer((req, res) => handleHttp(store, req, res));
 
+  // A sender that dies in the middle of a message (a killed notifier) resets its connection, and
+  // smtp-server reports that as an 'error' on the server: without a listener it would take the
+  // sink, and the process it runs in, down with it. The half-sent message was never accepted, so
+  // the sender still has it and sends it again; there is nothing else to do. (A failure to listen
+  // is reported by `listen` below.)
+  smtp.on('error', () => undefined);
   const smtpPort = await listen(smtp.server, opts.smtpPort, host, (port, cb) => smtp.listen(port, host, cb));
   const httpPort = await listen(http, opts.httpPort, host, (port, cb) => http.listen(port, host, cb)).catch(async (err: unknown) => {
     await closeSmtp(smtp);
@@ -190,7 +196,7 @@ function closeHttp(http: HttpServer): Promise<void> {
 
 /** Starts listening and resolves with the real port (port 0 picks a free one). */
 function listen(
-  server: { once(event: 'error', listener: (err: Error) => void): unknown; address(): AddressInfo | string | null },
+  server: { once(event: 'error', listener: (err: Error) => void): unknown; off(event: 'error', listener: (err: Error) => void): unknown; address(): AddressInfo | string | null },
   port: number,
   host: string,
   start: (port: number, onListening: () => void) => void,
@@ -198,6 +204,7 @@ function listen(
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     start(port, () => {
+      server.off('error', reject); // a later error is not about listening
       const address = server.address();
       if (address && typeof address === 'object') resolve(address.port);
       else reject(new Error(`cannot tell which port ${host}:${port} listens on`));
