@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-// Gateway ingest against a bare endpoint that puts the same messages on Kafka with the same acks.
-// Single events and batches of 100, alternating system and baselines, all in one run.
+// Gateway ingest against a bare endpoint that puts the same messages on Kafka with the same acks
+// (same key, stamped value and headers). Single events and batches of 100, alternating system and
+// baselines, all in one run.
 //
 //   node bench/gateway.mjs            (after `npm run build`; or `npm run bench -- gateway`)
 //   BENCH_SECONDS=15 BENCH_CONCURRENCY=32 BENCH_ROUNDS=2
+//   BENCH_HEADERLESS_BARE=1           also the bare endpoint as it was before 2026-12-01 evening
+//                                     (no headers, unstamped value), to compare with older figures
+//   BENCH_GATEWAY_BEFORE=<main.js>    also another build of the gateway (e.g. a worktree of the
+//                                     base commit), for a same-run before/after
 import { eventStream } from './lib/events.mjs';
 import { runLoad } from './lib/load.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
 import { log, machine, median, REPO_ROOT, saveResults, startEnvironment, startProcess, table } from './lib/stack.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-/** BENCH_PROFILE=1: one more batch run of the gateway under `node --cpu-prof`, summarised. */
+/** BENCH_PROFILE=1: one more run of the gateway per mode under `node --cpu-prof`, summarised. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -28,14 +33,23 @@ const bodyOf = (size) => () => {
   return { body: JSON.stringify(Array.from({ length: size }, next)), events: size };
 };
 
+const gatewayEnv = { ...env.env, GATEWAY_RATE_LIMIT_PER_SECOND: '1000000', GATEWAY_RATE_LIMIT_BURST: '1000000' };
+const BARE_SCRIPT = `${REPO_ROOT}/bench/baseline/bare-endpoint.mjs`;
+const bare = (mode, messages = 'same') => () => startProcess('bare', { ...env.env, BARE_MODE: mode, BARE_MESSAGES: messages }, { script: BARE_SCRIPT });
+/** The reference every "vs bare" is against: the gateway's messages, concurrent sends. */
+const REFERENCE = 'bare (concurrent sends)';
+const HEADERLESS = 'bare (concurrent, header-less, old)';
 const systems = {
-  gateway: () => startProcess('gateway', { ...env.env, GATEWAY_RATE_LIMIT_PER_SECOND: '1000000', GATEWAY_RATE_LIMIT_BURST: '1000000' }),
-  'bare (concurrent sends)': () => startProcess('bare', { ...env.env, BARE_MODE: 'concurrent' }, { script: `${REPO_ROOT}/bench/baseline/bare-endpoint.mjs` }),
-  'bare (serialised idempotent)': () => startProcess('bare', { ...env.env, BARE_MODE: 'serialised' }, { script: `${REPO_ROOT}/bench/baseline/bare-endpoint.mjs` }),
+  gateway: () => startProcess('gateway', gatewayEnv),
+  ...(process.env.BENCH_GATEWAY_BEFORE ? { 'gateway (before)': () => startProcess('gateway', gatewayEnv, { script: process.env.BENCH_GATEWAY_BEFORE }) } : {}),
+  [REFERENCE]: bare('concurrent'),
+  'bare (serialised idempotent)': bare('serialised'),
+  ...(process.env.BENCH_HEADERLESS_BARE === '1' ? { [HEADERLESS]: bare('concurrent', 'headerless') } : {}),
 };
 
 const runs = [];
 let profile = null;
+let profileSingle = null;
 try {
   for (const mode of MODES) {
     for (let round = 0; round < ROUNDS; round++) {
@@ -60,12 +74,17 @@ try {
     }
   }
   if (PROFILE) {
-    const dir = `/tmp/forewarn-gateway-profile-${Date.now()}`;
-    const service = await startProcess('gateway', { ...env.env, GATEWAY_RATE_LIMIT_PER_SECOND: '1000000', GATEWAY_RATE_LIMIT_BURST: '1000000' }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
-    await runLoad({ url: `${service.url}/v1/events`, headers: { authorization: `Bearer ${apiKey}`, 'content-type': MODES[1].contentType }, makeBody: bodyOf(100), concurrency: CONCURRENCY, durationMs: SECONDS * 1000 });
-    await service.stop();
-    profile = summariseProfiles(dir);
-    process.stdout.write(`\nGateway CPU profile (batches of 100), self time:\n${table(profile.byPackage)}\n\n${table(profile.byFunction)}\n`);
+    // Batches first (`profile`, as before), then single events (`profileSingle`).
+    for (const mode of [MODES[1], MODES[0]]) {
+      const dir = `/tmp/forewarn-gateway-profile-${Date.now()}`;
+      const service = await startProcess('gateway', gatewayEnv, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+      await runLoad({ url: `${service.url}/v1/events`, headers: { authorization: `Bearer ${apiKey}`, 'content-type': mode.contentType }, makeBody: bodyOf(mode.size), concurrency: CONCURRENCY, durationMs: SECONDS * 1000 });
+      await service.stop();
+      const summary = summariseProfiles(dir);
+      if (mode.size === 1) profileSingle = summary;
+      else profile = summary;
+      process.stdout.write(`\nGateway CPU profile (${mode.name}), self time:\n${table(summary.byPackage)}\n\n${table(summary.byFunction)}\n`);
+    }
   }
 } finally {
   await env.close();
@@ -74,7 +93,8 @@ try {
 const rows = [];
 for (const mode of MODES) {
   const of = (system) => runs.filter((r) => r.mode === mode.name && r.system === system);
-  const bare = median(of('bare (concurrent sends)').map((r) => r.eventsPerSecond));
+  const reference = median(of(REFERENCE).map((r) => r.eventsPerSecond));
+  const headerless = of(HEADERLESS).length > 0 ? median(of(HEADERLESS).map((r) => r.eventsPerSecond)) : null;
   for (const system of Object.keys(systems)) {
     const list = of(system);
     const eps = median(list.map((r) => r.eventsPerSecond));
@@ -85,10 +105,14 @@ for (const mode of MODES) {
       'requests/s': median(list.map((r) => r.requestsPerSecond)),
       'p50 ms': median(list.map((r) => r.latencyMs.p50)),
       'p99 ms': median(list.map((r) => r.latencyMs.p99)),
-      'vs bare': Number((eps / bare).toFixed(2)),
+      'vs bare': Number((eps / reference).toFixed(2)),
+      ...(headerless ? { 'vs header-less bare': Number((eps / headerless).toFixed(2)) } : {}),
+      'cpu µs/event': Math.round(median(list.map((r) => (r.cpuSeconds * 1e6) / (r.eventsPerSecond * SECONDS)))),
       'peak RSS MB': Math.max(...list.map((r) => r.peakRssMb ?? 0)),
     });
   }
 }
 process.stdout.write(`\n${table(rows)}\n`);
-saveResults(PROFILE ? 'gateway-profile' : 'gateway', { machine: host, settings: { SECONDS, CONCURRENCY, ROUNDS, PROFILE }, rows, runs, profile });
+// BENCH_RESULTS names the file (default gateway.json; the profile, if any, is in it too).
+const settings = { SECONDS, CONCURRENCY, ROUNDS, PROFILE, baseline: 'the gateway\'s messages: same key, stamped value and 3 headers', headerlessBare: process.env.BENCH_HEADERLESS_BARE === '1', gatewayBefore: process.env.BENCH_GATEWAY_BEFORE ?? null };
+saveResults(process.env.BENCH_RESULTS ?? 'gateway', { machine: host, settings, rows, runs, profile, profileSingle });

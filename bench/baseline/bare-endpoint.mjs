@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 // Baseline for the gateway benchmark: the least an HTTP endpoint can do to put the same messages
-// on Kafka with the same acknowledgement (acks -1). Plain node:http, JSON.parse, a key per event,
-// JSON.stringify, one producer send per request, 202 with the ids. No auth, no validation.
+// on Kafka with the same acknowledgement (acks -1). Plain node:http, JSON.parse, per event the
+// gateway's key, its stamped value and its three headers, one producer send per request, 202 with
+// the ids. No auth, no validation, no framework.
 //
 // BARE_MODE=concurrent  (default) a plain producer, sends from concurrent requests in flight together;
 // BARE_MODE=serialised  an idempotent producer with one send at a time, as the gateway's Publisher does.
+// BARE_MESSAGES=same      (default) the gateway's messages: same key, stamped value and headers;
+// BARE_MESSAGES=headerless the baseline before 2026-12-01 evening: no headers, value `{ ...event, source }`
+//                          (kept to compare with the figures measured against it).
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 
 const mode = process.env.BARE_MODE ?? 'concurrent';
+const headerless = process.env.BARE_MESSAGES === 'headerless';
 const topic = `${process.env.FOREWARN_TOPIC_PREFIX}events.v1`;
 const kafka = new Kafka({ clientId: 'bench-bare', brokers: process.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
 const producer = kafka.producer(
@@ -27,7 +33,34 @@ const send = (messages) => {
   return result;
 };
 
-const keyOf = (e) => e?.data?.account?.id ?? e?.data?.id ?? 'unknown';
+// The bench registers one source, "bench"; the gateway stamps its authenticated source name.
+const SOURCE = '/sources/bench';
+
+/** The gateway's partition key (`accountKeyOf` in libs/contracts), without its types or checks. */
+const keyOf = (e) => {
+  if (e.type === 'forewarn.account.upserted') return e.data.id;
+  const ref = e.data.account;
+  if (ref.id) return ref.id;
+  if (ref.domain) return `domain:${ref.domain}`;
+  return `external:${ref.externalId}`;
+};
+
+/** The gateway's stamped event (`stampEvent` in libs/contracts): same attributes, same order, no checks. */
+const stamped = (e, receivedAt) => {
+  const event = { specversion: e.specversion, id: e.id, source: SOURCE, type: e.type, time: e.time ?? receivedAt, forewarnreceivedat: receivedAt, data: e.data };
+  for (const key in e) if (!(key in event)) event[key] = e[key];
+  return event;
+};
+
+const messagesOf = (events, correlationId) => {
+  if (headerless) return events.map((e) => ({ key: e?.data?.account?.id ?? e?.data?.id ?? 'unknown', value: JSON.stringify({ ...e, source: SOURCE }) }));
+  const receivedAt = new Date().toISOString();
+  return events.map((e) => ({
+    key: keyOf(e),
+    value: JSON.stringify(stamped(e, receivedAt)),
+    headers: { 'forewarn-correlation-id': correlationId, ce_type: e.type, ce_source: SOURCE },
+  }));
+};
 
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/healthz') {
@@ -40,7 +73,8 @@ const server = createServer((req, res) => {
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const events = Array.isArray(body) ? body : [body];
-      await send(events.map((e) => ({ key: keyOf(e), value: JSON.stringify({ ...e, source: '/sources/bench' }) })));
+      // One correlation id per request, as the gateway: the caller's X-Request-Id or a new UUID.
+      await send(messagesOf(events, String(req.headers['x-request-id'] ?? randomUUID())));
       res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: events.length, ids: events.map((e) => e.id) }));
     } catch (error) {
       res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));

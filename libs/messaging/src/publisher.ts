@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { CompressionTypes, type IHeaders, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { CompressionTypes, type IHeaders, type Kafka, type Producer } from 'kafkajs';
+import { RememberingPartitioner } from './partitioner';
 
 export interface OutgoingMessage {
   key: string;
@@ -53,7 +54,7 @@ export class Publisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: RememberingPartitioner,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     });
     this.producer.on('producer.disconnect', () => {
