@@ -53,4 +53,23 @@ describe('account resolution: by id, external id or domain, and unmapped until t
     const [health] = await bus.database.db.query('SELECT open_cases FROM health.account_health WHERE account_id = $1', [`initech-${T}`]);
     expect(health.open_cases).toBe(1);
   });
+
+  it('does not let an out-of-date account upsert claim events by a domain the account no longer has', async () => {
+    const upsert = (id: string, domain: string, time: string) => ({
+      ...event('account.upserted', { id: `globex-${T}`, name: 'Globex', domains: [domain], owner: { email: `g.${T}@sales.example` } }), id, time,
+    });
+    await bus.postEvents(apiKey, upsert(`gx-new-${T}`, `globex-new-${T}.example`, new Date(Date.now() - 10_000).toISOString()));
+    await eventually('Globex', async () => (await bus.database.db.query('SELECT 1 FROM health.accounts WHERE id = $1', [`globex-${T}`])).length === 1);
+    await bus.postEvents(apiKey, event('case.opened', { account: { domain: `globex-old-${T}.example` }, case: { id: `OLD-${T}`, title: 'Invoice', severity: 3 } }));
+    await eventually('the event stored unmapped', async () => (await bus.database.db.query('SELECT 1 FROM health.events WHERE subject_id = $1 AND account_id IS NULL', [`OLD-${T}`])).length === 1);
+
+    // The CRM re-sends an older version of Globex, from when it had the old domain: nothing changes.
+    await bus.postEvents(apiKey, upsert(`gx-old-${T}`, `globex-old-${T}.example`, new Date(Date.now() - 3_600_000).toISOString()));
+    await eventually('the old upsert applied', async () => (await bus.database.db.query('SELECT 1 FROM health.events WHERE id = $1', [`gx-old-${T}`])).length === 1);
+    const [account] = await bus.database.db.query('SELECT domains FROM health.accounts WHERE id = $1', [`globex-${T}`]);
+    expect(account.domains).toEqual([`globex-new-${T}.example`]);
+    const [stored] = await bus.database.db.query('SELECT account_id FROM health.events WHERE subject_id = $1', [`OLD-${T}`]);
+    expect(stored.account_id).toBeNull();
+    expect(await caseOf(`OLD-${T}`)).toBeNull();
+  });
 });

@@ -203,10 +203,16 @@ export class ProjectionStore {
 
   /**
    * Events that waited unmapped for these accounts (by id, the source's external id or domain,
-   * in that order of precedence) now belong to them. One pass over the unmapped events per batch.
+   * in that order of precedence) now belong to them. By the accounts' references as stored, not as
+   * the batch's upserts carried them: an upsert older than the stored account changed nothing, so
+   * the domains it still names must not claim anything. One pass over the unmapped events per batch.
    */
-  async claimUnmapped(accounts: AccountUpsertedData[]): Promise<{ accountId: string; type: InboundEvent['type']; subjectId: string | null }[]> {
-    if (accounts.length === 0) return [];
+  async claimUnmapped(accountIds: string[]): Promise<{ accountId: string; type: InboundEvent['type']; subjectId: string | null }[]> {
+    if (accountIds.length === 0) return [];
+    const accounts: { id: string; domains: string[]; externalRefs: { source: string; id: string }[] }[] = await this.tx.query(
+      'SELECT id, domains, external_refs AS "externalRefs" FROM health.accounts WHERE id = ANY($1::text[])',
+      [accountIds],
+    );
     const keys = accounts.flatMap((a) => [
       { key: a.id, accountId: a.id, rank: 0 },
       ...a.externalRefs.map((r) => ({ key: `external:${r.id}|/sources/${r.source}`, accountId: a.id, rank: 1 })),

@@ -130,7 +130,7 @@ export class Projector {
       touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq));
     }
     // After this batch's events are stored, so that only events still unmapped are looked at.
-    for (const claimed of await store.claimUnmapped(newUpserts.map((e) => e.data))) touch(claimed.accountId, claimed.type, claimed.subjectId);
+    for (const claimed of await store.claimUnmapped([...new Set(newUpserts.map((e) => e.data.id))])) touch(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
     const { states: stored, created } = await store.lockCases(caseSubjects);
