@@ -149,8 +149,10 @@ const PORT_VARIABLE = { gateway: 'GATEWAY_PORT', 'account-health': 'ACCOUNT_HEAL
 export async function startProcess(name, env, { script, args = [], waitForHealth = true, nodeArgs = [] } = {}) {
   const port = await freePort();
   const file = script ?? join(REPO_ROOT, 'dist/apps', name, 'src/main.js');
+  // A service runs with the Node.js options it is always started with (libs/service-kit/src/node-args.ts).
+  const serviceArgs = script ? [] : dist('libs/service-kit/src/node-args.js').nodeArgsFor(name);
   const output = [];
-  const child = spawn(process.execPath, [...nodeArgs, file, ...args], {
+  const child = spawn(process.execPath, [...serviceArgs, ...nodeArgs, file, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, [PORT_VARIABLE[name] ?? 'PORT']: String(port), PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

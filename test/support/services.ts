@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { nodeArgsFor } from '../../libs/service-kit/src/node-args';
 import { REPO_ROOT } from './paths';
 
 export type AppName = 'gateway' | 'account-health' | 'notifier' | 'dashboard';
@@ -68,7 +69,7 @@ export interface RunningService {
 export async function startService(name: AppName, env: NodeJS.ProcessEnv): Promise<RunningService> {
   const port = await freePort();
   const output: string[] = [];
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps', name, 'src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgsFor(name), join(REPO_ROOT, 'dist/apps', name, 'src/main.js')], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, [PORT_VARIABLE[name]]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

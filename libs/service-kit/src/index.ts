@@ -4,3 +4,4 @@ export * from './metrics';
 export * from './ops.controller';
 export * from './service-kit.module';
 export * from './bootstrap';
+export * from './node-args';

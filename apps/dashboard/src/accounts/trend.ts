@@ -16,7 +16,8 @@ export const NO_HEALTH_SCORE = 100;
  * score the account has now.
  */
 export function dailyScores(history: readonly ScorePoint[], current: number | null, now: Date, days = 14): number[] {
-  const changes = history.map((p) => ({ at: new Date(p.at).getTime(), score: p.score })).sort((a, b) => a.at - b.at);
+  // Epoch milliseconds (the overview's case) need no Date.
+  const changes = history.map((p) => ({ at: typeof p.at === 'number' ? p.at : new Date(p.at).getTime(), score: p.score })).sort((a, b) => a.at - b.at);
   const endOfToday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY_MS;
   const scores: number[] = [];
   let next = 0;

@@ -4,6 +4,7 @@ import { topicsFor } from '@forewarn/contracts';
 import { createDataSource, ensureDatabase, runMigrations, UsersRepository } from '@forewarn/database';
 import { ensureKafka, type LocalKafka, type MailSink, startMailSink } from '@forewarn/devstack';
 import { createKafka, ensureTopics } from '@forewarn/messaging';
+import { nodeArgsFor } from '@forewarn/service-kit';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ export class LocalStack {
 
   private spawnService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv, colour: string): void {
     const port = Number(env[service.portVar] ?? service.port);
-    const child = spawn(process.execPath, [join(this.root, 'dist/apps', service.name, 'src/main.js')], {
+    const child = spawn(process.execPath, [...nodeArgsFor(service.name), join(this.root, 'dist/apps', service.name, 'src/main.js')], {
       cwd: this.root,
       env: { ...env, [service.portVar]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

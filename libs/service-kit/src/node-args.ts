@@ -1,0 +1,20 @@
+/**
+ * The Node.js options a service is started with, the same wherever it is started: `forewarn
+ * start`, the Docker image, the end-to-end tests and the benchmarks.
+ *
+ * The dashboard gets a heap ceiling of 512 MB, for how V8 sizes the heap below it rather than for
+ * the ceiling itself. Its heap keeps ~30 MB between requests; under the default ceiling (a quarter
+ * of the machine's memory, 4 GB here) V8 lets the old generation grow to 4× what survived the
+ * last full collection before the next one, which under 8 connections of overview pages was
+ * ~90 MB of dead requests' data and 220–250 MB of RSS. Under a ceiling of less than 2 GB it grows
+ * by 1.3–2× instead (1.4× at 512 MB) and collects more often, at no measurable cost in latency
+ * (docs/BENCHMARKS.md, "Dashboard API"). 512 MB is still many times what the dashboard needs.
+ */
+const NODE_ARGS: Readonly<Record<string, readonly string[]>> = {
+  dashboard: ['--max-old-space-size=512'],
+};
+
+export const nodeArgsFor = (service: string): string[] => [...(NODE_ARGS[service] ?? [])];
+
+// `node node-args.js <service>` prints them, for the Docker image's start command.
+if (require.main === module) process.stdout.write(nodeArgsFor(process.argv[2] ?? '').join(' '));
