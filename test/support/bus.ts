@@ -32,13 +32,13 @@ export interface Bus {
 const ALL_APPS: AppName[] = ['account-health', 'notifier', 'gateway', 'dashboard'];
 
 /** The whole bus for one test: its own topic prefix, database and SMTP sink; the four services as real processes. */
-export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, apps: AppName[] = ALL_APPS): Promise<Bus> {
+export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, apps: AppName[] = ALL_APPS, options: { databaseServer?: string } = {}): Promise<Bus> {
   const tag = testTag(name);
   const prefix = `test.${tag}.`;
   const topics = topicsFor(prefix);
   const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS.split(','), clientId: `test-${tag}` });
   await ensureTopics(kafka, prefix);
-  const database = await createTestDatabase(tag);
+  const database = await createTestDatabase(tag, options.databaseServer);
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const env: NodeJS.ProcessEnv = {
     KAFKA_BROKERS: TEST_KAFKA_BROKERS,

@@ -40,16 +40,17 @@ export interface TestDatabase {
 }
 
 /** A database of the test's own, created and migrated; `drop()` removes it. */
-export async function createTestDatabase(tag: string): Promise<TestDatabase> {
+/** A database of the test's own, on the machine's PostgreSQL unless `server` (host:port) says otherwise. */
+export async function createTestDatabase(tag: string, server = '127.0.0.1:5432'): Promise<TestDatabase> {
   const name = `forewarn_test_${tag}`.toLowerCase();
-  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const url = `postgres://postgres@${server}/${name}`;
   const db = await openDatabase(url, { poolSize: 3, applicationName: 'forewarn-test' });
   return {
     url,
     db,
     async drop() {
       if (db.isInitialized) await db.destroy();
-      const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+      const admin = new Client({ connectionString: `postgres://postgres@${server}/postgres` });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => admin.end());
     },

@@ -5,4 +5,3 @@ export * from './repositories/calendar-feeds.repository';
 export * from './repositories/secrets';
 export * from './repositories/sources.repository';
 export * from './repositories/users.repository';
-export * from './transient-errors';

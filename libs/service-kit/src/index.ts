@@ -5,3 +5,4 @@ export * from './ops.controller';
 export * from './service-kit.module';
 export * from './bootstrap';
 export * from './node-args';
+export * from './transient-errors';

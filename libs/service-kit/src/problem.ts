@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { isTransientDatabaseError } from './transient-errors';
 
 export interface FieldProblem {
   field: string;
@@ -25,6 +26,18 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable',
 };
 
+/** Seconds a client is asked to wait when a dependency is down (`Retry-After`). */
+const RETRY_AFTER_SECONDS = '5';
+
+/**
+ * A request that failed because PostgreSQL is unreachable or restarting (not because of what was
+ * asked) is a 503 the client can retry, not an unexpected 500. Null for any other error.
+ */
+export function dependencyOutage(error: unknown): Problem | null {
+  if (error instanceof Problem || error instanceof HttpException || !isTransientDatabaseError(error)) return null;
+  return new Problem(503, 'Service Unavailable', 'The database is unavailable right now; retry later.', { headers: { 'Retry-After': RETRY_AFTER_SECONDS } });
+}
+
 /**
  * Every error leaves as `application/problem+json` with a human-readable detail. Unexpected
  * errors become a 500 carrying an error id that is also in the log, never a stack trace.
@@ -33,9 +46,12 @@ const TITLES: Record<number, string> = {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(caught: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const request = host.switchToHttp().getRequest<{ url?: string }>();
+    const outage = dependencyOutage(caught);
+    if (outage) this.logger.warn({ msg: 'answered 503: the database is unavailable', url: request.url, error: (caught as Error).message });
+    const error = outage ?? caught;
     let status = 500;
     let body: Record<string, unknown>;
     let headers: Record<string, string> = {};

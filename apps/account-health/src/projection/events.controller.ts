@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPIC } from '@forewarn/contracts';
-import { isTransientDatabaseError } from '@forewarn/database';
+import { isTransientDatabaseError } from '@forewarn/service-kit';
 import type { BatchOutcome, ConsumedMessage } from '@forewarn/messaging';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { ProjectionService } from './projection.service';

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { Problem, ProblemFilter } from '@forewarn/service-kit';
+import { dependencyOutage, Problem, ProblemFilter } from '@forewarn/service-kit';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { type AuthedRequest, LoginRequired } from '../auth/auth.guard';
@@ -30,7 +30,7 @@ export class DashboardErrorFilter implements ExceptionFilter {
     }
     const problem = error instanceof InvalidParameter
       ? new Problem(400, 'Bad Request', `The query parameter "${error.parameter}" ${error.problem}.`, { errors: [{ field: error.parameter, message: error.problem }] })
-      : error;
+      : dependencyOutage(error) ?? error;
     if (!this.wantsPage(request)) {
       this.problems.catch(problem, host);
       return;
@@ -40,6 +40,7 @@ export class DashboardErrorFilter implements ExceptionFilter {
     if (problem instanceof Problem) {
       status = problem.status;
       detail = problem.detail;
+      for (const [name, value] of Object.entries(problem.extra.headers ?? {})) response.setHeader(name, value);
     } else if (problem instanceof HttpException) {
       status = problem.getStatus();
       detail = status === 404 ? 'There is no page at this address.' : problem.message;
