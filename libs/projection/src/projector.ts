@@ -41,8 +41,8 @@ export interface ProjectorHooks {
 }
 
 /** An event as the case fold sees it, the same as `ProjectionStore.caseFacts` reads it back. */
-const caseFactOf = (event: InboundEvent, seq: number): CaseFact => ({
-  type: event.type, time: new Date(event.time).toISOString(), seq, key: eventKey(event.source, event.id), data: event.data as CaseFact['data'],
+const caseFactOf = (event: InboundEvent, seq: number, key: string): CaseFact => ({
+  type: event.type, time: new Date(event.time).toISOString(), seq, key, data: event.data as CaseFact['data'],
 });
 
 type AccountUpserted = Extract<InboundEvent, { type: 'forewarn.account.upserted' }>;
@@ -104,7 +104,8 @@ export class Projector {
     // Every distinct reference of the batch resolved in one statement.
     const others = events.filter((e) => e.type !== 'forewarn.account.upserted');
     const refs = new Map<string, { ref: AccountRef; source: string }>();
-    for (const event of others) refs.set(referenceKey(event), { ref: accountRefOf(event), source: event.source });
+    const refKeys = others.map(referenceKey); // per event, in the order of `others`
+    others.forEach((event, i) => refs.set(refKeys[i], { ref: accountRefOf(event), source: event.source }));
     const accountOf = new Map<string, string | null>();
     const resolve = async (keys: string[]) => {
       const found = await store.resolveAccounts(keys.map((key) => refs.get(key)!));
@@ -117,17 +118,18 @@ export class Projector {
       // An account committed while we waited for the lock may be the one these need.
       if (unresolved.length > 0) await resolve(unresolved);
     }
-    const storedOthers = await store.insertEvents(others.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(referenceKey(event)) ?? null })));
+    const storedOthers = await store.insertEvents(others.map((event, i) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(refKeys[i]) ?? null })));
     this.hooks.duplicates?.(events.length - storedUpserts.length - storedOthers.length);
     if (storedUpserts.length + storedOthers.length === 0) return [];
     this.hooks.applied?.(storedUpserts.length + storedOthers.length);
     const storedByKey = new Map(storedOthers.map((i) => [eventKey(i.source, i.id), i]));
-    for (const event of others) {
-      const stored = storedByKey.get(eventKey(event.source, event.id));
-      const accountId = accountOf.get(referenceKey(event));
+    for (const [i, event] of others.entries()) {
+      const key = eventKey(event.source, event.id);
+      const stored = storedByKey.get(key);
+      const accountId = accountOf.get(refKeys[i]);
       if (!stored || !accountId) continue; // a duplicate, or kept unmapped until its account arrives
-      storedByKey.delete(eventKey(event.source, event.id)); // each new event once
-      touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq));
+      storedByKey.delete(key); // each new event once
+      touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq, key));
     }
     // After this batch's events are stored, so that only events still unmapped are looked at.
     for (const claimed of await store.claimUnmapped([...new Set(newUpserts.map((e) => e.data.id))])) touch(claimed.accountId, claimed.type, claimed.subjectId);

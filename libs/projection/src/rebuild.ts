@@ -50,18 +50,18 @@ export class Rebuild {
   /** Pass 2: stores a chunk of events, each with its account (null: unmapped). Returns how many were new. */
   async storeEvents(events: readonly InboundEvent[]): Promise<number> {
     const unknown = new Map<string, { ref: AccountRef; source: string }>();
-    for (const event of events) {
-      if (event.type === 'forewarn.account.upserted') continue;
-      const key = referenceKey(event);
-      if (!this.resolved.has(key)) unknown.set(key, { ref: accountRefOf(event), source: event.source });
-    }
+    // Per event, in order; an upsert's account is its own.
+    const refKeys = events.map((event) => (event.type === 'forewarn.account.upserted' ? null : referenceKey(event)));
+    events.forEach((event, i) => {
+      const key = refKeys[i];
+      if (key !== null && !this.resolved.has(key)) unknown.set(key, { ref: accountRefOf(event), source: event.source });
+    });
     const found = await this.store.resolveAccounts([...unknown.values()]);
     [...unknown.keys()].forEach((key, i) => this.resolved.set(key, found[i]));
-    const inserted = await this.store.insertEvents(events.map((event) => ({
-      event,
-      accountKey: accountKeyOf(event),
-      accountId: event.type === 'forewarn.account.upserted' ? (event as AccountUpserted).data.id : this.resolved.get(referenceKey(event)),
-    })));
+    const inserted = await this.store.insertEvents(events.map((event, i) => {
+      const key = refKeys[i];
+      return { event, accountKey: accountKeyOf(event), accountId: key === null ? (event as AccountUpserted).data.id : this.resolved.get(key) };
+    }));
     return inserted.length;
   }
 
