@@ -46,6 +46,7 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     DATABASE_URL: database.url,
     SMTP_URL: `smtp://127.0.0.1:${sink.smtpPort}`,
     DEV_MAIL_URL: `http://127.0.0.1:${sink.httpPort}`,
+    NODE_ENV: 'test',
     FOREWARN_SECRET: 'test-secret-0123456789abcdef0123456789',
     NOTIFY_GROUP_WAIT_MS: '1500',
     // Tests run at any hour; the ones about quiet hours set them per recipient.

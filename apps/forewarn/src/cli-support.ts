@@ -20,9 +20,10 @@ export function printJson(value: unknown): void {
 
 export class CliError extends Error {}
 
-export function cliConfig() {
+/** The shared settings; the secret only for the commands that sign or encrypt something. */
+export function cliConfig(options: { needsSecret?: boolean } = {}) {
   try {
-    return loadConfig(baseEnvSchema);
+    return loadConfig(baseEnvSchema, process.env, { needsSecret: options.needsSecret ?? false });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;

@@ -2,7 +2,7 @@ import { ConfigError, gatewayEnvSchema, loadConfig, notifierEnvSchema } from './
 
 describe('configuration', () => {
   it('uses the documented defaults when nothing is set', () => {
-    const config = loadConfig(gatewayEnvSchema, {});
+    const config = loadConfig(gatewayEnvSchema, { NODE_ENV: 'test' });
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
     expect(config.FOREWARN_TOPIC_PREFIX).toBe('forewarn.');
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/forewarn');
@@ -21,7 +21,25 @@ describe('configuration', () => {
     expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'production', FOREWARN_SECRET: secret }).FOREWARN_SECRET).toBe(secret);
   });
 
+  it('fails closed: with NODE_ENV unset a process needs its own secret', () => {
+    expect(() => loadConfig(gatewayEnvSchema, {})).toThrow(/FOREWARN_SECRET is required/);
+    expect(() => loadConfig(gatewayEnvSchema, { FOREWARN_SECRET: 'short' })).toThrow(/FOREWARN_SECRET must be at least 32 characters long \(it has 5\)/);
+    const developmentSecret = loadConfig(gatewayEnvSchema, { NODE_ENV: 'development' }).FOREWARN_SECRET;
+    expect(() => loadConfig(gatewayEnvSchema, { FOREWARN_SECRET: developmentSecret })).toThrow(/public development secret/);
+    expect(() => loadConfig(gatewayEnvSchema, { NODE_ENV: 'production', FOREWARN_SECRET: developmentSecret })).toThrow(/public development secret/);
+  });
+
+  it('gives the development secret only to an explicit development or test run', () => {
+    expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'development' }).FOREWARN_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test' }).FOREWARN_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(gatewayEnvSchema, {}, { needsSecret: false }).NODE_ENV).toBe('production');
+  });
+
+  it('does not ask a command that signs nothing for the secret', () => {
+    expect(loadConfig(gatewayEnvSchema, {}, { needsSecret: false }).FOREWARN_SECRET).toBe('');
+  });
+
   it('treats an empty variable as unset', () => {
-    expect(loadConfig(gatewayEnvSchema, { FOREWARN_TOPIC_PREFIX: '' }).FOREWARN_TOPIC_PREFIX).toBe('forewarn.');
+    expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', FOREWARN_TOPIC_PREFIX: '' }).FOREWARN_TOPIC_PREFIX).toBe('forewarn.');
   });
 });

@@ -39,7 +39,11 @@ const httpUrl = (fallback: string) =>
 
 /** Settings every Forewarn process shares. */
 export const baseEnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * Unset means production: only `forewarn start` (development) and the tests (test) say otherwise,
+   * explicitly, and only they may run with the development secret and the development pages.
+   */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `pretty` for people (`npm start` sets it), JSON lines for machines. */
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
@@ -128,10 +132,33 @@ export type AccountHealthConfig = z.infer<typeof accountHealthEnvSchema> & BaseC
 export type NotifierConfig = z.infer<typeof notifierEnvSchema> & BaseConfig;
 export type DashboardConfig = z.infer<typeof dashboardEnvSchema> & BaseConfig;
 
+export const MIN_SECRET_LENGTH = 32;
+
+export interface LoadOptions {
+  /**
+   * Whether this process signs or verifies anything with FOREWARN_SECRET (links, sessions,
+   * credentials). The four services do; most CLI commands do not, and then neither check applies.
+   */
+  needsSecret?: boolean;
+}
+
+/**
+ * The secret fails closed: outside an explicit NODE_ENV=development or test, FOREWARN_SECRET must be
+ * set, at least 32 characters, and not the development secret, which is public in this repository.
+ */
+function secretFor(nodeEnv: 'development' | 'production' | 'test', secret: string | undefined): string {
+  if (nodeEnv === 'development' || nodeEnv === 'test') return secret ?? DEV_SECRET;
+  if (!secret) throw new ConfigError('FOREWARN_SECRET', `is required (at least ${MIN_SECRET_LENGTH} random characters) unless NODE_ENV is development or test`);
+  if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError('FOREWARN_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters long (it has ${secret.length})`);
+  if (secret === DEV_SECRET) throw new ConfigError('FOREWARN_SECRET', 'is the public development secret; generate your own (openssl rand -base64 48)');
+  return secret;
+}
+
 /** Parses the environment; throws a ConfigError naming the first bad variable. */
 export function loadConfig<S extends typeof baseEnvSchema>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
 ): z.infer<S> & { FOREWARN_SECRET: string } {
   const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
   const parsed = schema.safeParse(blankToUndefined);
@@ -140,11 +167,8 @@ export function loadConfig<S extends typeof baseEnvSchema>(
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message.replace(/^String /, ''));
   }
   const config = parsed.data as z.infer<S>;
-  const secret = config.FOREWARN_SECRET;
-  if (config.NODE_ENV === 'production' && (!secret || secret.length < 32)) {
-    throw new ConfigError('FOREWARN_SECRET', 'is required when NODE_ENV=production (at least 32 characters)');
-  }
-  return { ...config, FOREWARN_SECRET: secret ?? DEV_SECRET };
+  const needsSecret = options.needsSecret ?? true;
+  return { ...config, FOREWARN_SECRET: needsSecret ? secretFor(config.NODE_ENV, config.FOREWARN_SECRET) : (config.FOREWARN_SECRET ?? '') };
 }
 
 /**

@@ -11,9 +11,22 @@ import { CalendarFeeds1764510000000 } from './migrations/1764510000000-calendar-
 import { OverviewIndexes1764520000000 } from './migrations/1764520000000-overview-indexes';
 import { MemberEmailsNoPendingList1764530000000 } from './migrations/1764530000000-member-emails-no-pending-list';
 import { OutboxValueAsText1764535000000 } from './migrations/1764535000000-outbox-value-as-text';
+import { AuditLog1765000000000 } from './migrations/1765000000000-audit-log';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
-export const MIGRATIONS = [InitialSchema1764000000000, NotificationDelivery1764100000000, NoiseControl1764200000000, HealthSignals1764300000000, ChatChannel1764400000000, MappedSources1764500000000, CalendarFeeds1764510000000, OverviewIndexes1764520000000, MemberEmailsNoPendingList1764530000000, OutboxValueAsText1764535000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  NotificationDelivery1764100000000,
+  NoiseControl1764200000000,
+  HealthSignals1764300000000,
+  ChatChannel1764400000000,
+  MappedSources1764500000000,
+  CalendarFeeds1764510000000,
+  OverviewIndexes1764520000000,
+  MemberEmailsNoPendingList1764530000000,
+  OutboxValueAsText1764535000000,
+  AuditLog1765000000000,
+];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {

@@ -1,3 +1,4 @@
+export * from './audit/audit-log';
 export * from './data-source';
 export * from './database.module';
 export * from './query-rows';

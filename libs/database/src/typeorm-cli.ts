@@ -2,4 +2,4 @@
 import { baseEnvSchema, loadConfig } from '@forewarn/config';
 import { createDataSource } from './data-source';
 
-export default createDataSource(loadConfig(baseEnvSchema).DATABASE_URL);
+export default createDataSource(loadConfig(baseEnvSchema, process.env, { needsSecret: false }).DATABASE_URL);

@@ -42,7 +42,7 @@ export function registerBacktestCommand(program: Command): void {
     .action(async (options: BacktestOptions) => {
       let env;
       try {
-        env = loadConfig(accountHealthEnvSchema);
+        env = loadConfig(accountHealthEnvSchema, process.env, { needsSecret: false });
       } catch (error) {
         throw error instanceof ConfigError ? new CliError(error.message) : error;
       }

@@ -34,7 +34,7 @@ export interface ReplaySummary {
 
 function replayConfig() {
   try {
-    return loadConfig(accountHealthEnvSchema);
+    return loadConfig(accountHealthEnvSchema, process.env, { needsSecret: false });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;

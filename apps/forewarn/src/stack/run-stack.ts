@@ -70,7 +70,8 @@ export class LocalStack {
     const created = await ensureTopics(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-stack' }), config.FOREWARN_TOPIC_PREFIX);
     if (created.length) step(`created topics: ${created.join(', ')}`);
 
-    const serviceEnv: NodeJS.ProcessEnv = { ...env, LOG_FORMAT: env.LOG_FORMAT ?? 'pretty' };
+    // The local stack is development unless the operator says otherwise: the development secret and pages.
+    const serviceEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: env.NODE_ENV || 'development', LOG_FORMAT: env.LOG_FORMAT ?? 'pretty' };
     if (!env.SMTP_URL) {
       this.sink = await startMailSink({ smtpPort: DEV_SMTP_PORT, httpPort: DEV_MAIL_HTTP_PORT });
       serviceEnv.SMTP_URL = `smtp://127.0.0.1:${this.sink.smtpPort}`;

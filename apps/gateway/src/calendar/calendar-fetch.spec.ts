@@ -54,7 +54,7 @@ describe('fetching calendar feeds', () => {
   });
 
   it('validates its settings at start-up, with defaults', () => {
-    expect(calendarSettings(loadConfig(gatewayEnvSchema, {}))).toEqual({ tickMs: 15_000, windowDays: 30, fetchTimeoutMs: 15_000, maxBytes: 10 * 1024 * 1024 });
-    expect(() => loadConfig(gatewayEnvSchema, { GATEWAY_CALENDAR_WINDOW_DAYS: '0' })).toThrow(/GATEWAY_CALENDAR_WINDOW_DAYS/);
+    expect(calendarSettings(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test' }))).toEqual({ tickMs: 15_000, windowDays: 30, fetchTimeoutMs: 15_000, maxBytes: 10 * 1024 * 1024 });
+    expect(() => loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', GATEWAY_CALENDAR_WINDOW_DAYS: '0' })).toThrow(/GATEWAY_CALENDAR_WINDOW_DAYS/);
   });
 });

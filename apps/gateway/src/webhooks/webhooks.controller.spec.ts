@@ -58,7 +58,7 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
   let kafkaDown = false;
 
   beforeAll(async () => {
-    const config = loadConfig(gatewayEnvSchema, { GATEWAY_RATE_LIMIT_PER_SECOND: '1', GATEWAY_RATE_LIMIT_BURST: '1000', GATEWAY_MAX_BODY_BYTES: '65536' });
+    const config = loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', GATEWAY_RATE_LIMIT_PER_SECOND: '1', GATEWAY_RATE_LIMIT_BURST: '1000', GATEWAY_MAX_BODY_BYTES: '65536' });
     const publisher = {
       async publish(batches: { messages: { key: string; value: string }[] }[]) {
         if (kafkaDown) throw new KafkaUnavailableError(new Error('broker down'));
@@ -268,7 +268,7 @@ describe('rate limit', () => {
   let url: string;
 
   beforeAll(async () => {
-    const config = loadConfig(gatewayEnvSchema, { GATEWAY_RATE_LIMIT_PER_SECOND: '0.5', GATEWAY_RATE_LIMIT_BURST: '2' });
+    const config = loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', GATEWAY_RATE_LIMIT_PER_SECOND: '0.5', GATEWAY_RATE_LIMIT_BURST: '2' });
     const moduleRef = await Test.createTestingModule({
       controllers: [WebhooksController, EventsController],
       providers: [
