@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { LoggerModule } from 'nestjs-pino';
+import { redactLogLine } from './log-redaction';
 import { Metrics } from './metrics';
 import { OpsController } from './ops.controller';
 import { Readiness } from './readiness';
@@ -12,9 +13,24 @@ export interface ServiceKitOptions {
   prettyLogs?: boolean;
 }
 
-/** `/v1/webhooks/x?token=secret&a=1` → `/v1/webhooks/x?token=[redacted]&a=1`. */
-// Runs for every logged request: a URL with neither `?` nor `&` has nothing to mask, so it skips the regular expression.
-export const maskTokens = (url: string | undefined): string | undefined => (url !== undefined && (url.includes('?') || url.includes('&')) ? url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]') : url);
+
+interface SerializedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  remoteAddress?: string;
+  headers?: Record<string, unknown>;
+}
+
+const LOGGED_HEADERS = ['user-agent', 'content-type', 'content-length', 'x-request-id'];
+
+export const requestForLog = (req: SerializedRequest) => ({
+  id: req.id,
+  method: req.method,
+  url: req.url, // query keys are masked with every other secret (log-redaction.ts)
+  remoteAddress: req.remoteAddress,
+  headers: Object.fromEntries(LOGGED_HEADERS.filter((name) => req.headers?.[name] !== undefined).map((name) => [name, req.headers?.[name]])),
+});
 
 /**
  * What every Forewarn process has: structured logs (pino) with the service name and a
@@ -31,9 +47,11 @@ export class ServiceKitModule {
           pinoHttp: {
             name: options.service,
             level: options.logLevel,
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
+            // Whatever logged it, no secret leaves the process in a log line (log-redaction.ts).
+            hooks: { streamWrite: redactLogLine },
             // Systems that cannot set headers send their key as ?token=; keep it out of the logged URL too.
-            serializers: { req: (req: { url?: string }) => Object.assign(req, { url: maskTokens(req.url) }) },
+            // What a request line needs, no more: no route params or query (a link token is a route param), no cookies.
+            serializers: { req: requestForLog, res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }) },
             autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
             // The service name is bound once, on every line; pino-http's customProps would build a second
             // child logger for each request (most of its per-request cost, measured on the gateway).

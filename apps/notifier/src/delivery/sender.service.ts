@@ -160,7 +160,9 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     const store = new NotificationsStore(this.db.manager);
     if ('giveUp' in decision) {
       this.failures.inc({ kind: notification.kind, outcome: 'failed' });
-      this.logger.error({ msg: 'mail rejected for good', alertId: notification.alertId, recipient: notification.recipient.email, error: error.message });
+      // Recipients' addresses only at debug level: the ledger says who, the log says what.
+      this.logger.error({ msg: 'mail rejected for good', alertId: notification.alertId, notification: notification.id, error: error.message });
+      this.logger.debug({ msg: 'mail rejected for good', notification: notification.id, recipient: notification.recipient.email });
       await this.persist(() => store.markFailed(notification.id, error.message), notification);
       return;
     }
