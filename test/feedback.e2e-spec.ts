@@ -104,9 +104,10 @@ describe('feedback: acknowledge, snooze, preferences and resend', () => {
 
   it('acknowledges and snoozes through the API, with 404 and 400 naming the problem', async () => {
     const alertId = mailsTo(owner)[0].headers['x-forewarn-alert-id'];
+    // The rep acknowledged it from the mail already: the admin is told so, and nothing is published again.
     const ack = await post(`/api/alerts/${alertId}/ack`, adminToken);
-    expect(ack.status).toBe(202);
-    expect((await ack.json()).acknowledged).toMatchObject({ alertId, accountId, state: 'at_risk' });
+    expect(ack.status).toBe(200);
+    expect(await ack.json()).toMatchObject({ alreadyAcknowledged: true, acknowledged: { alertId, accountId, state: 'at_risk', by: owner, via: 'email' } });
     const missing = await post('/api/alerts/not-an-alert/ack', adminToken);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
@@ -117,7 +118,7 @@ describe('feedback: acknowledge, snooze, preferences and resend', () => {
   });
 
   it('stores preferences and names a bad field', async () => {
-    const bad = await post('/api/me/preferences', ownerToken, { mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Mars/Base' }, 'PUT');
+    const bad = await post('/api/me/preferences', ownerToken, { mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Mars/Base', chat: null }, 'PUT');
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors).toEqual([expect.objectContaining({ field: 'timeZone' })]);
     expect((await post('/api/me/preferences', ownerToken, { mode: 'digest', quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Lisbon', chat: { kind: 'slack', url: chatUrl } }, 'PUT')).status).toBe(202);

@@ -26,6 +26,8 @@ export interface Bus {
   stopSink(): Promise<void>;
   /** Starts a fresh SMTP sink on the same port, as if the mail server came back. */
   startSink(): Promise<void>;
+  /** Stops one service and starts it again with the bus's settings and `extraEnv` over them. */
+  restart(app: AppName, extraEnv?: NodeJS.ProcessEnv): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,13 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     async startSink() {
       bus.sink = await startMailSink({ smtpPort: sink.smtpPort, httpPort: sink.httpPort });
       sinkRunning = true;
+    },
+    async restart(app, extraEnv = {}) {
+      const index = started.findIndex((s) => s.name === app);
+      await started[index].stop();
+      started[index] = await startService(app, { ...env, ...extraEnv });
+      services[app] = started[index];
+      return started[index];
     },
     async stop() {
       await Promise.all(started.map((s) => s.stop()));

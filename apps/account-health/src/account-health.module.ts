@@ -7,6 +7,7 @@ import { ServiceKitModule } from '@forewarn/service-kit';
 import { ACCOUNT_HEALTH_CONFIG } from './account-health.config';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { HealthPolicyHolder, INITIAL_POLICY } from './policy/health-policy.holder';
+import { PolicyInUseRecorder } from './policy/policy-in-use.recorder';
 import { EventsController } from './projection/events.controller';
 import { ProjectionService } from './projection/projection.service';
 import { HealthSweep } from './sweep/health-sweep.service';
@@ -26,6 +27,7 @@ export class AccountHealthModule {
         { provide: ACCOUNT_HEALTH_CONFIG, useValue: config },
         { provide: INITIAL_POLICY, useValue: policy },
         HealthPolicyHolder,
+        PolicyInUseRecorder,
         ProjectionService,
         OutboxRelay,
         HealthSweep,

@@ -21,6 +21,7 @@ import { DevMailAvailableGuard, DevMailController } from './dev-mail/dev-mail.co
 import { AccountActionsController, FeedbackApiController, LinkController, PreferencesPageController } from './feedback/feedback.controller';
 import { FeedbackPublisher } from './feedback/feedback.publisher';
 import { FeedbackQuery } from './feedback/feedback.query';
+import { OnceOnlyFeedback } from './feedback/once-only';
 import { MeetingsController } from './meetings/meetings.controller';
 import { MeetingsQuery } from './meetings/meetings.query';
 import { UnmappedController } from './unmapped/unmapped.controller';
@@ -50,7 +51,7 @@ export class DashboardModule {
         { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db), inject: [DataSource] },
         { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
         AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
-        AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, DevMailAvailableGuard,
+        AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,
       ],
     };
   }

@@ -9,6 +9,7 @@ import { SenderService } from './delivery/sender.service';
 import { AlertsController } from './intake/alerts.controller';
 import { IntakeService } from './intake/intake.service';
 import { DigestService } from './noise/digest.service';
+import { PreferenceDefaultsService } from './noise/preference-defaults.service';
 import { NOTIFIER_CONFIG } from './notifier.config';
 
 @Injectable()
@@ -31,7 +32,7 @@ export class NotifierModule {
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-notifier', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
       ],
       controllers: [AlertsController],
-      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, Mailer, ChatPoster, IntakeService, SenderService, DigestService, SmtpReadiness],
+      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, Mailer, ChatPoster, IntakeService, SenderService, DigestService, PreferenceDefaultsService, SmtpReadiness],
     };
   }
 }

@@ -55,6 +55,8 @@ export const baseEnvSchema = z.object({
   DATABASE_URL: postgresUrl,
   PUBLIC_URL: httpUrl('http://localhost:3000'),
   FOREWARN_SECRET: z.string().optional(),
+  /** Where `forewarn start` keeps the local Kafka and the development mail sink's mails; `~/.cache/forewarn` when unset. */
+  FOREWARN_CACHE_DIR: z.string().trim().min(1).optional(),
 });
 
 export const gatewayEnvSchema = baseEnvSchema.extend({

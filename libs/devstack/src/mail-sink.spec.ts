@@ -1,5 +1,8 @@
 import { createTransport } from 'nodemailer';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startMailSink, type MailSink, type SinkMessage } from './mail-sink';
 
 describe('mail sink', () => {
@@ -96,5 +99,63 @@ describe('mail sink', () => {
     transport.close();
 
     expect(sink.messages().map((m) => m.subject)).toEqual(['mail 3', 'mail 2']);
+  });
+
+  describe('kept on disk', () => {
+    let dir: string;
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'mail-sink-'));
+    });
+
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function send(target: MailSink, subjects: string[], text = 'x'): Promise<void> {
+      const transport = createTransport({ host: '127.0.0.1', port: target.smtpPort, ignoreTLS: true });
+      for (const subject of subjects) await transport.sendMail({ from: 'a@forewarn.test', to: 'b@forewarn.test', subject, text });
+      transport.close();
+    }
+
+    it('remembers every mail after a restart', async () => {
+      await sink.stop();
+      sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir });
+      await send(sink, ['before the restart 1', 'before the restart 2']);
+      const before = sink.messages();
+      await sink.stop();
+
+      sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir });
+      expect(sink.messages()).toEqual(before);
+      expect((await (await api(`/messages/${before[0].id}`)).json()).text.trim()).toBe('x');
+      await send(sink, ['after the restart']);
+      expect(sink.messages().map((m) => m.subject)).toEqual(['after the restart', 'before the restart 2', 'before the restart 1']);
+    });
+
+    it('keeps only the newest mails, by count and by size, and drops the oldest files too', async () => {
+      await sink.stop();
+      sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir, max: 2 });
+      await send(sink, ['mail 1', 'mail 2', 'mail 3']);
+      expect(sink.messages().map((m) => m.subject)).toEqual(['mail 3', 'mail 2']);
+      expect(readdirSync(dir)).toHaveLength(2);
+      await sink.stop();
+
+      // About 3 kB each, 7 kB in all: two fit.
+      sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir, maxBytes: 7_000 });
+      await send(sink, ['big 1', 'big 2', 'big 3'], 'y'.repeat(3_000));
+      expect(sink.messages().map((m) => m.subject)).toEqual(['big 3', 'big 2']);
+      expect(readdirSync(dir)).toHaveLength(2);
+    });
+
+    it('skips a file it cannot read, and empties the folder on DELETE', async () => {
+      await sink.stop();
+      writeFileSync(join(dir, '000000000000001-broken.json'), '{ half a mess');
+      sink = await startMailSink({ smtpPort: 0, httpPort: 0, dir });
+      expect(sink.messages()).toEqual([]);
+      await send(sink, ['kept']);
+      expect(readdirSync(dir)).toHaveLength(1);
+      expect((await api('/messages', { method: 'DELETE' })).status).toBe(204);
+      expect(readdirSync(dir)).toEqual([]);
+    });
   });
 });

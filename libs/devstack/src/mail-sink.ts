@@ -1,6 +1,9 @@
 // A development SMTP sink: a real SMTP server that accepts every message and keeps the newest ones
-// in memory, plus a small JSON API over HTTP so people and end-to-end tests can read what was sent.
+// (in memory, and on disk when given a folder, so a restart forgets nothing), plus a small JSON API
+// over HTTP so people and end-to-end tests can read what was sent.
 import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -29,6 +32,10 @@ export interface MailSinkOptions {
   host?: string;
   /** How many of the newest messages to keep; defaults to 500. */
   max?: number;
+  /** Keeps the messages in this folder too (one JSON file each) and reads them again at start; in memory only when unset. */
+  dir?: string;
+  /** How many bytes of messages to keep at most (the oldest go first); defaults to 50 MB. */
+  maxBytes?: number;
 }
 
 export interface MailSink {
@@ -42,7 +49,8 @@ const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const host = opts.host ?? '127.0.0.1';
-  const store = new MessageStore(opts.max ?? 500);
+  const store = new MessageStore(opts.max ?? 500, opts.maxBytes ?? 50 * 1024 * 1024, opts.dir ?? null);
+  await store.load();
   const smtp = createSmtpServer(store);
   const http = createServer((req, res) => handleHttp(store, req, res));
 
@@ -68,15 +76,61 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   };
 }
 
-/** Newest messages, bounded so a long-running dev stack does not grow without limit. */
+/**
+ * Newest messages, bounded (by count and by bytes) so a long-running dev stack does not grow
+ * without limit. With a folder, each message is also a file there, so a restart forgets nothing.
+ */
 class MessageStore {
   private readonly oldestFirst: SinkMessage[] = [];
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number, private readonly maxBytes: number, private readonly dir: string | null) {}
 
-  add(message: SinkMessage): void {
+  /** Reads the kept messages back, oldest first; a file that cannot be read is skipped (and dropped). */
+  async load(): Promise<void> {
+    if (!this.dir) return;
+    await mkdir(this.dir, { recursive: true });
+    const names = (await readdir(this.dir)).filter((name) => name.endsWith('.json')).sort();
+    for (const name of names) {
+      try {
+        const text = await readFile(join(this.dir, name), 'utf8');
+        const message = JSON.parse(text) as SinkMessage;
+        if (typeof message.id !== 'string' || `${fileStem(message)}.json` !== name) throw new Error('not a kept message');
+        this.keep(message, Buffer.byteLength(text));
+      } catch {
+        await rm(join(this.dir, name), { force: true });
+      }
+    }
+    await this.trim();
+  }
+
+  async add(message: SinkMessage): Promise<void> {
+    const text = JSON.stringify(message);
+    if (this.dir) {
+      // Written whole, then renamed: a crash never leaves half a message behind.
+      const file = join(this.dir, `${fileStem(message)}.json`);
+      await writeFile(`${file}.tmp`, text);
+      await rename(`${file}.tmp`, file);
+    }
+    this.keep(message, Buffer.byteLength(text));
+    await this.trim();
+  }
+
+  private keep(message: SinkMessage, bytes: number): void {
     this.oldestFirst.push(message);
-    if (this.oldestFirst.length > this.max) this.oldestFirst.splice(0, this.oldestFirst.length - this.max);
+    this.sizes.set(message.id, bytes);
+    this.bytes += bytes;
+  }
+
+  /** Drops the oldest messages beyond the count and byte limits (the newest one always stays). */
+  private async trim(): Promise<void> {
+    while (this.oldestFirst.length > 1 && (this.oldestFirst.length > this.max || this.bytes > this.maxBytes)) {
+      const dropped = this.oldestFirst.shift() as SinkMessage;
+      this.bytes -= this.sizes.get(dropped.id) ?? 0;
+      this.sizes.delete(dropped.id);
+      if (this.dir) await rm(join(this.dir, `${fileStem(dropped)}.json`), { force: true });
+    }
   }
 
   newestFirst(): SinkMessage[] {
@@ -87,10 +141,16 @@ class MessageStore {
     return this.oldestFirst.find((message) => message.id === id);
   }
 
-  clear(): void {
-    this.oldestFirst.length = 0;
+  async clear(): Promise<void> {
+    const all = this.oldestFirst.splice(0);
+    this.sizes.clear();
+    this.bytes = 0;
+    if (this.dir) await Promise.all(all.map((message) => rm(join(this.dir as string, `${fileStem(message)}.json`), { force: true })));
   }
 }
+
+/** File names sort as the messages arrived. */
+const fileStem = (message: SinkMessage): string => `${String(Date.parse(message.receivedAt)).padStart(15, '0')}-${message.id}`;
 
 // ---------------------------------------------------------------------------------------------
 // SMTP
@@ -109,10 +169,8 @@ function createSmtpServer(store: MessageStore): SMTPServer {
     closeTimeout: 1000,
     onData: (stream, session, callback) => {
       receive(stream, session)
-        .then((message) => {
-          store.add(message);
-          callback();
-        })
+        .then((message) => store.add(message))
+        .then(() => callback())
         .catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
     },
   });
@@ -163,8 +221,7 @@ function handleHttp(store: MessageStore, req: IncomingMessage, res: ServerRespon
   if (req.method === 'GET' && path === '/messages') {
     sendJson(res, 200, store.newestFirst().map(withoutHtml));
   } else if (req.method === 'DELETE' && path === '/messages') {
-    store.clear();
-    res.writeHead(204).end();
+    store.clear().then(() => res.writeHead(204).end(), () => sendJson(res, 500, { error: 'could not delete every kept message' }));
   } else if (req.method === 'GET' && idMatch) {
     const message = store.find(decodeURIComponent(idMatch[1]));
     if (message) sendJson(res, 200, message);

@@ -18,6 +18,11 @@ describe('health policy file', () => {
     expect(policy.version).toBe('quieter hand-offs');
   });
 
+  it('a policy as account-health records it (every setting, as JSON) reads back as the same policy', () => {
+    const running = parsePolicy(JSON.stringify({ version: 'strict', thresholds: { watch: 95, at_risk: 90, firestorm: 35 }, hardRules: [] }));
+    expect(parsePolicy(JSON.stringify(running), 'recorded')).toEqual(running);
+  });
+
   it('lists replace the defaults whole (rules, bands)', () => {
     const policy = parsePolicy(JSON.stringify({ version: 'v', salesWeighting: { nearness: [{ withinHours: 24, multiplier: 2 }] } }));
     expect(policy.salesWeighting.nearness).toEqual([{ withinHours: 24, multiplier: 2 }]);

@@ -4,3 +4,4 @@ export * from './projection.store';
 export * from './alert-message';
 export * from './projector';
 export * from './rebuild';
+export * from './policy-in-use';

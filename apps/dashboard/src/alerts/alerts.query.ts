@@ -13,20 +13,27 @@ export interface AlertFilters {
 
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
-/** Alerts (`health.alerts`) with who was told and how that went (`notifier.notifications`). */
+interface AckRow {
+  ack_email: string | null;
+  ack_name: string | null;
+  ack_at: Date | null;
+  ack_via: string | null;
+}
+
+/** Alerts (`health.alerts`) with who acknowledged them, who was told and how that went (the notifier's read views). */
 @Injectable()
 export class AlertsQuery {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  /** Acknowledgement and snoozes of one account; nothing when the notifier has not created its tables yet. */
+  /** Acknowledgement and snoozes of one account (the notifier's read views); nothing when the notifier has not created them yet. */
   async feedback(accountId: string): Promise<TeamFeedback> {
     try {
       const acks: { alert_id: string; state: HealthState; by_email: string; by_name: string | null; via: string; at: Date }[] = await this.db.query(
-        'SELECT alert_id, state, by_email, by_name, via, at FROM notifier.acknowledgements WHERE account_id = $1',
+        'SELECT alert_id, state, by_email, by_name, via, at FROM notifier.acknowledgements_view WHERE account_id = $1',
         [accountId],
       );
       const snoozes: { email: string; state: HealthState; until: Date; via: string; at: Date }[] = await this.db.query(
-        'SELECT email, state, until, via, at FROM notifier.snoozes WHERE account_id = $1 AND until > now() ORDER BY until',
+        'SELECT email, state, until, via, at FROM notifier.snoozes_view WHERE account_id = $1 AND until > now() ORDER BY until',
         [accountId],
       );
       const ack = acks[0];
@@ -53,10 +60,14 @@ export class AlertsQuery {
       where.push(`al.kind = ANY($${params.length}::text[])`);
     }
     params.push(filters.limit);
-    const rows: { id: string; account_id: string; account_name: string; kind: string; state: HealthState; previous_state: HealthState | null; score: number; reasons: HealthReason[] | null; created_at: Date }[] =
+    const rows: ({ id: string; account_id: string; account_name: string; kind: string; state: HealthState; previous_state: HealthState | null; score: number; reasons: HealthReason[] | null; created_at: Date } & AckRow)[] =
       await this.db.query(
-        `SELECT al.id::text AS id, al.account_id, a.name AS account_name, al.kind, al.state, al.previous_state, al.score, al.reasons, al.created_at
+        `SELECT al.id::text AS id, al.account_id, a.name AS account_name, al.kind, al.state, al.previous_state, al.score, al.reasons, al.created_at,
+                COALESCE(d.by_email, n.by_email) AS ack_email, CASE WHEN d.alert_id IS NOT NULL THEN d.by_name ELSE n.by_name END AS ack_name,
+                COALESCE(d.at, n.at) AS ack_at, COALESCE(d.via, n.via) AS ack_via
          FROM health.alerts al JOIN health.accounts a ON a.id = al.account_id
+         LEFT JOIN dashboard.acknowledgements d ON d.alert_id = al.id::text
+         LEFT JOIN notifier.acknowledgements_view n ON n.alert_id = al.id::text
          WHERE ${where.join(' AND ')}
          ORDER BY al.created_at DESC, al.id
          LIMIT $${params.length}`,
@@ -65,22 +76,30 @@ export class AlertsQuery {
     const deliveries = await this.deliveries(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id, accountId: r.account_id, accountName: r.account_name, kind: r.kind, state: r.state, previousState: r.previous_state, score: r.score,
-      createdAt: r.created_at.toISOString(), headline: r.reasons?.[0]?.label ?? null, deliveries: deliveries.get(r.id) ?? [],
+      createdAt: r.created_at.toISOString(), headline: r.reasons?.[0]?.label ?? null,
+      acknowledged: r.ack_email && r.ack_at ? { by: { email: r.ack_email, name: r.ack_name }, at: r.ack_at.toISOString(), via: r.ack_via ?? 'dashboard' } : null,
+      deliveries: deliveries.get(r.id) ?? [],
     }));
   }
 
-  /** One row per recipient of each alert; columns the notifier added later are read leniently (to_jsonb). */
+  /** One row per recipient of each alert, from the notifier's read view of its ledger. */
   private async deliveries(alertIds: string[]): Promise<Map<string, Delivery[]>> {
     const byAlert = new Map<string, Delivery[]>();
     if (alertIds.length === 0) return byAlert;
-    const rows: { alert_id: string; recipient: string; recipient_name: string | null; role: string | null; note: string | null; status: string; attempts: number; sent_at: Date | null; last_error: string | null }[] =
-      await this.db.query(
-        `SELECT n.alert_id, n.recipient, n.recipient_name, to_jsonb(n)->>'recipient_role' AS role, to_jsonb(n)->>'outcome_note' AS note, n.status, n.attempts, n.sent_at, n.last_error
-         FROM notifier.notifications n WHERE n.alert_id = ANY($1::text[]) ORDER BY n.alert_id, n.id`,
-        [alertIds],
-      );
+    const rows: {
+      id: string; alert_id: string; recipient: string; recipient_name: string | null; role: string | null; note: string | null; status: string; attempts: number; sent_at: Date | null; last_error: string | null;
+      resend_count: number; resend_requested_at: Date | null; resend_requested_by: string | null; resent_at: Date | null;
+    }[] = await this.db.query(
+      `SELECT n.id::text AS id, n.alert_id, n.recipient, n.recipient_name, n.recipient_role AS role, n.outcome_note AS note, n.status, n.attempts, n.sent_at, n.last_error,
+              n.resend_count, n.resend_requested_at, n.resend_requested_by, n.resent_at
+       FROM notifier.deliveries_view n WHERE n.alert_id = ANY($1::text[]) ORDER BY n.alert_id, n.id`,
+      [alertIds],
+    );
     for (const r of rows) {
-      const delivery: Delivery = { recipient: r.recipient, recipientName: r.recipient_name, role: r.role, status: r.status, attempts: r.attempts, sentAt: iso(r.sent_at), lastError: r.last_error, note: r.note };
+      const delivery: Delivery = {
+        id: r.id, recipient: r.recipient, recipientName: r.recipient_name, role: r.role, status: r.status, attempts: r.attempts, sentAt: iso(r.sent_at), lastError: r.last_error, note: r.note,
+        resends: { count: r.resend_count, lastRequestedAt: iso(r.resend_requested_at), lastRequestedBy: r.resend_requested_by, lastSentAt: iso(r.resent_at) },
+      };
       byAlert.set(r.alert_id, [...(byAlert.get(r.alert_id) ?? []), delivery]);
     }
     return byAlert;

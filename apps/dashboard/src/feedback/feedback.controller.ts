@@ -1,5 +1,5 @@
 import { verifyLink } from '@forewarn/alerting';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
 import type { User } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
@@ -12,19 +12,27 @@ import { DevMailClient } from '../dev-mail/dev-mail.client';
 import type { PageContext } from '../web/layout';
 import { pageContext } from '../web/page-context';
 import { sendPage } from '../web/send-page';
-import { confirmLinkPage, linkDonePage, linkProblemPage, preferencesPage } from './feedback.pages';
+import { confirmLinkPage, linkOutcomePage, linkProblemPage, preferencesPage } from './feedback.pages';
 import { FeedbackPublisher } from './feedback.publisher';
 import { FeedbackQuery } from './feedback.query';
-import { parsePreferences, parseSnoozeHours } from './preferences-form';
+import { OnceOnlyFeedback } from './once-only';
+import { type FieldError, parsePreferences, parseSnoozeHours } from './preferences-form';
+import { missingPreferences, patchPreferences } from './preferences-request';
 
 const person = (user: User) => ({ email: user.email, ...(user.name ? { name: user.name } : {}) });
+
+const invalidPreferences = (errors: FieldError[]) =>
+  new Problem(400, 'Bad Request', `Invalid preferences: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors });
+
+/** Finished deliveries can be sent again; pending and retrying ones are still on their way. */
+const RESENDABLE = ['sent', 'failed', 'suppressed'];
 
 /** One-click links from mails: no login, the signed token is the credential. */
 @Controller('a')
 export class LinkController {
   constructor(
     private readonly query: FeedbackQuery,
-    private readonly publisher: FeedbackPublisher,
+    private readonly once: OnceOnlyFeedback,
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
   ) {}
 
@@ -32,23 +40,19 @@ export class LinkController {
   async show(@Param('token') token: string, @Res() response: Response): Promise<void> {
     const checked = await this.check(token, response);
     if (!checked) return;
+    const used = await this.once.linkUse(checked.link);
+    if (used) return sendPage(response, linkOutcomePage(used, checked.alert));
     sendPage(response, confirmLinkPage({ action: checked.link.action, hours: checked.link.action === 'snooze' ? checked.link.hours : undefined, alert: checked.alert, token }));
   }
 
+  /** A link works once: the first press acts, a later one says what the first did and publishes nothing. */
   @Post(':token')
   async act(@Param('token') token: string, @Res() response: Response): Promise<void> {
     const checked = await this.check(token, response);
     if (!checked) return;
     const { link, alert } = checked;
-    const state = await this.query.accountState(alert.accountId);
-    if (link.action === 'ack') {
-      await this.publisher.acknowledge({ alertId: alert.id, accountId: alert.accountId, state, by: { email: link.email }, via: 'email' });
-      sendPage(response, linkDonePage(`${alert.accountName} is acknowledged. Your team sees that you are on it.`, alert));
-    } else {
-      const until = new Date(Date.now() + link.hours * 3_600_000);
-      await this.publisher.snooze({ accountId: alert.accountId, state, by: { email: link.email }, until, via: 'email' });
-      sendPage(response, linkDonePage(`${alert.accountName} is snoozed for you until ${until.toUTCString().replace(/:\d\d GMT$/, ' UTC')}, unless it gets worse.`, alert));
-    }
+    const outcome = await this.once.useLink(link, { state: await this.query.accountState(alert.accountId), now: new Date() });
+    sendPage(response, linkOutcomePage(outcome, alert));
   }
 
   private async check(token: string, response: Response) {
@@ -74,18 +78,22 @@ export class FeedbackApiController {
   constructor(
     private readonly query: FeedbackQuery,
     private readonly publisher: FeedbackPublisher,
+    private readonly once: OnceOnlyFeedback,
     private readonly accounts: AccountsService,
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
   ) {}
 
+  /** `202` when this acknowledged the alert; `200` saying who did and when, when someone already had (nothing is published again). */
   @Post('alerts/:id/ack')
-  @HttpCode(202)
-  async acknowledge(@CurrentUser() user: User, @Param('id') id: string) {
+  async acknowledge(@CurrentUser() user: User, @Param('id') id: string, @Res({ passthrough: true }) response: Response) {
     const alert = await this.query.alert(id);
     if (!alert || !(await this.accounts.visible(user, alert.accountId))) throw new Problem(404, 'Not Found', `There is no alert ${id} that you can see.`);
     const state = await this.query.accountState(alert.accountId);
-    const event = await this.publisher.acknowledge({ alertId: alert.id, accountId: alert.accountId, state, by: person(user), via: 'dashboard' });
-    return { acknowledged: { alertId: alert.id, accountId: alert.accountId, state, by: user.email, at: event.time } };
+    const { acknowledgement: ack, already } = await this.once.acknowledge({ alertId: alert.id, accountId: alert.accountId, state, by: person(user), via: 'dashboard' });
+    response.status(already ? 200 : 202);
+    const acknowledged = { alertId: ack.alertId, accountId: ack.accountId, state: ack.state, by: ack.by.email, at: ack.at.toISOString(), via: ack.via };
+    if (!already) return { acknowledged };
+    return { acknowledged, alreadyAcknowledged: true, detail: `Alert ${ack.alertId} was already acknowledged by ${ack.by.name ?? ack.by.email} at ${ack.at.toISOString()}; nothing new was sent.` };
   }
 
   @Post('accounts/:id/snooze')
@@ -105,7 +113,7 @@ export class FeedbackApiController {
   async resend(@CurrentUser() user: User, @Param('id') id: string) {
     const notification = await this.query.notification(id);
     if (!notification || !(await this.accounts.visible(user, notification.accountId))) throw new Problem(404, 'Not Found', `There is no notification ${id} that you can see.`);
-    if (!['sent', 'failed', 'suppressed'].includes(notification.status)) {
+    if (!RESENDABLE.includes(notification.status)) {
       throw new Problem(409, 'Conflict', `Notification ${id} is ${notification.status}: it is still on its way, there is nothing to resend yet.`);
     }
     await this.publisher.resend({ notificationId: notification.id, accountId: notification.accountId, by: person(user) });
@@ -117,28 +125,57 @@ export class FeedbackApiController {
     return this.query.preferences(user.email);
   }
 
+  /** Replaces every preference: each must be given (`null` clears one). */
   @Put('me/preferences')
   @HttpCode(202)
   async savePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
+    const missing = missingPreferences(body ?? {});
     const parsed = parsePreferences(body ?? {}, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
-    if (!parsed.ok) throw new Problem(400, 'Bad Request', `Invalid preferences: ${parsed.errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors: parsed.errors });
+    if (missing.length || !parsed.ok) throw invalidPreferences([...missing, ...(parsed.ok ? [] : parsed.errors)]);
+    await this.publisher.preferences({ email: user.email, ...parsed.value });
+    return { email: user.email, ...parsed.value };
+  }
+
+  /** Changes only the preferences it names; the others stay as the notifier has them. */
+  @Patch('me/preferences')
+  @HttpCode(202)
+  async changePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
+    const patched = patchPreferences(await this.query.preferences(user.email), body ?? {});
+    if (!patched.ok) throw invalidPreferences(patched.errors);
+    const parsed = parsePreferences(patched.body, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
+    if (!parsed.ok) throw invalidPreferences(parsed.errors);
     await this.publisher.preferences({ email: user.email, ...parsed.value });
     return { email: user.email, ...parsed.value };
   }
 }
 
-/** Acknowledge and snooze from the account page (a form post; the page guard checks it came from our origin). */
+/** Acknowledge, snooze and resend from the account page (a form post; the page guard checks it came from our origin). */
 @Controller('accounts')
 @UseGuards(PageAuthGuard)
 export class AccountActionsController {
-  constructor(private readonly query: FeedbackQuery, private readonly publisher: FeedbackPublisher, private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly query: FeedbackQuery,
+    private readonly publisher: FeedbackPublisher,
+    private readonly once: OnceOnlyFeedback,
+    private readonly accounts: AccountsService,
+  ) {}
 
   @Post(':id/acknowledge')
   async acknowledge(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const alert = await this.query.alert(String(body?.alertId ?? ''));
     if (!alert || alert.accountId !== accountId || !(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no such alert on an account you can see.');
-    await this.publisher.acknowledge({ alertId: alert.id, accountId, state: await this.query.accountState(accountId), by: person(user), via: 'dashboard' });
-    response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=acknowledged#told`);
+    const { already } = await this.once.acknowledge({ alertId: alert.id, accountId, state: await this.query.accountState(accountId), by: person(user), via: 'dashboard' });
+    response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=${already ? 'already-acknowledged' : 'acknowledged'}#told`);
+  }
+
+  /** "Resend" beside a delivery in "who was told": the same mail again, now (its first delivery time stays). */
+  @Post(':id/resend')
+  async resend(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const notification = await this.query.notification(String(body?.notificationId ?? ''));
+    if (!notification || notification.accountId !== accountId || !(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no such mail about an account you can see.');
+    const resendable = RESENDABLE.includes(notification.status);
+    if (resendable) await this.publisher.resend({ notificationId: notification.id, accountId, by: person(user) });
+    response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=${resendable ? 'resent' : 'resend-waiting'}#told`);
   }
 
   @Post(':id/snooze')

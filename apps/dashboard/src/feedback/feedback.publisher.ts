@@ -18,8 +18,8 @@ type Via = 'email' | 'dashboard';
 export class FeedbackPublisher {
   constructor(private readonly publisher: Publisher, @Inject(TOPICS) private readonly topics: Topics) {}
 
-  acknowledge(input: { alertId: string; accountId: string; state: HealthState; by: Person; via: Via }): Promise<AlertAcknowledged> {
-    return this.send(input.accountId, { ...this.envelope(), type: 'forewarn.alert.acknowledged', data: input });
+  acknowledge(input: { alertId: string; accountId: string; state: HealthState; by: Person; via: Via }, at = new Date()): Promise<AlertAcknowledged> {
+    return this.send(input.accountId, { ...this.envelope(at), type: 'forewarn.alert.acknowledged', data: input });
   }
 
   snooze(input: { accountId: string; state: HealthState; by: Person; until: Date; via: Via }): Promise<AccountSnoozed> {
@@ -34,8 +34,8 @@ export class FeedbackPublisher {
     return this.send(data.accountId, { ...this.envelope(), type: 'forewarn.notification.resend_requested', data });
   }
 
-  private envelope() {
-    return { specversion: '1.0' as const, id: randomUUID(), source: SOURCE, time: new Date().toISOString() };
+  private envelope(time = new Date()) {
+    return { specversion: '1.0' as const, id: randomUUID(), source: SOURCE, time: time.toISOString() };
   }
 
   private async send<T extends AlertTopicMessage>(key: string, message: T): Promise<T> {

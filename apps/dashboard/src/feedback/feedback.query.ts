@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { HealthState } from '@forewarn/contracts';
 import { DataSource } from 'typeorm';
 
+/** `NOTIFY_QUIET_HOURS`' default, shown only until the notifier has recorded the defaults it applies. */
+const BUILT_IN_QUIET_HOURS = { start: '20:00', end: '07:00' };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AlertRef {
@@ -43,14 +46,21 @@ export class FeedbackQuery {
 
   async notification(id: string): Promise<{ id: string; accountId: string; status: string } | null> {
     if (!/^\d{1,18}$/.test(id)) return null;
-    const [row] = await this.db.query('SELECT id::text, account_id AS "accountId", status FROM notifier.notifications WHERE id = $1', [id]);
+    const [row] = await this.db.query('SELECT id::text, account_id AS "accountId", status FROM notifier.deliveries_view WHERE id = $1', [id]);
     return row ?? null;
   }
 
-  /** The preferences as the notifier last stored them; the defaults when none were set. */
+  /**
+   * The preferences as the notifier last stored them; for someone who saved none, the defaults the
+   * notifier applies (it records them at its start), or the built-in ones before it ever ran.
+   */
   async preferences(email: string): Promise<StoredPreferences> {
-    const [row] = await this.db.query('SELECT mode, quiet_start, quiet_end, time_zone, chat, updated_at FROM notifier.preferences WHERE email = $1', [email]);
-    if (!row) return { mode: 'immediate', quietHours: { start: '20:00', end: '07:00' }, timeZone: null, chat: null, updatedAt: null };
+    const [row] = await this.db.query('SELECT mode, quiet_start, quiet_end, time_zone, chat, updated_at FROM notifier.preferences_view WHERE email = $1', [email.toLowerCase()]);
+    if (!row) {
+      const [defaults] = await this.db.query('SELECT mode, quiet_start, quiet_end FROM notifier.preference_defaults_view');
+      const quietHours = defaults ? (defaults.quiet_start && defaults.quiet_end ? { start: defaults.quiet_start, end: defaults.quiet_end } : null) : BUILT_IN_QUIET_HOURS;
+      return { mode: defaults?.mode ?? 'immediate', quietHours, timeZone: null, chat: null, updatedAt: null };
+    }
     return {
       mode: row.mode,
       quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null,

@@ -2,11 +2,33 @@ import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import type { User } from '@forewarn/database';
 import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { boolean, integer, type RawParam } from '../common/query-params';
+import { HEALTH_STATES, type HealthState } from '@forewarn/contracts';
+import { boolean, integer, list, type RawParam } from '../common/query-params';
 import { MeetingsQuery, type UpcomingMeeting } from './meetings.query';
 
-export function parseMeetingOptions(query: Record<string, RawParam>): { withinDays: number; atRiskOnly: boolean } {
-  return { withinDays: integer('withinDays', query.withinDays, { min: 1, max: 365 }, 7), atRiskOnly: boolean('atRisk', query.atRisk, false) };
+/** "At risk" means what it says: accounts at risk or in a firestorm, not those only to watch. */
+export const AT_RISK_STATES: readonly HealthState[] = ['at_risk', 'firestorm'];
+
+export interface MeetingOptions {
+  withinDays: number;
+  atRiskOnly: boolean;
+  /** `state=` as given (empty: every state). */
+  states: HealthState[];
+}
+
+export function parseMeetingOptions(query: Record<string, RawParam>): MeetingOptions {
+  return {
+    withinDays: integer('withinDays', query.withinDays, { min: 1, max: 365 }, 7),
+    atRiskOnly: boolean('atRisk', query.atRisk, false),
+    states: list('state', query.state, HEALTH_STATES),
+  };
+}
+
+/** The account states whose meetings to list; `null` for all. `atRisk=true` narrows `state=` to at risk and firestorm. */
+export function meetingStates(options: Pick<MeetingOptions, 'atRiskOnly' | 'states'>): HealthState[] | null {
+  const given = options.states.length ? options.states : null;
+  if (!options.atRiskOnly) return given;
+  return (given ?? [...HEALTH_STATES]).filter((state) => AT_RISK_STATES.includes(state));
 }
 
 @Controller('api/meetings')
@@ -14,9 +36,10 @@ export function parseMeetingOptions(query: Record<string, RawParam>): { withinDa
 export class MeetingsController {
   constructor(private readonly meetings: MeetingsQuery) {}
 
-  /** `?withinDays=7&atRisk=true`: upcoming meetings with visible accounts, soonest first, with each account's state. */
+  /** `?withinDays=7&atRisk=true&state=`: upcoming meetings with visible accounts, soonest first, with each account's state. */
   @Get()
   upcoming(@CurrentUser() user: User, @Query() query: Record<string, RawParam>): Promise<UpcomingMeeting[]> {
-    return this.meetings.upcoming(user, parseMeetingOptions(query));
+    const options = parseMeetingOptions(query);
+    return this.meetings.upcoming(user, { withinDays: options.withinDays, states: meetingStates(options) });
   }
 }

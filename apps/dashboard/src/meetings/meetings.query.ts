@@ -19,7 +19,8 @@ export interface UpcomingMeeting {
 export class MeetingsQuery {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async upcoming(user: User, options: { withinDays: number; atRiskOnly: boolean }): Promise<UpcomingMeeting[]> {
+  /** `states`: only meetings with accounts in these states; `null` for all. */
+  async upcoming(user: User, options: { withinDays: number; states: HealthState[] | null }): Promise<UpcomingMeeting[]> {
     const params: unknown[] = [options.withinDays];
     const where = [
       'NOT m.cancelled',
@@ -27,7 +28,10 @@ export class MeetingsQuery {
       `m.starts_at <= now() + make_interval(days => $1)`,
       visibilitySql(user, params),
     ];
-    if (options.atRiskOnly) where.push(`COALESCE(h.state, 'healthy') <> 'healthy'`);
+    if (options.states) {
+      params.push(options.states);
+      where.push(`COALESCE(h.state, 'healthy') = ANY($${params.length}::text[])`);
+    }
     const rows: {
       id: string; title: string | null; starts_at: Date; ends_at: Date | null; kind: string | null; organizer: UpcomingMeeting['organizer'];
       account_id: string; account_name: string; state: HealthState; score: number; open_escalations: number; owner_name: string | null; owner_email: string;

@@ -6,7 +6,7 @@ import { AccountsService, HISTORY_DAYS } from '../accounts/accounts.service';
 import { type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
 import type { RawParam } from '../common/query-params';
 import { DevMailClient } from '../dev-mail/dev-mail.client';
-import { parseMeetingOptions } from '../meetings/meetings.controller';
+import { meetingStates, parseMeetingOptions } from '../meetings/meetings.controller';
 import { MeetingsQuery } from '../meetings/meetings.query';
 import { mayReadUnmapped } from '../unmapped/unmapped.controller';
 import { UnmappedQuery } from '../unmapped/unmapped.query';
@@ -50,7 +50,7 @@ export class PagesController {
   async upcoming(@Req() request: AuthedRequest, @Res() response: Response, @Query() query: Record<string, RawParam>): Promise<void> {
     const ctx = this.context(request);
     const options = parseMeetingOptions({ withinDays: '14', ...query });
-    sendPage(response, meetingsPage(await this.meetings.upcoming(ctx.user, options), options, ctx));
+    sendPage(response, meetingsPage(await this.meetings.upcoming(ctx.user, { withinDays: options.withinDays, states: meetingStates(options) }), options, ctx));
   }
 
   @Get('unmapped')

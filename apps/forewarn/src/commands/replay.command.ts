@@ -1,7 +1,7 @@
 import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
-import { loadPolicyFile, PolicyError } from '@forewarn/health';
-import { HEALTH_LOCK, parseMessages, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
+import { type HealthPolicy, loadPolicyFile, parsePolicy, PolicyError } from '@forewarn/health';
+import { HEALTH_LOCK, parseMessages, policyInUse, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
 import { createKafka } from '@forewarn/messaging';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -18,6 +18,8 @@ const STALL_MS = 60_000;
 
 export interface ReplaySummary {
   topic: string;
+  /** The health policy it scored with: the one account-health runs with, unless `--policy` named a file. */
+  policy: { version: string; from: string };
   messages: number;
   /** Messages that are not valid events (account-health dead-lettered them when they first came). */
   skipped: number;
@@ -46,8 +48,9 @@ export function registerReplayCommand(program: Command): void {
     .command('replay')
     .description('rebuild every account-health projection from <prefix>events.v1, with a progress bar')
     .option('--force', 'replay even when retention already deleted the oldest events from the topic')
-    .action(async (options: { force?: boolean }) => {
-      printJson(await replay({ force: !!options.force }));
+    .option('--policy <file>', 'score with this health policy file instead of the one account-health runs with')
+    .action(async (options: { force?: boolean; policy?: string }) => {
+      printJson(await replay({ force: !!options.force, policyFile: options.policy }));
     });
 }
 
@@ -59,15 +62,12 @@ export function registerReplayCommand(program: Command): void {
  * the health history, stay; a rebuild that changes an account's health is recorded as a change.
  * It reads the topic twice (the accounts, then every event) and writes each row once (`Rebuild`).
  */
-export async function replay(options: { force: boolean }): Promise<ReplaySummary> {
+export async function replay(options: { force: boolean; policyFile?: string }): Promise<ReplaySummary> {
   const started = Date.now();
   const config = replayConfig();
-  let policy;
-  try {
-    policy = loadPolicyFile(config.HEALTH_POLICY_FILE);
-  } catch (error) {
-    throw error instanceof PolicyError ? new CliError(error.message) : error;
-  }
+  const chosen = await withDatabase((db) => policyForReplay(db, options.policyFile, config.HEALTH_POLICY_FILE));
+  process.stderr.write(`${chosen.says}\n`);
+  const { policy } = chosen;
   const topic = topicsFor(config.FOREWARN_TOPIC_PREFIX).events;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-replay' });
   const admin = kafka.admin();
@@ -84,9 +84,35 @@ export async function replay(options: { force: boolean }): Promise<ReplaySummary
     const groupId = `${config.FOREWARN_TOPIC_PREFIX}replay-${Date.now().toString(36)}`;
     const summary = await withDatabase((db) => rebuild({ db, kafka, topic, groupId, ends, total, projector: new Projector(() => policy) }));
     await admin.deleteGroups([groupId, `${groupId}-accounts`]).catch(() => undefined);
-    return { topic, ...summary, durationMs: Date.now() - started };
+    return { topic, policy: { version: policy.version, from: chosen.from }, ...summary, durationMs: Date.now() - started };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Which health policy a replay scores with: the one account-health runs with (it records it at
+ * start and on every reload), so the rebuilt health is what the service itself would say, and
+ * `health.v1` does not flap between the two. Another only when asked for by `--policy <file>`;
+ * the shell's HEALTH_POLICY_FILE only when account-health never recorded one.
+ */
+export async function policyForReplay(db: DataSource, explicitFile: string | undefined, shellFile: string | undefined): Promise<{ policy: HealthPolicy; from: string; says: string }> {
+  try {
+    const inUse = await policyInUse(db.manager);
+    if (explicitFile) {
+      const policy = loadPolicyFile(explicitFile);
+      const running = inUse ? `not the one account-health runs with ("${inUse.version}")` : 'account-health has not recorded the policy it runs with';
+      return { policy, from: explicitFile, says: `Replaying with the health policy in ${explicitFile}: "${policy.version}", ${running}.` };
+    }
+    if (inUse) {
+      const policy = parsePolicy(JSON.stringify(inUse.policy), 'the policy account-health recorded');
+      return { policy, from: 'account-health', says: `Replaying with the health policy account-health runs with: "${policy.version}" (${inUse.source}, since ${inUse.since.toISOString()}).` };
+    }
+    const policy = loadPolicyFile(shellFile);
+    const from = shellFile ?? 'built-in defaults';
+    return { policy, from, says: `account-health has not recorded the policy it runs with (has it run on this database?): replaying with ${shellFile ?? 'the built-in defaults'}: "${policy.version}".` };
+  } catch (error) {
+    throw error instanceof PolicyError ? new CliError(error.message) : error;
   }
 }
 
@@ -98,7 +124,7 @@ async function rebuild(input: {
   ends: Map<number, number>;
   total: number;
   projector: Projector;
-}): Promise<Omit<ReplaySummary, 'topic' | 'durationMs'>> {
+}): Promise<Omit<ReplaySummary, 'topic' | 'policy' | 'durationMs'>> {
   const { db, kafka, topic, groupId, ends, total, projector } = input;
   const runner = db.createQueryRunner();
   await runner.connect();

@@ -7,6 +7,7 @@ import { createKafka, ensureTopics } from '@forewarn/messaging';
 import { nodeArgsFor } from '@forewarn/service-kit';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
@@ -23,6 +24,8 @@ const SERVICES = [
 const DEV_SMTP_PORT = 1025;
 const DEV_MAIL_HTTP_PORT = 1080;
 const READY_TIMEOUT_MS = 180_000;
+/** How often the stack asks the notifier whether SMTP answers, to say when it comes and goes. */
+const SMTP_WATCH_MS = 5_000;
 const COLOURS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
 
 export interface StackOptions {
@@ -50,6 +53,7 @@ export class LocalStack {
   private db: DataSource | null = null;
   private readonly services: Running[] = [];
   private stopping: Promise<void> | null = null;
+  private smtpWatch: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: StackOptions) {}
 
@@ -65,7 +69,8 @@ export class LocalStack {
     const applied = await runMigrations(this.db);
     if (applied.length) step(`applied migrations: ${applied.join(', ')}`);
 
-    this.kafka = await ensureKafka({ brokers: config.KAFKA_BROKERS.join(','), repoRoot: this.root, log: step });
+    const cacheDir = config.FOREWARN_CACHE_DIR ?? join(homedir(), '.cache', 'forewarn');
+    this.kafka = await ensureKafka({ brokers: config.KAFKA_BROKERS.join(','), repoRoot: this.root, cacheDir, log: step });
     step(this.kafka.started ? `Kafka started at ${this.kafka.brokers}` : `using the Kafka already running at ${config.KAFKA_BROKERS.join(',')}`);
     const created = await ensureTopics(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-stack' }), config.FOREWARN_TOPIC_PREFIX);
     if (created.length) step(`created topics: ${created.join(', ')}`);
@@ -73,7 +78,8 @@ export class LocalStack {
     // The local stack is development unless the operator says otherwise: the development secret and pages.
     const serviceEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: env.NODE_ENV || 'development', LOG_FORMAT: env.LOG_FORMAT ?? 'pretty' };
     if (!env.SMTP_URL) {
-      this.sink = await startMailSink({ smtpPort: DEV_SMTP_PORT, httpPort: DEV_MAIL_HTTP_PORT });
+      // Kept in the cache folder, so a restart of the stack forgets no mail (the newest 500, at most 50 MB).
+      this.sink = await startMailSink({ smtpPort: DEV_SMTP_PORT, httpPort: DEV_MAIL_HTTP_PORT, dir: join(cacheDir, 'mail-sink') });
       serviceEnv.SMTP_URL = `smtp://127.0.0.1:${this.sink.smtpPort}`;
       serviceEnv.DEV_MAIL_URL = `http://127.0.0.1:${this.sink.httpPort}`;
       // With the development sink, show demo mails at any hour instead of holding them till morning.
@@ -82,11 +88,35 @@ export class LocalStack {
     }
 
     SERVICES.forEach((service, index) => this.spawnService(service, serviceEnv, COLOURS[index]));
-    await Promise.all(this.services.map((s) => this.waitReady(s)));
-    step(`all four services are ready (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+    // SMTP down means mail waits (the notifier retries), not that the stack cannot run.
+    await Promise.all(this.services.map((s) => this.waitReady(s, s.name === 'notifier')));
+    const smtpUp = (await this.smtpState()) !== 'down';
+    step(`all four services are ready (${((Date.now() - began) / 1000).toFixed(1)} s)${smtpUp ? '' : ', SMTP aside'}`);
 
     const login = this.options.demo ? await this.loadDemo() : await this.adminLogin();
-    this.printBanner(login, serviceEnv);
+    this.printBanner(login, serviceEnv, smtpUp);
+    this.watchSmtp(redact(serviceEnv.SMTP_URL ?? ''), smtpUp);
+  }
+
+  /** What the notifier's `/readyz` says of SMTP: `up`, `down`, or `unknown` when it does not answer. */
+  private async smtpState(): Promise<'up' | 'down' | 'unknown'> {
+    const notifier = this.services.find((s) => s.name === 'notifier') as Running;
+    const report = await readiness(notifier.port);
+    return report?.dependencies.smtp ?? 'unknown';
+  }
+
+  /** Says when SMTP becomes reachable again (and when it is lost), from the notifier's `/readyz`. */
+  private watchSmtp(url: string, up: boolean): void {
+    let last: 'up' | 'down' = up ? 'up' : 'down';
+    this.smtpWatch = setInterval(() => {
+      void this.smtpState().then((state) => {
+        if (state === 'unknown' || state === last || this.stopping) return;
+        last = state;
+        if (state === 'up') this.logger.log(`SMTP at ${url} answers again: waiting mail goes out now`);
+        else this.logger.warn(`SMTP at ${url} is unreachable: mail waits until it answers`);
+      });
+    }, SMTP_WATCH_MS);
+    this.smtpWatch.unref();
   }
 
   private spawnService(service: (typeof SERVICES)[number], env: NodeJS.ProcessEnv, colour: string): void {
@@ -108,15 +138,21 @@ export class LocalStack {
     this.services.push({ name: service.name, child, port });
   }
 
-  private async waitReady(service: Running): Promise<void> {
+  /** Waits for `/readyz`; with `smtpMayBeDown`, a service whose only missing dependency is SMTP counts as ready. */
+  private async waitReady(service: Running, smtpMayBeDown: boolean): Promise<void> {
     const until = Date.now() + READY_TIMEOUT_MS;
+    let down: string[] = [];
     while (Date.now() < until) {
       if (this.stopping) throw new Error('stopped while starting');
-      const ok = await fetch(`http://127.0.0.1:${service.port}/readyz`).then((r) => r.ok).catch(() => false);
-      if (ok) return;
+      const report = await readiness(service.port);
+      if (report) {
+        down = Object.entries(report.dependencies).filter(([, state]) => state !== 'up').map(([name]) => name);
+        if (report.ready || (smtpMayBeDown && down.length === 1 && down[0] === 'smtp')) return;
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    throw new Error(`${service.name} was not ready within ${READY_TIMEOUT_MS / 1000} s (see its log lines above)`);
+    const which = down.length ? `; not reachable: ${down.join(', ')}` : '';
+    throw new Error(`${service.name} was not ready within ${READY_TIMEOUT_MS / 1000} s${which} (see its log lines above)`);
   }
 
   private async loadDemo(): Promise<{ email: string; password: string; note: string }> {
@@ -133,7 +169,7 @@ export class LocalStack {
     return { email: 'admin@forewarn.local', password, note: 'admin; new password at every start' };
   }
 
-  private printBanner(login: { email: string; password: string; note: string }, env: NodeJS.ProcessEnv): void {
+  private printBanner(login: { email: string; password: string; note: string }, env: NodeJS.ProcessEnv, smtpUp: boolean): void {
     const { config } = this.options;
     const lines = [
       '',
@@ -142,6 +178,7 @@ export class LocalStack {
       `  Dashboard   ${config.PUBLIC_URL}`,
       `  Sign in     ${login.email} / ${login.password}   (${login.note})`,
       ...(this.sink ? [`  Mail sink   ${config.PUBLIC_URL}/dev/mail   (every mail sent, development only)`] : [`  Mail        ${redact(env.SMTP_URL ?? '')}`]),
+      ...(smtpUp ? [] : [`              SMTP at ${redact(env.SMTP_URL ?? '')} is unreachable: mail waits until it answers (nothing is lost)`]),
       `  Gateway     http://localhost:${env.GATEWAY_PORT ?? 3001}/v1/events`,
       `  Kafka       ${config.KAFKA_BROKERS.join(',')}${this.kafka?.started ? ' (started by Forewarn)' : ''}, topics ${Object.values(topicsFor(config.FOREWARN_TOPIC_PREFIX)).join(', ')}`,
       `  PostgreSQL  ${redact(config.DATABASE_URL)}`,
@@ -155,6 +192,7 @@ export class LocalStack {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.log('stopping…');
+      if (this.smtpWatch) clearInterval(this.smtpWatch);
       await Promise.all(this.services.map((s) => terminate(s.child, 15_000)));
       await this.sink?.stop().catch(() => undefined);
       await this.db?.destroy().catch(() => undefined);
@@ -165,6 +203,17 @@ export class LocalStack {
       this.logger.log('stopped');
     })();
     return this.stopping;
+  }
+}
+
+/** A service's `/readyz` report (its body names each dependency); `null` while it does not answer. */
+async function readiness(port: number): Promise<{ ready: boolean; dependencies: Record<string, 'up' | 'down'> } | null> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5_000) });
+    const body = (await response.json()) as { dependencies?: Record<string, 'up' | 'down'> };
+    return { ready: response.ok, dependencies: body.dependencies ?? {} };
+  } catch {
+    return null;
   }
 }
 

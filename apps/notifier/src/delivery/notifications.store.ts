@@ -14,6 +14,8 @@ export interface DueNotification {
   alert: AlertRaised | DigestContent;
   /** Someone asked for it again: the noise checks do not apply. */
   resend: boolean;
+  /** What became of its chat copy; `null` when none was posted yet. */
+  chatOutcome: string | null;
 }
 
 interface DueRow {
@@ -27,6 +29,7 @@ interface DueRow {
   attempts: number;
   alert: AlertRaised | DigestContent;
   resend: boolean;
+  chat_outcome: string | null;
 }
 
 /** The delivery ledger (`notifier.notifications`): one row per alert and recipient. */
@@ -68,13 +71,18 @@ export class NotificationsStore {
     );
   }
 
-  /** Sends a finished notification again, now and without the noise checks' say (someone asked for it). */
-  async resend(id: string, accountId: string, requestedBy: string): Promise<void> {
-    await this.db.query(
-      `UPDATE notifier.notifications SET status = 'retrying', attempts = 0, next_attempt_at = now(), outcome_note = $3
-       WHERE id = $1 AND account_id = $2 AND status IN ('sent', 'failed', 'suppressed')`,
-      [id, accountId, `resend requested by ${requestedBy}`],
+  /**
+   * Sends a finished notification again, now and without the noise checks' say (someone asked for
+   * it). The first delivery time stays; the resend is counted with who asked and when.
+   */
+  async resend(id: string, accountId: string, requestedBy: string, requestedAt: Date): Promise<boolean> {
+    const rows: { id: string }[] = await this.db.query(
+      `UPDATE notifier.notifications SET status = 'retrying', attempts = 0, next_attempt_at = now(), outcome_note = $3,
+         resend_count = resend_count + 1, resend_requested_by = $4, resend_requested_at = $5
+       WHERE id = $1 AND account_id = $2 AND status IN ('sent', 'failed', 'suppressed') RETURNING id`,
+      [id, accountId, `resend requested by ${requestedBy}`, requestedBy, requestedAt],
     );
+    return rows.length > 0;
   }
 
   async markSuppressed(id: string, because: string): Promise<void> {
@@ -103,7 +111,7 @@ export class NotificationsStore {
        WHERE id IN (SELECT id FROM notifier.notifications
                     WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
                     ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert, outcome_note LIKE 'resend requested%' AS resend`,
+       RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert, outcome_note LIKE 'resend requested%' AS resend, chat_outcome`,
       [limit, leaseMs],
     );
     return rows.map((r) => ({
@@ -115,13 +123,16 @@ export class NotificationsStore {
       attempts: r.attempts,
       alert: r.alert,
       resend: r.resend === true,
+      chatOutcome: r.chat_outcome,
     }));
   }
 
-  async markSent(id: string, result: { messageId: string; response: string; subject: string }): Promise<void> {
+  /** `sent_at` is the first delivery; a resend's delivery is `resent_at`. */
+  async markSent(id: string, result: { messageId: string; response: string; subject: string; resend: boolean }): Promise<void> {
     await this.db.query(
-      `UPDATE notifier.notifications SET status = 'sent', sent_at = now(), message_id = $2, smtp_response = $3, subject = $4, last_error = NULL WHERE id = $1`,
-      [id, result.messageId, result.response.slice(0, 1000), result.subject],
+      `UPDATE notifier.notifications SET status = 'sent', sent_at = COALESCE(sent_at, now()), resent_at = CASE WHEN $5 THEN now() ELSE resent_at END,
+         message_id = $2, smtp_response = $3, subject = $4, last_error = NULL WHERE id = $1`,
+      [id, result.messageId, result.response.slice(0, 1000), result.subject, result.resend],
     );
   }
 

@@ -98,6 +98,8 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
       return;
     }
     const { mail, chat } = composed;
+    // The chat copy does not wait for the mail: while SMTP is down it goes out on the first attempt.
+    const chatCopy = chat && this.chatCopyDue(notification) ? this.copyToChat(notification, chat) : Promise.resolve();
     const { recipient } = notification;
     const messageId = this.mailer.messageIdFor(notification.alertId, recipient.email);
     let response: string;
@@ -109,13 +111,22 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
         headers: { [MAIL_HEADER.alertId]: notification.alertId, [MAIL_HEADER.account]: notification.accountId, [MAIL_HEADER.kind]: notification.kind },
       }));
     } catch (error) {
+      // The lease keeps the row from being claimed again until the retry is recorded, after the chat outcome.
+      await chatCopy;
       await this.recordFailure(notification, error as Error & { responseCode?: number });
       return;
     }
     this.delivered.inc({ kind: notification.kind });
     this.logger.log({ msg: 'mail sent', alertId: notification.alertId, account: notification.accountId, kind: notification.kind, attempts: notification.attempts });
-    await this.persist(() => new NotificationsStore(this.db.manager).markSent(notification.id, { messageId, response, subject: mail.subject }), notification);
-    if (chat) await this.copyToChat(notification, chat);
+    await Promise.all([
+      chatCopy,
+      this.persist(() => new NotificationsStore(this.db.manager).markSent(notification.id, { messageId, response, subject: mail.subject, resend: notification.resend }), notification),
+    ]);
+  }
+
+  /** One chat copy per notification; a resend posts again only when the last copy did not get through. */
+  private chatCopyDue(notification: Leased): boolean {
+    return notification.chatOutcome === null || (notification.resend && !notification.chatOutcome.startsWith('sent'));
   }
 
   /** The same alert in the recipient's chat channel, if they set one; best effort, recorded in the ledger. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DEFAULT_PREFERENCES, type NoisePolicy, planNotification, recipientsFor, sendTime, validTimeZone } from '@forewarn/alerting';
+import { type NoisePolicy, planNotification, recipientsFor, sendTime, validTimeZone } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { ALERT_TOPIC_SCHEMAS, type AlertRaised, type AlertTopicMessage } from '@forewarn/contracts';
 import { type BatchOutcome, type ConsumedMessage, parseJson } from '@forewarn/messaging';
@@ -7,7 +7,11 @@ import { Metrics } from '@forewarn/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotificationsStore } from '../delivery/notifications.store';
 import { NoiseStore } from '../noise/noise.store';
+import { preferenceDefaultsOf } from '../noise/preference-defaults.service';
 import { NOTIFIER_CONFIG } from '../notifier.config';
+
+/** When a message says it happened; now, when it says something that is not a time. */
+const timeOf = (time: string): Date => (Number.isNaN(Date.parse(time)) ? new Date() : new Date(time));
 
 export const noisePolicyOf = (config: NotifierConfig): NoisePolicy => ({
   repeatIntervalMs: config.NOTIFY_REPEAT_INTERVAL_MS,
@@ -76,7 +80,7 @@ export class IntakeService {
             await noise.savePreferences(message);
             break;
           case 'forewarn.notification.resend_requested':
-            await new NotificationsStore(tx).resend(message.data.notificationId, message.data.accountId, message.data.by.email);
+            await new NotificationsStore(tx).resend(message.data.notificationId, message.data.accountId, message.data.by.email, timeOf(message.time));
             break;
         }
       }
@@ -87,7 +91,7 @@ export class IntakeService {
 
   private async queue(tx: EntityManager, alert: AlertRaised): Promise<void> {
     const store = new NotificationsStore(tx);
-    const noise = new NoiseStore(tx, { ...DEFAULT_PREFERENCES, quietHours: this.config.NOTIFY_QUIET_HOURS });
+    const noise = new NoiseStore(tx, preferenceDefaultsOf(this.config));
     const now = new Date();
     const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
     for (const recipient of recipientsFor(alert.data)) {

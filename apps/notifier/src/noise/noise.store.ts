@@ -2,6 +2,16 @@ import { DEFAULT_PREFERENCES, type DeliveryMemory, type DigestAccount, type Reci
 import type { AccountSnoozed, AlertAcknowledged, AlertKind, ChatChannel, AlertRaised, HealthState, PreferencesUpdated } from '@forewarn/contracts';
 import type { EntityManager } from 'typeorm';
 
+/** An account's health now and its next meeting (`health.current_health_view`). */
+interface CurrentHealth {
+  state: HealthState;
+  score: number;
+  why: string | null;
+  open_cases: number;
+  next_meeting_title: string | null;
+  next_meeting_starts_at: Date | null;
+}
+
 /** What the notifier remembers to keep noise down: acknowledgements, snoozes, preferences, account status. */
 export class NoiseStore {
   constructor(private readonly db: EntityManager, private readonly defaults: RecipientPreferences = DEFAULT_PREFERENCES) {}
@@ -51,6 +61,15 @@ export class NoiseStore {
     );
   }
 
+  /** The defaults this notifier applies to people who saved none, for the dashboard to show (one row, the last writer's). */
+  async saveDefaults(defaults: RecipientPreferences): Promise<void> {
+    await this.db.query(
+      `INSERT INTO notifier.preference_defaults (singleton, mode, quiet_start, quiet_end, updated_at) VALUES (true, $1, $2, $3, now())
+       ON CONFLICT (singleton) DO UPDATE SET mode = EXCLUDED.mode, quiet_start = EXCLUDED.quiet_start, quiet_end = EXCLUDED.quiet_end, updated_at = EXCLUDED.updated_at`,
+      [defaults.mode, defaults.quietHours?.start ?? null, defaults.quietHours?.end ?? null],
+    );
+  }
+
   async preferences(email: string): Promise<RecipientPreferences> {
     const [row]: { mode: 'immediate' | 'digest'; quiet_start: string | null; quiet_end: string | null; time_zone: string | null; chat: ChatChannel | null }[] = await this.db.query(
       'SELECT mode, quiet_start, quiet_end, time_zone, chat FROM notifier.preferences WHERE email = $1',
@@ -81,7 +100,12 @@ export class NoiseStore {
    * digests and is on such an account. With their unhealthy accounts.
    */
   async digestCandidates(): Promise<{ email: string; name: string | null; timeZone: string; accounts: DigestAccount[] }[]> {
-    const rows: { alert: AlertRaised }[] = await this.db.query(`SELECT alert FROM notifier.account_status WHERE state <> 'healthy'`);
+    // Who is on each account comes from its last alert; how it is now, from account-health's read view.
+    const rows: ({ alert: AlertRaised } & CurrentHealth)[] = await this.db.query(
+      `SELECT s.alert, h.state, h.score, h.why, h.open_cases, h.next_meeting_title, h.next_meeting_starts_at
+       FROM notifier.account_status s JOIN health.current_health_view h ON h.account_id = s.account_id
+       WHERE h.state <> 'healthy'`,
+    );
     const digestUsers = new Set(
       ((await this.db.query(`SELECT email FROM notifier.preferences WHERE mode = 'digest'`)) as { email: string }[]).map((r) => r.email),
     );
@@ -89,15 +113,15 @@ export class NoiseStore {
       ((await this.db.query(`SELECT email, time_zone FROM notifier.preferences WHERE time_zone IS NOT NULL`)) as { email: string; time_zone: string }[]).map((r) => [r.email, r.time_zone]),
     );
     const byPerson = new Map<string, { email: string; name: string | null; timeZone: string; accounts: DigestAccount[] }>();
-    for (const { alert } of rows) {
+    for (const { alert, ...now } of rows) {
       const a = alert.data;
       const people = [
         ...(a.account.lead ? [a.account.lead] : []),
         ...[a.account.owner, ...a.account.members].filter((p) => digestUsers.has(p.email.toLowerCase())),
       ];
       const entry: DigestAccount = {
-        id: a.account.id, name: a.account.name, state: a.state, score: a.score, why: a.reasons[0]?.label ?? null, openCases: a.openCases.length,
-        nextMeeting: a.nextMeeting ? { title: a.nextMeeting.title, startsAt: a.nextMeeting.startsAt } : null,
+        id: a.account.id, name: a.account.name, state: now.state, score: now.score, why: now.why, openCases: now.open_cases,
+        nextMeeting: now.next_meeting_starts_at ? { title: now.next_meeting_title, startsAt: new Date(now.next_meeting_starts_at).toISOString() } : null,
       };
       for (const person of people) {
         const email = person.email.toLowerCase();

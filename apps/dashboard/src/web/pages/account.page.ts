@@ -39,6 +39,7 @@ ul.plain>li{padding:8px 0;border-bottom:1px solid var(--line)}
 ul.plain>li:last-child{border-bottom:0}
 .alert-head{font-weight:600}
 ul.deliveries{margin:4px 0 0;padding-left:18px;font-size:14px}
+form.inline{display:inline;margin:0 0 0 6px}form.inline button{font-size:13px;padding:2px 8px;min-height:0}
 .status-sent{color:#1e7b34;font-weight:600}.status-failed{color:#b3261e;font-weight:600}.status-retrying{color:#b34700;font-weight:600}.status-pending{color:#51585f;font-weight:600}.status-superseded{color:#51585f}
 ul.feedback{list-style:none;margin:0 0 10px;padding:8px 12px;background:#eff8f1;border-left:4px solid #1e7b34;border-radius:4px}
 ul.feedback li{margin:2px 0}
@@ -139,7 +140,22 @@ ${other.length ? html`<details><summary>Past and cancelled (${other.length})</su
 const KIND_WORD: Record<string, string> = { 'heads-up': 'Heads-up', briefing: 'Briefing', 'all-clear': 'All-clear', digest: 'Digest' };
 const ROLE_WORD: Record<string, string> = { owner: 'owner', lead: 'lead', member: 'account team' };
 
-function deliveryLine(d: Delivery, ctx: PageContext): Html {
+/** A mail that went out, failed or was held back can be sent again; one still on its way cannot. */
+const RESENDABLE = new Set(['sent', 'failed', 'suppressed']);
+
+function resendLine(d: Delivery, ctx: PageContext): Html {
+  const r = d.resends;
+  if (r.count === 0 || !r.lastRequestedAt) return html``;
+  const sent = r.lastSentAt ? html`, sent <time datetime="${r.lastSentAt}" title="${fullTime(r.lastSentAt, ctx.timeZone)}">${relativeTime(r.lastSentAt, ctx.now)}</time>` : html`, on its way`;
+  return html` · resent ${r.count === 1 ? 'once' : `${r.count} times`}, last asked by ${r.lastRequestedBy ?? 'someone'} <time datetime="${r.lastRequestedAt}" title="${fullTime(r.lastRequestedAt, ctx.timeZone)}">${relativeTime(r.lastRequestedAt, ctx.now)}</time>${sent}`;
+}
+
+function resendForm(accountId: string, d: Delivery): Html {
+  if (!RESENDABLE.has(d.status)) return html``;
+  return html` <form method="post" action="/accounts/${encodeURIComponent(accountId)}/resend" class="inline"><input type="hidden" name="notificationId" value="${d.id}"><button type="submit" aria-label="Resend to ${d.recipientName ?? d.recipient}">Resend</button></form>`;
+}
+
+function deliveryLine(accountId: string, d: Delivery, ctx: PageContext): Html {
   const who = html`${d.recipientName ?? d.recipient}${d.role ? ` (${ROLE_WORD[d.role] ?? d.role})` : ''}`;
   const status = (() => {
     switch (d.status) {
@@ -151,7 +167,7 @@ function deliveryLine(d: Delivery, ctx: PageContext): Html {
       default: return html`<span class="status-pending">waiting to be sent</span>`;
     }
   })();
-  return html`<li>${who} — ${status}</li>`;
+  return html`<li>${who} — ${status}${resendLine(d, ctx)}${resendForm(accountId, d)}</li>`;
 }
 
 const VIA_WORD: Record<string, string> = { email: 'from the e-mail', dashboard: 'on the dashboard' };
@@ -168,6 +184,9 @@ function feedbackLines(feedback: TeamFeedback, ctx: PageContext): Html {
 const DONE_NOTICE: Record<string, string> = {
   acknowledged: 'Acknowledged. Your team sees that you are on it; no repeats unless it gets worse.',
   snoozed: 'Snoozed for you for 24 hours, unless it gets worse.',
+  'already-acknowledged': 'Someone had acknowledged it already (see below); nothing new was sent to your team.',
+  resent: 'Sent again. The first delivery time stays; the resend is listed beside it.',
+  'resend-waiting': 'That mail is still on its way; there is nothing to resend yet.',
 };
 
 /** Acknowledge (for the team) and snooze (for me) the latest alert, without leaving the page. */
@@ -186,7 +205,7 @@ function alertsSection(accountId: string, alerts: AlertView[], feedback: TeamFee
   const body = alerts.length
     ? html`<ul class="plain">${alerts.map((a) => html`<li><div class="alert-head">${KIND_WORD[a.kind] ?? a.kind}: ${a.previousState ? `${stateWord(a.previousState)} → ` : ''}${stateLabel(a.state, a.score)}</div>
 <div class="sub"><time datetime="${a.createdAt}" title="${fullTime(a.createdAt, ctx.timeZone)}">${when(a.createdAt, ctx.now, ctx.timeZone)}</time>${a.headline ? ` · ${a.headline}` : ''}</div>
-${a.deliveries.length ? html`<ul class="deliveries">${a.deliveries.map((d) => deliveryLine(d, ctx))}</ul>` : html`<div class="sub">Not mailed yet.</div>`}</li>`)}</ul>`
+${a.deliveries.length ? html`<ul class="deliveries">${a.deliveries.map((d) => deliveryLine(accountId, d, ctx))}</ul>` : html`<div class="sub">Not mailed yet.</div>`}</li>`)}</ul>`
     : html`<p class="muted">Nobody has been alerted about this account.</p>`;
   return html`<section class="card" aria-labelledby="told"><h2 id="told">Who was told</h2>${alertActions(accountId, alerts, done)}${feedbackLines(feedback, ctx)}${body}</section>`;
 }

@@ -13,8 +13,8 @@ export function meetingsPage(meetings: UpcomingMeeting[], options: { withinDays:
   <td data-label="Owner">${personName(m.account.owner)}</td>
 </tr>`);
   const body = html`<h1>Meetings</h1>
-<p class="muted">${plural(meetings.length, 'meeting')} in the next ${plural(options.withinDays, 'day')}${options.atRiskOnly ? ' with accounts that are not healthy' : ''}.
-<a href="/meetings${other}">${options.atRiskOnly ? 'Show all meetings' : 'Only accounts that are not healthy'}</a></p>
+<p class="muted">${plural(meetings.length, 'meeting')} in the next ${plural(options.withinDays, 'day')}${options.atRiskOnly ? ' with accounts at risk or in a firestorm' : ''}.
+<a href="/meetings${other}">${options.atRiskOnly ? 'Show all meetings' : 'Only accounts at risk or in a firestorm'}</a></p>
 <div class="card">${meetings.length
     ? html`<table class="stack"><thead><tr><th scope="col">When</th><th scope="col">Account</th><th scope="col">State</th><th scope="col">Escalations</th><th scope="col">Owner</th></tr></thead><tbody>${rows}</tbody></table>`
     : html`<p class="muted">No meetings coming up${options.atRiskOnly ? ' with accounts in trouble' : ''}.</p>`}</div>`;
