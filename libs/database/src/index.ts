@@ -1,5 +1,6 @@
 export * from './audit/audit-log';
 export * from './audit/audit-time';
+export * from './audit/user-changes';
 export * from './data-source';
 export * from './database.module';
 export * from './query-rows';

@@ -141,7 +141,7 @@ export class LocalStack {
       '',
       `  Dashboard   ${config.PUBLIC_URL}`,
       `  Sign in     ${login.email} / ${login.password}   (${login.note})`,
-      ...(this.sink ? [`  Mail sink   ${config.PUBLIC_URL}/dev/mail   (every mail sent, development only)`] : [`  Mail        ${redact(env.SMTP_URL ?? '')}`]),
+      ...(this.sink ? [`  Mail sink   ${config.PUBLIC_URL}/dev/mail   (every mail sent, development only; for admins${login.note.startsWith('admin') ? '' : `: ${DEMO_ADMIN} / ${login.password}`})`] : [`  Mail        ${redact(env.SMTP_URL ?? '')}`]),
       `  Gateway     http://localhost:${env.GATEWAY_PORT ?? 3001}/v1/events`,
       `  Kafka       ${config.KAFKA_BROKERS.join(',')}${this.kafka?.started ? ' (started by Forewarn)' : ''}, topics ${Object.values(topicsFor(config.FOREWARN_TOPIC_PREFIX)).join(', ')}`,
       `  PostgreSQL  ${redact(config.DATABASE_URL)}`,
@@ -167,6 +167,9 @@ export class LocalStack {
     return this.stopping;
   }
 }
+
+/** The demo's admin, who may read the development mail sink. */
+const DEMO_ADMIN = 'admin@demo.forewarn.dev';
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:***@');
