@@ -29,6 +29,14 @@ describe('failed sign-ins counted per client address', () => {
     expect(failures.begin('a')).toBeGreaterThan(0);
   });
 
+  it('counts the wait from the end of a failed attempt, however long checking it took', () => {
+    const failures = new AddressFailures({ ...policy, freeFailures: 1 }, 100, clock);
+    failures.begin('slow');
+    now += 3_000; // a password check under load
+    failures.failed('slow');
+    expect(failures.begin('slow')).toBe(10_000);
+  });
+
   it('keeps its memory bounded, forgetting the addresses least recently seen', () => {
     const failures = new AddressFailures(policy, 2, clock);
     for (let i = 0; i < 3; i += 1) failures.begin('old');

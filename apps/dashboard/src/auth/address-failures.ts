@@ -23,6 +23,12 @@ export class AddressFailures {
     return 0;
   }
 
+  /** The attempt counted by `begin` failed: the wait counts from now. */
+  failed(address: string): void {
+    const count = this.counts.get(address);
+    if (count) count.lastFailureAt = Math.max(count.lastFailureAt, this.clock());
+  }
+
   /** The attempt counted by `begin` turned out to be a success (or was refused elsewhere): take it back. */
   forgive(address: string): void {
     const count = this.counts.get(address);

@@ -69,7 +69,10 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     const wait = await this.throttle.begin(email, address);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
     const user = await this.users.verifyLogin(email, password);
-    if (!user) return { ok: false, reason: 'invalid' };
+    if (!user) {
+      await this.throttle.failed(email, address);
+      return { ok: false, reason: 'invalid' };
+    }
     await this.throttle.succeeded(email, address);
     const { sessionId, expiresAt } = await this.users.startSession(user.email);
     return { ok: true, user, sessionId, expiresAt };
@@ -87,7 +90,10 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
   async changePassword(user: User, current: string, next: string, context: { address: string; sessionId: string | null; via: 'page' | 'api' }): Promise<PasswordChangeResult> {
     const wait = await this.throttle.begin(user.email, context.address);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
-    if (!(await this.users.verifyLogin(user.email, current))) return { ok: false, reason: 'wrong-current' };
+    if (!(await this.users.verifyLogin(user.email, current))) {
+      await this.throttle.failed(user.email, context.address);
+      return { ok: false, reason: 'wrong-current' };
+    }
     await this.throttle.succeeded(user.email, context.address);
     const { sessionsEnded } = await this.users.setPassword(user.email, next, { keepSessionId: context.sessionId ?? undefined });
     const keep = context.sessionId ? hashCredential(context.sessionId) : null;

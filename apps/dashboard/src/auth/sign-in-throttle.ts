@@ -11,7 +11,7 @@ const ADDRESS_FACTOR = 4;
 /**
  * Failed sign-ins slow the next attempt down, per account (shared by every instance, PostgreSQL)
  * and per client address (this instance's memory), on the backoff schedule of `BackoffPolicy`.
- * Whatever checks a password (sign-in, password change) asks `begin` first and reports a success.
+ * Whatever checks a password (sign-in, password change) asks `begin` first and reports how it went.
  */
 @Injectable()
 export class SignInThrottle {
@@ -39,6 +39,12 @@ export class SignInThrottle {
     });
     if (accountWait > 0) this.addresses.forgive(address); // the password was not checked: nothing to count
     return accountWait;
+  }
+
+  /** The password was wrong: both waits count from now. */
+  async failed(email: string, address: string): Promise<void> {
+    this.addresses.failed(address);
+    await this.accounts.failed(email);
   }
 
   async succeeded(email: string, address: string): Promise<void> {

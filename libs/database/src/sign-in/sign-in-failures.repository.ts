@@ -8,7 +8,7 @@ import { type BackoffPolicy, liveFailures, retryAfterMs } from './backoff';
  * throttled unknown e-mail looks exactly like a throttled known one.
  *
  * An attempt is counted before its password is checked, so a burst of parallel guesses cannot slip
- * past the count; a success then resets it.
+ * past the count; a failure then restarts the wait from its end, a success resets the count.
  */
 export class SignInFailures {
   constructor(private readonly db: DataSource, private readonly policy: BackoffPolicy) {}
@@ -32,6 +32,11 @@ export class SignInFailures {
       await manager.query('UPDATE dashboard.sign_in_failures SET failures = $2, last_failure_at = now() WHERE email = $1', [key, liveFailures(count, now, this.policy) + 1]);
       return 0;
     });
+  }
+
+  /** The password was wrong: the wait counts from now, when the failure is known, not from when checking began. */
+  async failed(email: string): Promise<void> {
+    await this.db.query('UPDATE dashboard.sign_in_failures SET last_failure_at = now() WHERE email = $1', [email.trim().toLowerCase()]);
   }
 
   /** The password was right: the account's count starts again. */
