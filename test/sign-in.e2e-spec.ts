@@ -109,6 +109,8 @@ describe('sign-in: guessing is slowed down, sessions end when they should, admin
     expect(ok.body).toMatchObject({ email: rep.email, role: 'rep' });
     expect(await me(ok.cookie as string)).toBe(200);
     expect((await signIn(rep.email, 'one more typo')).status).toBe(401);
+    const metrics = await (await fetch(`${bus.dashboardUrl}/metrics`)).text();
+    expect(Number(/forewarn_dashboard_sign_ins_total\{outcome="throttled"[^}]*\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(25);
   });
 
   it('tells a person on the login page when to try again', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
 import { AuditLog, hashCredential, type User, UsersRepository } from '@forewarn/database';
+import { Metrics } from '@forewarn/service-kit';
 import { TtlCache } from '../common/ttl-cache';
 import { DASHBOARD_CONFIG } from '../dashboard.config';
 import { SignInThrottle } from './sign-in-throttle';
@@ -32,13 +33,16 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
   private readonly tokens: TtlCache<string, User>;
   private readonly sessions: TtlCache<string, User>;
   private housekeeping: NodeJS.Timeout | null = null;
+  private readonly signIns;
 
   constructor(
     @Inject(UsersRepository) private readonly users: UsersRepository,
     private readonly throttle: SignInThrottle,
     @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(DASHBOARD_CONFIG) config: DashboardConfig,
+    metrics: Metrics,
   ) {
+    this.signIns = metrics.counter('forewarn_dashboard_sign_ins_total', 'Sign-in attempts by outcome (ok, invalid, throttled)', ['outcome']);
     const ttl = Math.min(LOOKUP_TTL_MS, (config.DASHBOARD_SESSION_IDLE_MINUTES * 60_000) / 4);
     this.tokens = new TtlCache(ttl);
     this.sessions = new TtlCache(ttl);
@@ -67,12 +71,17 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
    */
   async signIn(email: string, password: string, address: string): Promise<SignInResult> {
     const wait = await this.throttle.begin(email, address);
-    if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+    if (wait > 0) {
+      this.signIns.inc({ outcome: 'throttled' });
+      return { ok: false, reason: 'throttled', retryAfterMs: wait };
+    }
     const user = await this.users.verifyLogin(email, password);
     if (!user) {
+      this.signIns.inc({ outcome: 'invalid' });
       await this.throttle.failed(email, address);
       return { ok: false, reason: 'invalid' };
     }
+    this.signIns.inc({ outcome: 'ok' });
     await this.throttle.succeeded(email, address);
     const { sessionId, expiresAt } = await this.users.startSession(user.email);
     return { ok: true, user, sessionId, expiresAt };
