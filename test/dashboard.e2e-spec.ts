@@ -28,6 +28,7 @@ describe('dashboard: a rep sees which of their accounts burn, and why', () => {
   const T = Date.now().toString(36);
   const password = `pw-${T}-correct-horse`;
   const rep = { email: `riley.${T}@sales.example`, name: 'Riley Chen' };
+  const adminEmail = `admin.${T}@sales.example`;
   const burning = { id: `northwind-${T}`, name: 'Northwind Traders' };
   const calm = { id: `initech-${T}`, name: 'Initech' };
   const foreign = { id: `contoso-${T}`, name: 'Contoso Foreign' };
@@ -57,10 +58,10 @@ describe('dashboard: a rep sees which of their accounts burn, and why', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   };
-  const signIn = async (target: Page, path = '/') => {
+  const signIn = async (target: Page, path = '/', email = rep.email) => {
     await target.goto(`${bus.dashboardUrl}${path}`);
     await target.waitForURL(/\/login\?next=/);
-    await target.getByLabel('E-mail').fill(rep.email);
+    await target.getByLabel('E-mail').fill(email);
     await target.getByLabel('Password').fill(password);
     await target.getByRole('button', { name: 'Sign in' }).click();
   };
@@ -69,7 +70,7 @@ describe('dashboard: a rep sees which of their accounts burn, and why', () => {
   beforeAll(async () => {
     bus = await startBus('dashboard');
     const apiKey = await bus.addSource('helpdesk');
-    adminToken = await bus.addUser(`admin.${T}@sales.example`, 'admin');
+    adminToken = (await new UsersRepository(bus.database.db).upsert({ email: adminEmail, name: 'Ada Admin', role: 'admin', team: null }, password)).token;
     repToken = (await new UsersRepository(bus.database.db).upsert({ email: rep.email, name: rep.name, role: 'rep', team: 'enterprise' }, password)).token;
     expect((await bus.postEvents(apiKey, events)).status).toBe(202);
 
@@ -204,15 +205,23 @@ describe('dashboard: a rep sees which of their accounts burn, and why', () => {
     await phone.close();
   });
 
-  it('shows the mails the development sink caught, linked from the header', async () => {
+  it('shows an admin the mails the development sink caught, linked from the header, and a rep nothing of them', async () => {
     await page.goto(`${bus.dashboardUrl}/`);
-    await page.locator('header').getByRole('link', { name: 'Dev mail' }).click();
-    await page.waitForURL(`${bus.dashboardUrl}/dev/mail`);
-    await page.getByRole('link', { name: /Northwind Traders/ }).first().click();
-    await page.waitForURL(/\/dev\/mail\/[^/]+$/);
-    await expect(page.locator('iframe.mail').getAttribute('sandbox')).resolves.not.toContain('allow-scripts');
-    await expect(page.frameLocator('iframe.mail').locator('body').textContent()).resolves.toContain('Northwind Traders');
-    await expect(page.locator('pre.mail-text').textContent()).resolves.toContain(`/accounts/${burning.id}`);
+    await expect(page.locator('header').getByRole('link', { name: 'Dev mail' }).count()).resolves.toBe(0);
+    expect((await page.goto(`${bus.dashboardUrl}/dev/mail`))?.status()).toBe(404);
+
+    const adminContext = await browser.newContext({ viewport: DESKTOP, timezoneId: READER_TIME_ZONE, locale: 'en-GB' });
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, '/', adminEmail);
+    await adminPage.waitForURL(`${bus.dashboardUrl}/`);
+    await adminPage.locator('header').getByRole('link', { name: 'Dev mail' }).click();
+    await adminPage.waitForURL(`${bus.dashboardUrl}/dev/mail`);
+    await adminPage.getByRole('link', { name: /Northwind Traders/ }).first().click();
+    await adminPage.waitForURL(/\/dev\/mail\/[^/]+$/);
+    await expect(adminPage.locator('iframe.mail').getAttribute('sandbox')).resolves.not.toContain('allow-scripts');
+    await expect(adminPage.frameLocator('iframe.mail').locator('body').textContent()).resolves.toContain('Northwind Traders');
+    await expect(adminPage.locator('pre.mail-text').textContent()).resolves.toContain(`/accounts/${burning.id}`);
+    await adminContext.close();
   });
 
   it('signs out, after which neither the pages nor the API know the rep', async () => {

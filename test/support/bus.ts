@@ -15,6 +15,8 @@ export interface Bus {
   services: Record<AppName, RunningService>;
   gatewayUrl: string;
   dashboardUrl: string;
+  /** The environment the services were started with (to start another instance alike). */
+  env: NodeJS.ProcessEnv;
   addSource(name: string): Promise<string>;
   addUser(email: string, role: UserRole, team?: string): Promise<string>;
   postEvents(apiKey: string, body: unknown, contentType?: string): Promise<{ status: number; json: Record<string, unknown> | null; headers: Headers }>;
@@ -71,7 +73,7 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
   await admin.connect();
   let sinkRunning = true;
   const bus: Bus = {
-    tag, topics, kafka, database, sink, services,
+    tag, topics, kafka, database, sink, services, env,
     gatewayUrl: services.gateway?.url,
     dashboardUrl: services.dashboard?.url,
     async addSource(sourceName) {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { DashboardConfig } from '@forewarn/config';
-import { DatabaseModule, UsersRepository } from '@forewarn/database';
+import { AuditLog, DatabaseModule, UsersRepository } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
@@ -10,14 +10,17 @@ import { AccountsQuery } from './accounts/accounts.query';
 import { AccountsService } from './accounts/accounts.service';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsQuery } from './alerts/alerts.query';
+import { AuditController } from './audit/audit.controller';
 import { ApiAuthGuard, Authenticator, PageAuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { LoginController } from './auth/login.controller';
 import { MeController } from './auth/me.controller';
+import { PasswordApiController, PasswordPageController } from './auth/password.controller';
+import { SignInThrottle } from './auth/sign-in-throttle';
 import { DashboardErrorFilter } from './common/error.filter';
 import { DASHBOARD_CONFIG } from './dashboard.config';
 import { DevMailClient } from './dev-mail/dev-mail.client';
-import { DevMailAvailableGuard, DevMailController } from './dev-mail/dev-mail.controller';
+import { AdminOnlyOrNotFound, DevMailAvailableGuard, DevMailController } from './dev-mail/dev-mail.controller';
 import { AccountActionsController, FeedbackApiController, LinkController, PreferencesPageController } from './feedback/feedback.controller';
 import { FeedbackPublisher } from './feedback/feedback.publisher';
 import { FeedbackQuery } from './feedback/feedback.query';
@@ -45,10 +48,13 @@ export class DashboardModule {
         MeController, AccountsController, MeetingsController, AlertsController, UnmappedController,
         LoginController, PagesController, DevMailController, AssetsController,
         FeedbackApiController, LinkController, PreferencesPageController, AccountActionsController,
+        PasswordPageController, PasswordApiController, AuditController,
       ],
       providers: [
         { provide: DASHBOARD_CONFIG, useValue: config },
-        { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db), inject: [DataSource] },
+        { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db, { sessionIdleMinutes: config.DASHBOARD_SESSION_IDLE_MINUTES }), inject: [DataSource] },
+        { provide: AuditLog, useFactory: (db: DataSource) => new AuditLog(db), inject: [DataSource] },
+        SignInThrottle, AdminOnlyOrNotFound,
         { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
         AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
         AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(DashboardModule.forRoot(config), { bufferLogs: true });
   app.disable('x-powered-by');
   app.use(cookieParser());
-  app.use(securityHeaders);
+  app.use(securityHeaders(config.PUBLIC_URL));
   await serve(app, config.DASHBOARD_PORT, 'dashboard');
 }
 

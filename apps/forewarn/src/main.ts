@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { CliError, quietLogs } from './cli-support';
 import { registerAccountsCommands } from './commands/accounts.command';
+import { registerAuditCommand } from './commands/audit.command';
 import { registerBacktestCommand } from './commands/backtest.command';
 import { registerCalendarCommands } from './commands/calendar.command';
 import { registerDemoCommand } from './commands/demo.command';
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
   registerMappingCommands(program);
   registerAccountsCommands(program);
   registerCalendarCommands(program);
+  registerAuditCommand(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

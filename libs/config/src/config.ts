@@ -126,6 +126,14 @@ export const dashboardEnvSchema = baseEnvSchema.extend({
   DASHBOARD_PORT: port(3000),
   /** HTTP API of the development mail sink; set by `npm start`, never in production. */
   DEV_MAIL_URL: z.string().url().optional(),
+  /** A session ends after this many minutes without use (and 14 days after sign-in in any case). */
+  DASHBOARD_SESSION_IDLE_MINUTES: z.coerce.number().positive().max(14 * 24 * 60).default(480),
+  /** Failed sign-ins per account before each further one makes the next attempt wait; per client address four times as many. */
+  DASHBOARD_LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** The first wait after too many failed sign-ins; it doubles with each further failure. */
+  DASHBOARD_LOGIN_BACKOFF_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /** The longest wait, however many failures: minutes, so a guesser cannot lock anyone out for long. */
+  DASHBOARD_LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().positive().max(3600).default(900),
 });
 
 export type BaseConfig = z.infer<typeof baseEnvSchema> & { FOREWARN_SECRET: string };

@@ -12,6 +12,7 @@ import { OverviewIndexes1764520000000 } from './migrations/1764520000000-overvie
 import { MemberEmailsNoPendingList1764530000000 } from './migrations/1764530000000-member-emails-no-pending-list';
 import { OutboxValueAsText1764535000000 } from './migrations/1764535000000-outbox-value-as-text';
 import { AuditLog1765000000000 } from './migrations/1765000000000-audit-log';
+import { SignInLimits1765020000000 } from './migrations/1765020000000-sign-in-limits';
 import { NotificationLedgerViews1765040000000 } from './migrations/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/1765040000001-health-policy-in-use';
 import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   MemberEmailsNoPendingList1764530000000,
   OutboxValueAsText1764535000000,
   AuditLog1765000000000,
+  SignInLimits1765020000000,
   NotificationLedgerViews1765040000000,
   HealthPolicyInUse1765040000001,
   OnceOnlyFeedback1765040000002,

@@ -1,4 +1,6 @@
 export * from './audit/audit-log';
+export * from './audit/audit-time';
+export * from './audit/user-changes';
 export * from './data-source';
 export * from './database.module';
 export * from './query-rows';
@@ -6,3 +8,5 @@ export * from './repositories/calendar-feeds.repository';
 export * from './repositories/secrets';
 export * from './repositories/sources.repository';
 export * from './repositories/users.repository';
+export * from './sign-in/backoff';
+export * from './sign-in/sign-in-failures.repository';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
+import { AuditLog, type NewAuditEntry } from '@forewarn/database';
 import { type HealthPolicy, loadPolicyFile } from '@forewarn/health';
 import { Metrics } from '@forewarn/service-kit';
 import { type Stats, unwatchFile, watchFile } from 'node:fs';
@@ -7,11 +8,15 @@ import { Gauge } from 'prom-client';
 import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
 
 export const INITIAL_POLICY = Symbol('INITIAL_POLICY');
+/** Who reloads the policy, in the audit log. */
+export const POLICY_ACTOR = 'system:account-health';
 
 /**
  * The health policy in force. Validated at start (main.ts exits with one line on a bad file);
  * reloaded without a restart when the file changes or on SIGHUP. A reload that fails validation
- * is logged and the policy in force stays — a typo never takes scoring down.
+ * is logged and the policy in force stays — a typo never takes scoring down. Each reload that
+ * changed the policy, and each refused file, is in the audit log (`policy.reloaded`,
+ * `policy.reload_refused`).
  */
 @Injectable()
 export class HealthPolicyHolder implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +30,7 @@ export class HealthPolicyHolder implements OnApplicationBootstrap, OnApplication
     @Inject(INITIAL_POLICY) initial: HealthPolicy,
     @Inject(ACCOUNT_HEALTH_CONFIG) private readonly config: AccountHealthConfig,
     metrics: Metrics,
+    @Inject(AuditLog) private readonly audit: Pick<AuditLog, 'record'>,
   ) {
     this.policy = initial;
     this.reloads = metrics.counter('forewarn_health_policy_reloads_total', 'Health policy reloads', ['outcome']);
@@ -64,6 +70,7 @@ export class HealthPolicyHolder implements OnApplicationBootstrap, OnApplication
     } catch (error) {
       this.reloads.inc({ outcome: 'invalid' });
       this.logger.error({ msg: `health policy not reloaded, keeping version "${this.policy.version}": ${(error as Error).message}`, why });
+      this.record({ actor: POLICY_ACTOR, action: 'policy.reload_refused', target: file, details: { file, kept: this.policy.version, why, problem: (error as Error).message } });
       return this.policy.version;
     }
     if (JSON.stringify(next) === JSON.stringify(this.policy)) return this.policy.version;
@@ -73,8 +80,16 @@ export class HealthPolicyHolder implements OnApplicationBootstrap, OnApplication
     this.versionInfo.reset();
     this.versionInfo.set({ version: next.version }, 1);
     this.logger.log({ msg: 'health policy reloaded', version: next.version, previous, why });
+    this.record({ actor: POLICY_ACTOR, action: 'policy.reloaded', target: file, details: { version: next.version, previous, file, why } });
     for (const listener of this.listeners) listener(next);
     return next.version;
+  }
+
+  /** The audit entry is written in the background: a reload never waits for, or fails with, PostgreSQL. */
+  private record(entry: NewAuditEntry): void {
+    this.audit.record(entry).catch((error: unknown) => {
+      this.logger.warn({ msg: 'could not write the policy reload to the audit log', action: entry.action, error: (error as Error).message });
+    });
   }
 
   onApplicationShutdown(): void {

@@ -23,6 +23,13 @@ export class LoginRequired extends Error {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * The address a request came from, for counting failed sign-ins: the connecting peer. Behind a
+ * reverse proxy every client shares the proxy's address (forwarded headers are not trusted, since
+ * anyone can send them), so there the per-account count is the one that bites.
+ */
+export const clientAddress = (request: Request): string => request.socket?.remoteAddress ?? request.ip ?? 'unknown';
+
 @Injectable()
 export class Authenticator {
   constructor(private readonly auth: AuthService, @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig) {}

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { PasswordHashingBusy } from '@forewarn/database';
 import { dependencyOutage, Problem, ProblemFilter } from '@forewarn/service-kit';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +31,9 @@ export class DashboardErrorFilter implements ExceptionFilter {
     }
     const problem = error instanceof InvalidParameter
       ? new Problem(400, 'Bad Request', `The query parameter "${error.parameter}" ${error.problem}.`, { errors: [{ field: error.parameter, message: error.problem }] })
-      : dependencyOutage(error) ?? error;
+      : error instanceof PasswordHashingBusy
+        ? new Problem(503, 'Service Unavailable', 'Too many sign-ins are being checked right now. Try again in a moment.', { headers: { 'Retry-After': '2' } })
+        : dependencyOutage(error) ?? error;
     if (!this.wantsPage(request)) {
       this.problems.catch(problem, host);
       return;
@@ -54,6 +57,7 @@ export class DashboardErrorFilter implements ExceptionFilter {
 
   private wantsPage(request: AuthedRequest): boolean {
     if (API_OR_OPS.test(request.path)) return false;
+    if (request.is('application/json') && !(request.headers.accept ?? '').includes('text/html')) return false;
     return (request.headers.accept ?? '').includes('text/html') || request.method === 'POST';
   }
 }

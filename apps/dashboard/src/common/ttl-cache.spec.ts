@@ -21,4 +21,13 @@ describe('the short-lived lookup cache', () => {
     cache.delete('c');
     expect(cache.get('c')).toBeUndefined();
   });
+
+  it('forgets the entries a test picks, and keeps the others', () => {
+    const cache = new TtlCache<string, { email: string }>(60_000);
+    cache.set('s1', { email: 'a@x' });
+    cache.set('s2', { email: 'a@x' });
+    cache.set('s3', { email: 'b@x' });
+    cache.deleteWhere((user, key) => user.email === 'a@x' && key !== 's2');
+    expect([cache.get('s1'), cache.get('s2'), cache.get('s3')]).toEqual([undefined, { email: 'a@x' }, { email: 'b@x' }]);
+  });
 });

@@ -23,4 +23,9 @@ export class TtlCache<K, V> {
   delete(key: K): void {
     this.entries.delete(key);
   }
+
+  /** Forgets every entry the test picks (e.g. all cached sessions of one user). */
+  deleteWhere(test: (value: V, key: K) => boolean): void {
+    for (const [key, entry] of this.entries) if (test(entry.value, key)) this.entries.delete(key);
+  }
 }

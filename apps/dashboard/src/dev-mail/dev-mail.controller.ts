@@ -1,4 +1,4 @@
-import { type CanActivate, Controller, Get, Injectable, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { type CanActivate, Controller, type ExecutionContext, Get, Injectable, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
 import type { PageContext } from '../web/layout';
@@ -18,9 +18,21 @@ export class DevMailAvailableGuard implements CanActivate {
   }
 }
 
-/** `/dev/mail`: what the development mail sink caught. 404 in production or without a sink. */
+/**
+ * Every team's mail is in the sink, so only admins see it; for anyone else the page does not
+ * exist either (404, as in production). Runs after PageAuthGuard, which knows the user.
+ */
+@Injectable()
+export class AdminOnlyOrNotFound implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.switchToHttp().getRequest<AuthedRequest>().user?.role !== 'admin') throw new NotFoundException();
+    return true;
+  }
+}
+
+/** `/dev/mail`: what the development mail sink caught, for admins. 404 in production, without a sink, or for anyone else. */
 @Controller('dev/mail')
-@UseGuards(DevMailAvailableGuard, PageAuthGuard)
+@UseGuards(DevMailAvailableGuard, PageAuthGuard, AdminOnlyOrNotFound)
 export class DevMailController {
   constructor(private readonly mail: DevMailClient) {}
 

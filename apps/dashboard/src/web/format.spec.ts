@@ -1,4 +1,4 @@
-import { absoluteTime, dateTimeFormat, dayName, duration, meetingKindWord, relativeTime, severityWord, stateWord, validTimeZone, when } from './format';
+import { absoluteTime, dateTimeFormat, dayName, duration, meetingKindWord, relativeTime, severityWord, stateWord, validTimeZone, waitInWords, when } from './format';
 
 const now = new Date('2026-11-24T14:00:00Z'); // a Tuesday, 15:00 in Berlin
 
@@ -72,5 +72,11 @@ describe('words for support and meeting fields', () => {
     expect(severityWord(null)).toBe('unrated');
     expect(meetingKindWord('qbr')).toBe('QBR');
     expect(meetingKindWord(null)).toBe('meeting');
+  });
+});
+
+describe('how long to wait, in words', () => {
+  it('says seconds under a minute and whole minutes, rounded up, above', () => {
+    expect(['1 second', '45 seconds', '1 minute', '2 minutes', '2 minutes', '15 minutes']).toEqual([1, 45, 60, 61, 120, 900].map(waitInWords));
   });
 });

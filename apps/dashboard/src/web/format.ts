@@ -25,3 +25,11 @@ export const meetingKindWord = (kind: string | null | undefined): string => (kin
 /** A person as people name them: the name, else the e-mail address. */
 export const personName = (person: { name?: string | null; email?: string | null } | null | undefined): string =>
   person?.name?.trim() || person?.email?.trim() || 'nobody';
+
+/** How long to wait, as people say it: "45 seconds", "1 minute", "2 minutes" (minutes rounded up). */
+export function waitInWords(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 60) return `${whole} second${whole === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(whole / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}

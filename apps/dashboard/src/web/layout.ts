@@ -113,6 +113,7 @@ function header(ctx: PageContext): Html {
     ${ctx.devMail ? item('/dev/mail', 'Dev mail', ctx.path.startsWith('/dev/mail')) : ''}
   </nav>
   <div class="who"><span><strong>${ctx.user.name ?? ctx.user.email}</strong> · ${role}</span>
+    <a href="/password"${ctx.path.startsWith('/password') ? raw(' aria-current="page"') : ''}>Change password</a>
     <form method="post" action="/logout"><button type="submit">Sign out</button></form></div>
 </header>`;
 }

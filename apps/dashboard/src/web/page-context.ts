@@ -11,7 +11,8 @@ export function readerTimeZone(request: AuthedRequest): string {
   return fromCookie ? validTimeZone(fromCookie) : SERVER_TIME_ZONE;
 }
 
+/** `devMail`: whether the development mail page exists here; only admins are shown it. */
 export function pageContext(request: AuthedRequest, devMail: boolean, now = new Date()): PageContext | null {
   if (!request.user) return null;
-  return { user: request.user, now, timeZone: readerTimeZone(request), devMail, path: request.path };
+  return { user: request.user, now, timeZone: readerTimeZone(request), devMail: devMail && request.user.role === 'admin', path: request.path };
 }

@@ -2,6 +2,7 @@ import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/confi
 import { topicsFor } from '@forewarn/contracts';
 import { type HealthPolicy, loadPolicyFile, parsePolicy, PolicyError } from '@forewarn/health';
 import { HEALTH_LOCK, parseMessages, policyInUse, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
+import { AuditLog, cliActor } from '@forewarn/database';
 import { createKafka } from '@forewarn/messaging';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -82,7 +83,11 @@ export async function replay(options: { force: boolean; policyFile?: string }): 
     const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
     const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
     const groupId = `${config.FOREWARN_TOPIC_PREFIX}replay-${Date.now().toString(36)}`;
-    const summary = await withDatabase((db) => rebuild({ db, kafka, topic, groupId, ends, total, projector: new Projector(() => policy) }));
+    const summary = await withDatabase(async (db) => {
+      const rebuilt = await rebuild({ db, kafka, topic, groupId, ends, total, projector: new Projector(() => policy) });
+      await new AuditLog(db).record({ actor: cliActor(), action: 'replay.run', target: topic, details: { ...rebuilt, policyVersion: policy.version, force: options.force } });
+      return rebuilt;
+    });
     await admin.deleteGroups([groupId, `${groupId}-accounts`]).catch(() => undefined);
     return { topic, policy: { version: policy.version, from: chosen.from }, ...summary, durationMs: Date.now() - started };
   } finally {

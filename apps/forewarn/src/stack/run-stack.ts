@@ -177,7 +177,7 @@ export class LocalStack {
       '',
       `  Dashboard   ${config.PUBLIC_URL}`,
       `  Sign in     ${login.email} / ${login.password}   (${login.note})`,
-      ...(this.sink ? [`  Mail sink   ${config.PUBLIC_URL}/dev/mail   (every mail sent, development only)`] : [`  Mail        ${redact(env.SMTP_URL ?? '')}`]),
+      ...(this.sink ? [`  Mail sink   ${config.PUBLIC_URL}/dev/mail   (every mail sent, development only; for admins${login.note.startsWith('admin') ? '' : `: ${DEMO_ADMIN} / ${login.password}`})`] : [`  Mail        ${redact(env.SMTP_URL ?? '')}`]),
       ...(smtpUp ? [] : [`              SMTP at ${redact(env.SMTP_URL ?? '')} is unreachable: mail waits until it answers (nothing is lost)`]),
       `  Gateway     http://localhost:${env.GATEWAY_PORT ?? 3001}/v1/events`,
       `  Kafka       ${config.KAFKA_BROKERS.join(',')}${this.kafka?.started ? ' (started by Forewarn)' : ''}, topics ${Object.values(topicsFor(config.FOREWARN_TOPIC_PREFIX)).join(', ')}`,
@@ -216,6 +216,9 @@ async function readiness(port: number): Promise<{ ready: boolean; dependencies: 
     return null;
   }
 }
+
+/** The demo's admin, who may read the development mail sink. */
+const DEMO_ADMIN = 'admin@demo.forewarn.dev';
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:***@');

@@ -17,8 +17,9 @@ const CSS = `
 .login button{font-size:16px;padding:10px}
 `;
 
-export function loginPage(options: { next: string; error: string | null; email: string | null; signedOut: boolean }): Html {
-  const message = options.error ? ERRORS[options.error] ?? ERRORS.invalid : null;
+/** The sign-in form; `notice` is a message of its own (e.g. how long to wait after too many attempts). */
+export function loginPage(options: { next: string; error: string | null; email: string | null; signedOut: boolean; notice?: string }): Html {
+  const message = options.notice ?? (options.error ? ERRORS[options.error] ?? ERRORS.invalid : null);
   const body = html`<div class="login card">
   <h1>Fore<span style="color:#b3261e">warn</span></h1>
   <p class="muted">Which customer accounts are burning before your next meeting.</p>
