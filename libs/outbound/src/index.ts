@@ -1,0 +1,4 @@
+export * from './address';
+export * from './policy';
+export * from './request';
+export * from './resolve';
