@@ -2,6 +2,7 @@ export * from './audit/audit-log';
 export * from './data-source';
 export * from './database.module';
 export * from './query-rows';
+export * from './repositories/audience.repository';
 export * from './repositories/calendar-feeds.repository';
 export * from './repositories/secrets';
 export * from './repositories/sources.repository';
