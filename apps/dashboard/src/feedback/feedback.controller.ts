@@ -15,7 +15,10 @@ import { sendPage } from '../web/send-page';
 import { confirmLinkPage, linkDonePage, linkProblemPage, preferencesPage } from './feedback.pages';
 import { FeedbackPublisher } from './feedback.publisher';
 import { FeedbackQuery } from './feedback.query';
-import { parsePreferences, parseSnoozeHours } from './preferences-form';
+import { chatAddressProblem, chatUrlField, type FieldError, parsePreferences, parseSnoozeHours } from './preferences-form';
+
+/** Where chat webhooks may point: public hosts, over https (plain http outside production), or hosts the operator allowed. */
+const outboundPolicy = (config: DashboardConfig) => ({ allowPlainHttp: config.NODE_ENV !== 'production', allowHosts: config.FOREWARN_OUTBOUND_ALLOW_HOSTS });
 
 const person = (user: User) => ({ email: user.email, ...(user.name ? { name: user.name } : {}) });
 
@@ -120,8 +123,10 @@ export class FeedbackApiController {
   @Put('me/preferences')
   @HttpCode(202)
   async savePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
-    const parsed = parsePreferences(body ?? {}, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
-    if (!parsed.ok) throw new Problem(400, 'Bad Request', `Invalid preferences: ${parsed.errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors: parsed.errors });
+    const parsed = parsePreferences(body ?? {}, { outbound: outboundPolicy(this.config) });
+    const problem = parsed.ok ? await chatAddressProblem(parsed.value.chat, chatUrlField(body ?? {}), outboundPolicy(this.config)) : null;
+    const errors = parsed.ok ? (problem ? [problem] : []) : parsed.errors;
+    if (!parsed.ok || errors.length) throw new Problem(400, 'Bad Request', `Invalid preferences: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors });
     await this.publisher.preferences({ email: user.email, ...parsed.value });
     return { email: user.email, ...parsed.value };
   }
@@ -171,10 +176,11 @@ export class PreferencesPageController {
   @Post()
   async save(@Req() request: AuthedRequest, @Res() response: Response, @Body() body: Record<string, unknown>): Promise<void> {
     const ctx = pageContext(request, this.devMail.available) as PageContext;
-    const parsed = parsePreferences(body ?? {}, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
-    if (!parsed.ok) {
+    const parsed = parsePreferences(body ?? {}, { outbound: outboundPolicy(this.config) });
+    const problem = parsed.ok ? await chatAddressProblem(parsed.value.chat, chatUrlField(body ?? {}), outboundPolicy(this.config)) : null;
+    if (!parsed.ok || problem) {
       const current = await this.query.preferences(ctx.user.email);
-      sendPage(response, preferencesPage({ ...current, mode: body.mode === 'digest' ? 'digest' : 'immediate', timeZone: String(body.timeZone ?? '') || null }, ctx, { errors: parsed.errors }), 400);
+      sendPage(response, preferencesPage({ ...current, mode: body.mode === 'digest' ? 'digest' : 'immediate', timeZone: String(body.timeZone ?? '') || null }, ctx, { errors: parsed.ok ? [problem as FieldError] : parsed.errors }), 400);
       return;
     }
     await this.publisher.preferences({ email: ctx.user.email, ...parsed.value });
