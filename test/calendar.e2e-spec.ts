@@ -62,11 +62,11 @@ describe('calendar feeds: customer meetings from iCalendar', () => {
     'ATTENDEE:mailto:': ['riley@sales.example', 'morgan@sales.example', 'someone@gmail.com'],
   });
 
-  const cli = (args: string[]) =>
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
         cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url },
+        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url, FOREWARN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

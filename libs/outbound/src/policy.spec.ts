@@ -28,7 +28,7 @@ describe('which URLs an outbound call may go to', () => {
     ['https://api.localhost/x', 'api.localhost is this machine'],
     ['https://intranet/x', 'intranet is not a public domain name'],
   ])('refuses %s: %s', (url, why) => {
-    expect(checkOutboundUrl(url, strict)).toEqual({ ok: false, reason: `the address is not on the public internet (${why})`, notPublic: true });
+    expect(checkOutboundUrl(url, strict)).toEqual({ ok: false, reason: `the address is not on the public internet (${why})`, notPublic: true, detail: why });
   });
 
   it('takes https only, plain http only where allowed (outside production)', () => {

@@ -17,7 +17,10 @@ export interface OutboundPolicy {
 /** What a refused call says, to the person and in the delivery ledger: never what an internal host answered. */
 export const NOT_PUBLIC = 'the address is not on the public internet';
 
-export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string; notPublic: boolean };
+/** A refusal's `reason` is a whole sentence; when the address is not public, `detail` says which and why ("127.0.0.1 is a loopback address"). */
+export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string; notPublic: false } | { ok: false; reason: string; notPublic: true; detail: string };
+
+const notPublic = (detail: string): UrlCheck => ({ ok: false, reason: `${NOT_PUBLIC} (${detail})`, notPublic: true, detail });
 
 /** Names that mean this machine whatever DNS says. */
 const LOCAL_NAME = /(^|\.)localhost$/;
@@ -78,11 +81,11 @@ export function checkOutboundUrl(text: string | URL, policy: OutboundPolicy): Ur
   if (isAllowedHost(host, policy)) return { ok: true, url };
   if (isIpLiteral(host)) {
     const range = blockedRange(host);
-    if (range) return { ok: false, reason: `${NOT_PUBLIC} (${describeBlocked(host, range)})`, notPublic: true };
+    if (range) return notPublic(describeBlocked(host, range));
   } else if (LOCAL_NAME.test(host)) {
-    return { ok: false, reason: `${NOT_PUBLIC} (${host} is this machine)`, notPublic: true };
+    return notPublic(`${host} is this machine`);
   } else if (!host.includes('.') && !isIPv4(host)) {
-    return { ok: false, reason: `${NOT_PUBLIC} (${host} is not a public domain name)`, notPublic: true };
+    return notPublic(`${host} is not a public domain name`);
   }
   return { ok: true, url };
 }

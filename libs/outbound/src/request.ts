@@ -1,6 +1,6 @@
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { checkOutboundUrl, type OutboundPolicy } from './policy';
+import { checkOutboundUrl, NOT_PUBLIC, type OutboundPolicy } from './policy';
 import { guardedLookup, OutboundRefusedError, type Resolver, systemResolver } from './resolve';
 
 export interface OutboundRequestOptions {
@@ -22,7 +22,10 @@ export interface OutboundResponse {
   body: Buffer;
 }
 
-/** Why a call did not return a response. `refused`: the address is not public, nothing was sent. */
+/**
+ * Why a call did not return a response. `refused`: the address is not public, nothing was sent; the
+ * message says only that, `detail` which address and why (for operators' logs and the person who typed it).
+ */
 export type OutboundFailure = 'refused' | 'timeout' | 'too_large' | 'network';
 
 export class OutboundError extends Error {
@@ -40,7 +43,7 @@ export class OutboundError extends Error {
 export function outboundRequest(target: string | URL, options: OutboundRequestOptions): Promise<OutboundResponse> {
   const checked = checkOutboundUrl(target, options.policy);
   if (!checked.ok) {
-    return Promise.reject(new OutboundError(checked.notPublic ? 'refused' : 'network', checked.notPublic ? `refused: ${checked.reason}` : `the address ${checked.reason}`, checked.reason));
+    return Promise.reject(checked.notPublic ? new OutboundError('refused', `refused: ${NOT_PUBLIC}`, checked.detail) : new OutboundError('network', `the address ${checked.reason}`));
   }
   const { url } = checked;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -70,7 +70,7 @@ export async function checkOutboundAddress(text: string, policy: OutboundPolicy,
     if (addresses) assertCallable(host, addresses, policy);
     return checked;
   } catch (error) {
-    if (error instanceof OutboundRefusedError) return { ok: false, reason: `${NOT_PUBLIC} (${error.detail})`, notPublic: true };
+    if (error instanceof OutboundRefusedError) return { ok: false, reason: `${NOT_PUBLIC} (${error.detail})`, notPublic: true, detail: error.detail };
     return checked;
   } finally {
     clearTimeout(timer);

@@ -55,7 +55,7 @@ export function parsePreferences(body: Record<string, unknown>, options: { outbo
 const STRICT: OutboundPolicy = { allowPlainHttp: false, allowHosts: [] };
 
 /** "must be on the public internet: 127.0.0.1 is a loopback address". */
-const notPublic = (reason: string): string => `must be on the public internet: ${reason.replace(/^the address is not on the public internet \((.*)\)$/, '$1')}`;
+const notPublic = (detail: string): string => `must be on the public internet: ${detail}`;
 
 /** The field as the request named it: `chat.url` in the JSON API's `chat` object, `chatUrl` in the form. */
 export const chatUrlField = (body: Record<string, unknown>): string => (body.chat ? 'chat.url' : 'chatUrl');
@@ -67,7 +67,7 @@ export const chatUrlField = (body: Record<string, unknown>): string => (body.cha
 function webhookUrlProblem(value: string, kind: string, policy: OutboundPolicy): string | null {
   const checked = checkOutboundUrl(value, policy);
   if (checked.ok) return null;
-  return checked.notPublic ? notPublic(checked.reason) : `must be the ${kind === 'slack' ? 'Slack' : 'Teams'} incoming webhook address (https://…)`;
+  return checked.notPublic ? notPublic(checked.detail) : `must be the ${kind === 'slack' ? 'Slack' : 'Teams'} incoming webhook address (https://…)`;
 }
 
 /**
@@ -78,7 +78,7 @@ export async function chatAddressProblem(chat: PreferencesInput['chat'], field: 
   if (!chat) return null;
   const checked = await checkOutboundAddress(chat.url, policy, resolver);
   if (checked.ok) return null;
-  return { field, message: notPublic(checked.reason) };
+  return { field, message: checked.notPublic ? notPublic(checked.detail) : checked.reason };
 }
 
 /** Snooze length in hours: 1 to 720 (30 days), 24 when not given. */

@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { accountKeyOf, KAFKA_HEADER, type Topics } from '@forewarn/contracts';
 import { type CalendarFeed, CalendarFeedsRepository } from '@forewarn/database';
 import {
-  type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, domainOf, expandCalendar, planCalendarSync,
+  type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
 } from '@forewarn/ingest';
 import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { FeedFetchError, fetchFeed } from './calendar-fetch';
-import { CALENDAR_CONFIG, type CalendarSettings } from './calendar.config';
+import { CALENDAR_CONFIG, type CalendarSettings, feedPolicy } from './calendar.config';
 
 /** Held while polling, so one gateway instance polls at a time (others skip the tick). */
 export const CALENDAR_LOCK = 4_711_201;
@@ -107,12 +107,13 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     let result: Parameters<CalendarFeedsRepository['recordPoll']>[1] = { status: 'ok', nextPollAt };
     if (!feed.removedAt) {
       let body: string | null = null;
+      const limits = { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes };
       try {
-        let download = await fetchFeed(feed.url, feed, { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes });
+        let download = await fetchFeed(feed.url, feed, limits, feedPolicy(feed, this.settings));
         if (download.status === 'not_modified') {
           body = await feeds.body(feed.id);
           // Nothing cached to re-read (a failed parse before): fetch it whole.
-          if (body === null) download = await fetchFeed(feed.url, {}, { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes });
+          if (body === null) download = await fetchFeed(feed.url, {}, limits, feedPolicy(feed, this.settings));
         }
         if (download.status === 'ok') {
           body = download.body;
@@ -125,8 +126,9 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
         throw error;
       }
       try {
-        occurrences = expandCalendar(body ?? '', { from: now, to: new Date(now.getTime() + this.settings.windowDays * DAY) });
+        occurrences = expandCalendar(body ?? '', { from: now, to: new Date(now.getTime() + this.settings.windowDays * DAY), maxEvents: this.settings.maxEvents });
       } catch (error) {
+        if (error instanceof CalendarTooLargeError) return fail(`${error.message}: not synced (GATEWAY_CALENDAR_MAX_EVENTS)`);
         if (error instanceof CalendarParseError) return fail(error.message);
         throw error;
       }
