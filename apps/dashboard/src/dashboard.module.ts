@@ -52,7 +52,7 @@ export class DashboardModule {
         // Who our own people are (as in the notifier), for the account page's warnings and the customer's people.
         {
           provide: AudienceBook,
-          useFactory: (db: DataSource) => new AudienceBook(() => new AudienceRepository(db).facts(), { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
+          useFactory: (db: DataSource) => new AudienceBook(new AudienceRepository(db), { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
           inject: [DataSource],
         },
         { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },

@@ -38,7 +38,7 @@ export class NotifierModule {
         // Who our own people are, from the dashboard's and account-health's read views, kept a minute.
         {
           provide: AudienceBook,
-          useFactory: (db: DataSource) => new AudienceBook(() => new AudienceRepository(db).facts(), { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
+          useFactory: (db: DataSource) => new AudienceBook(new AudienceRepository(db), { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
           inject: [DataSource],
         },
         Mailer, ChatPoster, IntakeService, SenderService, DigestService, SmtpReadiness,

@@ -124,6 +124,18 @@ describe('the audience rule, for any addresses', () => {
     }));
   });
 
+  it('the book, reading only the domains that matter, decides as the rule does with every fact', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, fc.array(address, { minLength: 1, maxLength: 6 }), async (w, emails) => {
+        const source = { users: async () => w.users, accountDomainsAmong: async (ds: string[]) => ds.filter((d) => w.accountDomains.includes(d)) };
+        const book = new AudienceBook(source, w);
+        const whole = audienceOf(w, w);
+        for (const email of [...emails, ...w.users]) expect(await book.judge(email)).toEqual(judgeAddress(email, whole));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('splitting keeps every recipient exactly once, on one side', () => {
     fc.assert(fc.property(world, fc.array(address, { maxLength: 8 }), (w, emails) => {
       const { kept, dropped } = splitAudience(emails.map((email) => ({ email })), audienceOf(w, w));
@@ -133,31 +145,63 @@ describe('the audience rule, for any addresses', () => {
 });
 
 describe('the audience as the services keep it', () => {
+  /** A source over fixed facts that counts its reads. */
+  const sourceOf = (facts: { users: string[]; accountDomains: string[] }) => {
+    const reads = { users: 0, domains: 0, asked: [] as string[][] };
+    return {
+      reads,
+      facts,
+      source: {
+        users: async () => (reads.users++, facts.users),
+        accountDomainsAmong: async (domains: string[]) => (reads.domains++, reads.asked.push(domains), domains.filter((d) => facts.accountDomains.includes(d))),
+      },
+    };
+  };
+
   it('reads the views once a minute, not per recipient, and looks again before dropping someone on old facts', async () => {
     let now = 0;
-    let loads = 0;
-    let users = ['riley@sales.example'];
-    const book = new AudienceBook(async () => (loads++, { users, accountDomains: ['acme.com'] }), { internalDomains: ['sales.example'], mailFrom: null }, { now: () => now });
+    const { reads, facts, source } = sourceOf({ users: ['riley@sales.example'], accountDomains: ['acme.com'] });
+    const book = new AudienceBook(source, { internalDomains: ['sales.example'], mailFrom: null }, { now: () => now });
     for (let i = 0; i < 50; i++) await book.split([{ email: 'riley@sales.example' }, { email: 'jo@sales.example' }]);
-    expect(loads).toBe(1);
+    expect(reads).toMatchObject({ users: 1, domains: 1 });
+    // Only the domains that matter are asked about, with their parents.
+    expect(reads.asked[0].sort()).toEqual(['example', 'sales.example']);
 
     // A customer registered as a user a moment ago: within the recheck time the old facts stand…
-    users = ['riley@sales.example', 'dana@acme.com'];
+    facts.users = ['riley@sales.example', 'dana@acme.com'];
     now = 1_000;
-    expect(await book.judge('dana@acme.com')).toMatchObject({ kept: false });
+    expect(await book.judge('dana@acme.com')).toMatchObject({ kept: false, why: 'customer domain' });
     // …after it, a drop makes the book look again.
     now = 6_000;
     expect(await book.judge('dana@acme.com')).toEqual({ kept: true, as: 'dashboard user' });
-    expect(loads).toBe(2);
+    expect(reads.users).toBe(2);
     now = 70_000;
-    await book.current();
-    expect(loads).toBe(3);
+    await book.about(['riley@sales.example']);
+    expect(reads.users).toBe(3);
   });
 
-  it('callers that ask at the same time share one read', async () => {
-    let loads = 0;
-    const book = new AudienceBook(async () => (loads++, { users: [], accountDomains: [] }), { internalDomains: ['sales.example'], mailFrom: null });
-    await Promise.all([book.current(), book.current(), book.current()]);
-    expect(loads).toBe(1);
+  it('asks about a new customer domain once, then knows it for a minute', async () => {
+    const { reads, source } = sourceOf({ users: [], accountDomains: ['acme.com', 'globex.io'] });
+    const book = new AudienceBook(source, { internalDomains: ['sales.example'], mailFrom: null });
+    expect(await book.judge('dana@eu.acme.com')).toMatchObject({ kept: false, reason: 'not an internal address: customer domain acme.com' });
+    const asked = reads.domains;
+    expect(await book.judge('lee@acme.com')).toMatchObject({ kept: false, why: 'customer domain' });
+    expect(reads.domains).toBe(asked);
+    expect(await book.judge('sam@globex.io')).toMatchObject({ kept: false, why: 'customer domain' });
+  });
+
+  it('without configured domains, a user on a customer domain does not make that domain ours', async () => {
+    const { source } = sourceOf({ users: ['riley@sales.example', 'dana@acme.com'], accountDomains: ['acme.com'] });
+    const book = new AudienceBook(source, { internalDomains: null, mailFrom: 'Forewarn <forewarn@sales.example>' });
+    expect(await book.judge('jo@sales.example')).toEqual({ kept: true, as: 'internal domain' });
+    expect(await book.judge('dana@acme.com')).toEqual({ kept: true, as: 'dashboard user' });
+    expect(await book.judge('lee@acme.com')).toMatchObject({ kept: false, why: 'customer domain' });
+  });
+
+  it('callers that ask at the same time share one read of the users', async () => {
+    const { reads, source } = sourceOf({ users: [], accountDomains: [] });
+    const book = new AudienceBook(source, { internalDomains: ['sales.example'], mailFrom: null });
+    await Promise.all([book.about([]), book.about([]), book.about([])]);
+    expect(reads.users).toBe(1);
   });
 });

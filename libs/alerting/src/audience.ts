@@ -13,7 +13,10 @@ import { isPublicMailDomain } from '@forewarn/contracts';
 export interface AudienceFacts {
   /** Dashboard users' addresses (`dashboard.internal_people`). */
   users: readonly string[];
-  /** Every domain of every account Forewarn knows (`health.account_domains`). */
+  /**
+   * Domains of accounts Forewarn knows (`health.account_domains`): every one, or at least those of
+   * the addresses being judged and their parents (what AudienceBook reads).
+   */
   accountDomains: readonly string[];
 }
 

@@ -116,7 +116,7 @@ export class AccountsService {
   async detail(user: User, accountId: string, now = new Date()): Promise<AccountDetail | null> {
     const row = await this.accounts.account(accountId);
     if (!row || !canSee(user, audienceOf(row))) return null;
-    const [health, cases, events, meetings, alerts, feedback, history, audience] = await Promise.all([
+    const [health, cases, events, meetings, alerts, feedback, history] = await Promise.all([
       this.accounts.health(accountId),
       this.accounts.cases(accountId),
       this.accounts.events(accountId),
@@ -124,7 +124,6 @@ export class AccountsService {
       this.alerts.list(user, { accountId, kinds: [], limit: 50 }),
       this.alerts.feedback(accountId),
       this.accounts.history(accountId, new Date(now.getTime() - HISTORY_DAYS * DAY_MS)),
-      this.audience.current(),
     ]);
     const { leadEmail: _lead, memberEmails: _members, ...account } = row;
     const named = [
@@ -132,6 +131,8 @@ export class AccountsService {
       ...(row.lead ? [{ role: 'lead' as const, email: row.lead.email }] : []),
       ...row.members.map((m) => ({ role: 'member' as const, email: m.email })),
     ];
+    const people = meetings.flatMap((m) => [m.organizer, ...m.attendees]).map((p) => p?.email).filter((e): e is string => !!e);
+    const audience = await this.audience.about([...named.map((p) => p.email), ...people]);
     return {
       account,
       warnings: audienceWarnings(named, audience),

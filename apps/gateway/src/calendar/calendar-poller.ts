@@ -180,11 +180,11 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     return { feedId: feed.id, outcome: 'failed', error, scheduled: 0, updated: 0, cancelled: 0 };
   }
 
-  /** Accounts owning any of the domains (read only from account-health's projection). */
+  /** Accounts owning any of the domains (account-health's read view `health.account_domains`). */
   private async accountsByDomain(domains: string[]): Promise<Map<string, string[]>> {
     const map = new Map<string, string[]>();
     if (domains.length === 0) return map;
-    const rows: { id: string; domains: string[] }[] = await this.db.query('SELECT id, domains FROM health.accounts WHERE domains && $1::text[] ORDER BY id', [domains]);
+    const rows: { id: string; domains: string[] }[] = await this.db.query('SELECT account_id AS id, domains FROM health.account_domains WHERE domains && $1::text[] ORDER BY account_id', [domains]);
     const wanted = new Set(domains);
     for (const row of rows) {
       for (const domain of row.domains) if (wanted.has(domain)) map.set(domain, [...(map.get(domain) ?? []), row.id]);
