@@ -151,11 +151,11 @@ describe('only our own people hear about an account; outbound calls only to publ
 
   it('refuses chat webhooks inside the network when saved, naming the field, and takes a Slack address', async () => {
     for (const url of ['https://127.0.0.1/x', 'https://169.254.169.254/latest', 'https://[::1]/x', 'https://10.0.0.5/x', 'https://2130706433/x', 'https://localhost/x']) {
-      const refused = await api('/api/me/preferences', adminToken, { method: 'PUT', body: { mode: 'immediate', chat: { kind: 'slack', url } } });
+      const refused = await api('/api/me/preferences', adminToken, { method: 'PUT', body: { mode: 'immediate', quietHours: null, timeZone: null, chat: { kind: 'slack', url } } });
       expect([url, refused.status, refused.type]).toEqual([url, 400, expect.stringContaining('application/problem+json')]);
       expect(refused.json.errors).toEqual([{ field: 'chat.url', message: expect.stringMatching(/^must be on the public internet: .+ is (a|an) [a-z -]+ address$|is this machine$/) }]);
     }
-    const slack = await api('/api/me/preferences', adminToken, { method: 'PUT', body: { mode: 'immediate', chat: { kind: 'slack', url: 'https://hooks.slack.com/services/T0/B0/abc' } } });
+    const slack = await api('/api/me/preferences', adminToken, { method: 'PUT', body: { mode: 'immediate', quietHours: null, timeZone: null, chat: { kind: 'slack', url: 'https://hooks.slack.com/services/T0/B0/abc' } } });
     expect(slack.status).toBe(202);
     expect(slack.json.chat).toEqual({ kind: 'slack', url: 'https://hooks.slack.com/services/T0/B0/abc' });
 
@@ -163,7 +163,7 @@ describe('only our own people hear about an account; outbound calls only to publ
     const form = await fetch(`${bus.dashboardUrl}/preferences`, {
       method: 'POST', redirect: 'manual',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/x-www-form-urlencoded', origin: bus.dashboardUrl },
-      body: new URLSearchParams({ mode: 'immediate', chatKind: 'slack', chatUrl: 'https://169.254.169.254/latest' }).toString(),
+      body: new URLSearchParams({ mode: 'immediate', quietStart: '', quietEnd: '', timeZone: '', chatKind: 'slack', chatUrl: 'https://169.254.169.254/latest' }).toString(),
     });
     expect(form.status).toBe(400);
     expect(await form.text()).toContain('must be on the public internet: 169.254.169.254 is a link-local address');
