@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { CalendarFeedsRepository } from '@forewarn/database';
 import { Client } from 'pg';
 import { type Bus, startBus } from './support/bus';
 import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
@@ -23,7 +24,7 @@ describe('calendar feeds: customer meetings from iCalendar', () => {
   const acme = `acme-${T}`;
   const globex = `globex-${T}`;
   const CALENDAR_LOCK = 4_711_201;
-  const requests: { ifNoneMatch: string | null; status: number }[] = [];
+  const requests: { ifNoneMatch: string | null; status: number; path?: string }[] = [];
   let ics = '';
 
   const DAY = 86_400_000;
@@ -62,11 +63,11 @@ describe('calendar feeds: customer meetings from iCalendar', () => {
     'ATTENDEE:mailto:': ['riley@sales.example', 'morgan@sales.example', 'someone@gmail.com'],
   });
 
-  const cli = (args: string[]) =>
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
         cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url },
+        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url, FOREWARN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -91,7 +92,7 @@ describe('calendar feeds: customer meetings from iCalendar', () => {
         response.end();
         return;
       }
-      requests.push({ ifNoneMatch, status: 200 });
+      requests.push({ ifNoneMatch, status: 200, path: request.url });
       response.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', etag });
       response.end(ics);
     });
@@ -195,5 +196,39 @@ describe('calendar feeds: customer meetings from iCalendar', () => {
     await eventually('the feed to be forgotten', async () => (await bus.database.db.query('SELECT 1 FROM gateway.calendar_feeds WHERE id = $1', [feedId])).length === 0);
     const refused = await cli(['calendar', 'add', 'ftp://example.com/cal.ics']);
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('must be http(s) or webcal') });
+  });
+
+  it('refuses a feed on an internal address unless an operator allows it, when added and when polled', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const internalUrl = `http://localhost:${port}/internal/basic.ics`;
+    // Without FOREWARN_OUTBOUND_ALLOW_HOSTS listing it, adding the feed is refused before anything is fetched or stored.
+    const refused = await cli(['calendar', 'add', internalUrl], { FOREWARN_OUTBOUND_ALLOW_HOSTS: '' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`the calendar ${internalUrl} is not on the public internet (localhost is this machine); pass --allow-internal if this feed is on an internal host on purpose`);
+    const loopback = await cli(['calendar', 'add', `http://127.0.0.2:${port}/x.ics`, '--no-check']);
+    expect(loopback).toMatchObject({ code: 1, stderr: expect.stringContaining('(127.0.0.2 is a loopback address)') });
+    expect(requests.some((r) => r.path?.startsWith('/internal'))).toBe(false);
+
+    // A feed stored without the check (before this version): the gateway refuses it at poll time and says so.
+    const old = await new CalendarFeedsRepository(bus.database.db).add(`http://localhost:${port}/internal/old.ics`, { intervalMinutes: 60 });
+    const status = await eventually('the refusal to be recorded', async () => {
+      const [row] = await bus.database.db.query('SELECT last_status, last_error FROM gateway.calendar_feeds WHERE id = $1', [old.id]);
+      return row?.last_status === 'error' ? row : null;
+    });
+    expect(status.last_error).toBe(
+      'could not fetch the feed: refused: the address is not on the public internet (localhost is this machine); register it with --allow-internal, or list its host in FOREWARN_OUTBOUND_ALLOW_HOSTS, if that is intended',
+    );
+    expect(requests.some((r) => r.path?.startsWith('/internal'))).toBe(false);
+
+    // On purpose, with --allow-internal: stored with the feed, checked, and polled.
+    const allowed = await cli(['calendar', 'add', internalUrl, '--allow-internal'], { FOREWARN_OUTBOUND_ALLOW_HOSTS: '' });
+    expect(allowed.stderr).toBe('');
+    const feed = JSON.parse(allowed.stdout);
+    expect(feed).toMatchObject({ url: internalUrl, allowInternal: true, check: expect.any(Object) });
+    await eventually('the internal feed to be polled', async () => {
+      const [row] = await bus.database.db.query('SELECT last_status FROM gateway.calendar_feeds WHERE id = $1', [feed.id]);
+      return row?.last_status === 'ok';
+    });
+    expect(requests.filter((r) => r.path === '/internal/basic.ics').length).toBeGreaterThanOrEqual(2);
   });
 });

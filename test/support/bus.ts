@@ -57,6 +57,10 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     NOTIFY_QUIET_HOURS: 'off',
     // Digests only where a test asks for them.
     DIGEST_CHECK_MS: '86400000',
+    // As a real deployment: our reps are on sales.example (customers' domains are never mailed).
+    FOREWARN_INTERNAL_DOMAINS: 'sales.example',
+    // The tests' fake chat and calendar servers listen on 127.0.0.1: allowed as an operator would.
+    FOREWARN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
     ...extraEnv,
   };
   const started: RunningService[] = [];

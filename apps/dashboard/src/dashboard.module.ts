@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AudienceBook } from '@forewarn/alerting';
 import type { DashboardConfig } from '@forewarn/config';
-import { AuditLog, DatabaseModule, UsersRepository } from '@forewarn/database';
+import { AudienceRepository, AuditLog, DatabaseModule, UsersRepository } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
@@ -55,6 +56,12 @@ export class DashboardModule {
         { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db, { sessionIdleMinutes: config.DASHBOARD_SESSION_IDLE_MINUTES }), inject: [DataSource] },
         { provide: AuditLog, useFactory: (db: DataSource) => new AuditLog(db), inject: [DataSource] },
         SignInThrottle, AdminOnlyOrNotFound,
+        // Who our own people are (as in the notifier), for the account page's warnings and the customer's people.
+        {
+          provide: AudienceBook,
+          useFactory: (db: DataSource) => new AudienceBook(new AudienceRepository(db), { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
+          inject: [DataSource],
+        },
         { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
         AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
         AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,

@@ -1,8 +1,10 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { AudienceBook } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
-import { DatabaseModule } from '@forewarn/database';
+import { AudienceRepository, DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { Readiness, ServiceKitModule } from '@forewarn/service-kit';
+import { DataSource } from 'typeorm';
 import { ChatPoster } from './delivery/chat-poster';
 import { Mailer } from './delivery/mailer';
 import { SenderService } from './delivery/sender.service';
@@ -32,7 +34,16 @@ export class NotifierModule {
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-notifier', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
       ],
       controllers: [AlertsController],
-      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, Mailer, ChatPoster, IntakeService, SenderService, DigestService, PreferenceDefaultsService, SmtpReadiness],
+      providers: [
+        { provide: NOTIFIER_CONFIG, useValue: config },
+        // Who our own people are, from the dashboard's and account-health's read views, kept a minute.
+        {
+          provide: AudienceBook,
+          useFactory: (db: DataSource) => new AudienceBook(new AudienceRepository(db), { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
+          inject: [DataSource],
+        },
+        Mailer, ChatPoster, IntakeService, SenderService, DigestService, PreferenceDefaultsService, SmtpReadiness,
+      ],
     };
   }
 }

@@ -1,4 +1,6 @@
 export * from './alert-decision';
+export * from './audience';
+export * from './audience-book';
 export * from './delivery-retry';
 export * from './grouping';
 export * from './noise-control';

@@ -7,8 +7,10 @@ export interface Recipient {
 }
 
 /**
- * Who hears about an alert: the account owner and the account team; the lead too when it is a
- * firestorm; a briefing also goes to the meeting's organizer. Each address once (case-insensitive), the owner's role winning.
+ * Who the account names for an alert: the account owner and the account team; the lead too when it
+ * is a firestorm; for a briefing also the meeting's organizer. Each address once (case-insensitive),
+ * the owner's role winning. Who of them is actually told is the audience's call (`splitAudience`):
+ * only our own people, so a customer who organised the meeting is dropped, an internal organizer kept.
  */
 export function recipientsFor(alert: AlertRaised['data']): Recipient[] {
   const { owner, members, lead } = alert.account;

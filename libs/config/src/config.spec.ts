@@ -1,4 +1,4 @@
-import { ConfigError, gatewayEnvSchema, loadConfig, notifierEnvSchema } from './config';
+import { ConfigError, dashboardEnvSchema, gatewayEnvSchema, loadConfig, notifierEnvSchema } from './config';
 
 describe('configuration', () => {
   it('uses the documented defaults when nothing is set', () => {
@@ -41,5 +41,23 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', FOREWARN_TOPIC_PREFIX: '' }).FOREWARN_TOPIC_PREFIX).toBe('forewarn.');
+  });
+
+  it('reads the internal domains for the notifier and the dashboard, unset meaning derived', () => {
+    expect(loadConfig(notifierEnvSchema, { NODE_ENV: 'test' }).FOREWARN_INTERNAL_DOMAINS).toBeNull();
+    expect(loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_INTERNAL_DOMAINS: ' Sales.example, example.co.uk ' }).FOREWARN_INTERNAL_DOMAINS).toEqual(['sales.example', 'example.co.uk']);
+    expect(loadConfig(dashboardEnvSchema, { NODE_ENV: 'test', FOREWARN_INTERNAL_DOMAINS: 'sales.example' }).FOREWARN_INTERNAL_DOMAINS).toEqual(['sales.example']);
+    expect(loadConfig(dashboardEnvSchema, { NODE_ENV: 'test' }).MAIL_FROM).toBe('Forewarn <forewarn@localhost>');
+    expect(() => loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_INTERNAL_DOMAINS: 'riley@sales.example' })).toThrow(
+      'invalid configuration: FOREWARN_INTERNAL_DOMAINS must be a comma-separated list of domain names, e.g. example.com,example.co.uk',
+    );
+    expect(() => loadConfig(dashboardEnvSchema, { NODE_ENV: 'test', FOREWARN_INTERNAL_DOMAINS: ' , ' })).toThrow(/FOREWARN_INTERNAL_DOMAINS/);
+  });
+
+  it('reads the hosts outbound calls may reach although not public', () => {
+    expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test' }).FOREWARN_OUTBOUND_ALLOW_HOSTS).toEqual([]);
+    expect(loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1, [::1], Chat-Relay.internal' }).FOREWARN_OUTBOUND_ALLOW_HOSTS).toEqual(['127.0.0.1', '[::1]', 'chat-relay.internal']);
+    expect(() => loadConfig(dashboardEnvSchema, { NODE_ENV: 'test', FOREWARN_OUTBOUND_ALLOW_HOSTS: 'http://127.0.0.1' })).toThrow(/FOREWARN_OUTBOUND_ALLOW_HOSTS must be a comma-separated list of host names or IP addresses/);
+    expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test' }).GATEWAY_CALENDAR_MAX_EVENTS).toBe(5_000);
   });
 });

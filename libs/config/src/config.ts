@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -36,6 +37,40 @@ const httpUrl = (fallback: string) =>
     .default(fallback)
     .refine((value) => /^https?:\/\/[^\s]+$/.test(value), { message: 'must be an http(s) URL' })
     .transform((value) => value.replace(/\/+$/, ''));
+
+const DOMAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+
+const commaList = (value: string): string[] => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean);
+
+/**
+ * Who may receive mail and chat posts about accounts (CONTRACT.md, "Email"): addresses on these
+ * domains and dashboard users. Unset: the domains of dashboard users and of MAIL_FROM.
+ */
+const internalDomains = {
+  FOREWARN_INTERNAL_DOMAINS: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined ? null : commaList(value)))
+    .refine((list) => list === null || (list.length > 0 && list.every((d) => DOMAIN_NAME.test(d))), {
+      message: 'must be a comma-separated list of domain names, e.g. example.com,example.co.uk',
+    }),
+};
+
+/**
+ * Hosts (names or IP addresses) that chat webhooks and calendar feeds may reach although they are
+ * not on the public internet: an operator's explicit choice, e.g. a chat relay inside the network.
+ */
+const outboundAllowHosts = {
+  FOREWARN_OUTBOUND_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform(commaList)
+    .refine((list) => list.every((h) => isIP(h.replace(/^\[|\]$/g, '')) !== 0 || DOMAIN_NAME.test(h.replace(/\.$/, ''))), {
+      message: 'must be a comma-separated list of host names or IP addresses, e.g. 127.0.0.1,chat-relay.internal',
+    }),
+};
+
+const mailFrom = { MAIL_FROM: z.string().min(3).default('Forewarn <forewarn@localhost>') };
 
 /** Settings every Forewarn process shares. */
 export const baseEnvSchema = z.object({
@@ -77,6 +112,9 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_CALENDAR_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Largest feed accepted. */
   GATEWAY_CALENDAR_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Most events one feed may hold; over it the feed is not synced and its last error says so. */
+  GATEWAY_CALENDAR_MAX_EVENTS: z.coerce.number().int().min(1).default(5_000),
+  ...outboundAllowHosts,
 });
 
 export const accountHealthEnvSchema = baseEnvSchema.extend({
@@ -98,7 +136,9 @@ export const notifierEnvSchema = baseEnvSchema.extend({
     .string()
     .default('smtp://127.0.0.1:1025')
     .refine((value) => /^smtps?:\/\/[^\s]+$/.test(value), { message: 'must be an smtp:// or smtps:// URL' }),
-  MAIL_FROM: z.string().min(3).default('Forewarn <forewarn@localhost>'),
+  ...mailFrom,
+  ...internalDomains,
+  ...outboundAllowHosts,
   SENDER_POLL_MS: z.coerce.number().int().min(10).default(500),
   /** How long the first alert about an account waits for more, so a burst gives one mail. */
   NOTIFY_GROUP_WAIT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -134,6 +174,10 @@ export const dashboardEnvSchema = baseEnvSchema.extend({
   DASHBOARD_LOGIN_BACKOFF_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** The longest wait, however many failures: minutes, so a guesser cannot lock anyone out for long. */
   DASHBOARD_LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().positive().max(3600).default(900),
+  /** Its domain is internal when FOREWARN_INTERNAL_DOMAINS is unset, as in the notifier. */
+  ...mailFrom,
+  ...internalDomains,
+  ...outboundAllowHosts,
 });
 
 export type BaseConfig = z.infer<typeof baseEnvSchema> & { FOREWARN_SECRET: string };

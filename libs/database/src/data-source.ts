@@ -13,6 +13,8 @@ import { MemberEmailsNoPendingList1764530000000 } from './migrations/17645300000
 import { OutboxValueAsText1764535000000 } from './migrations/1764535000000-outbox-value-as-text';
 import { AuditLog1765000000000 } from './migrations/1765000000000-audit-log';
 import { SignInLimits1765020000000 } from './migrations/1765020000000-sign-in-limits';
+import { InternalAudience1765030000000 } from './migrations/1765030000000-internal-audience';
+import { CalendarAllowInternal1765030000001 } from './migrations/1765030000001-calendar-allow-internal';
 import { NotificationLedgerViews1765040000000 } from './migrations/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/1765040000001-health-policy-in-use';
 import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
@@ -31,6 +33,8 @@ export const MIGRATIONS = [
   OutboxValueAsText1764535000000,
   AuditLog1765000000000,
   SignInLimits1765020000000,
+  InternalAudience1765030000000,
+  CalendarAllowInternal1765030000001,
   NotificationLedgerViews1765040000000,
   HealthPolicyInUse1765040000001,
   OnceOnlyFeedback1765040000002,

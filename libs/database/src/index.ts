@@ -4,6 +4,7 @@ export * from './audit/user-changes';
 export * from './data-source';
 export * from './database.module';
 export * from './query-rows';
+export * from './repositories/audience.repository';
 export * from './repositories/calendar-feeds.repository';
 export * from './repositories/secrets';
 export * from './repositories/sources.repository';

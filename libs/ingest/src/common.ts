@@ -1,4 +1,4 @@
-import type { CaseStatus, EventType, FieldError } from '@forewarn/contracts';
+import { type CaseStatus, type EventType, type FieldError, isPublicMailDomain } from '@forewarn/contracts';
 import { createHash } from 'node:crypto';
 import type { ZodError } from 'zod';
 import type { MappedEvent, MapResult } from './types';
@@ -114,15 +114,7 @@ export function email(value: unknown): string | undefined {
   return text && text.length <= 320 && EMAIL.test(text) ? text : undefined;
 }
 
-/** Mailbox providers: their domain says nothing about which customer wrote. */
-const PUBLIC_MAIL_DOMAINS = new Set([
-  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'yahoo.com', 'ymail.com', 'icloud.com',
-  'me.com', 'mac.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'web.de', 'mail.com',
-  'yandex.com', 'yandex.ru', 'zoho.com', 'fastmail.com', 'hey.com', 't-online.de', 'qq.com', '163.com',
-]);
-
-/** A mailbox provider's domain (gmail.com, outlook.com, …): it says nothing about which customer it is. */
-export const isPublicMailDomain = (domain: string): boolean => PUBLIC_MAIL_DOMAINS.has(domain.toLowerCase());
+export { isPublicMailDomain };
 
 export const domainOf = (address: string | undefined): string | undefined => {
   const domain = address?.split('@')[1]?.toLowerCase();
@@ -149,7 +141,7 @@ export function accountRef(hints: AccountHints): Json | undefined {
   const name = hints.orgName ? hints.orgName.slice(0, 300) : undefined;
   const domain = domainOf(hints.requesterEmail);
   const orgId = hints.orgId && hints.orgId !== '0' ? hints.orgId.slice(0, 200) : undefined;
-  if (domain && !PUBLIC_MAIL_DOMAINS.has(domain)) return compact({ domain, externalId: orgId, name });
+  if (domain && !isPublicMailDomain(domain)) return compact({ domain, externalId: orgId, name });
   if (orgId) return compact({ externalId: orgId, name });
   if (domain) return compact({ domain, name });
   if (hints.requesterId) return compact({ externalId: `requester:${hints.requesterId}`.slice(0, 200), name });

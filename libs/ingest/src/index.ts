@@ -15,7 +15,7 @@ export {
   ACCOUNT_CSV_COLUMNS, accountFromCsvRow, AccountCsvHeaderError, accountUpsertedEvent, readAccountCsvHeader, readAccountsCsv, REQUIRED_ACCOUNT_COLUMNS,
   type AccountCsvColumn, type AccountCsvRow, type CsvRowError,
 } from './accounts/accounts-csv';
-export { CalendarParseError, calendarMeetingId, expandCalendar, guessMeetingKind, zonedTimeToUtc, type CalendarOccurrence, type CalendarPerson, type ExpandOptions } from './calendar/ical-feed';
+export { CalendarParseError, CalendarTooLargeError, calendarMeetingId, expandCalendar, guessMeetingKind, zonedTimeToUtc, type CalendarOccurrence, type CalendarPerson, type ExpandOptions } from './calendar/ical-feed';
 export {
   calendarDomains, calendarSource, domainCandidates, planCalendarSync,
   type CalendarMeeting, type CalendarSyncInput, type CalendarSyncPlan, type PublishedMeeting,

@@ -73,12 +73,19 @@ export interface CaseSummary {
   rejections: number;
 }
 
+export interface MeetingPerson {
+  name?: string;
+  email?: string;
+}
+
 export interface Meeting extends MeetingSummary {
   endsAt: string | null;
-  organizer: { name?: string; email?: string } | null;
-  attendees: { name?: string; email?: string }[];
+  organizer: MeetingPerson | null;
+  attendees: MeetingPerson[];
   cancelled: boolean;
   upcoming: boolean;
+  /** Organizer and attendees who are not our own people: shown, never mailed. */
+  customerPeople: MeetingPerson[];
 }
 
 /** Resends of one notification: how many, the last one asked for (when, by whom) and when it went out. */
@@ -142,6 +149,8 @@ export interface HistoryEntry {
 /** `GET /api/accounts/:id`: how bad, why, what is open, what happened, what is coming, who was told, how it got here. */
 export interface AccountDetail {
   account: Account;
+  /** What stops Forewarn from telling the account's people, e.g. an owner on a customer's domain. */
+  warnings: string[];
   health: AccountHealth;
   cases: CaseSummary[];
   timeline: TimelineEntry[];

@@ -297,6 +297,7 @@ export class AccountsQuery {
 
   /** Upcoming meetings first (soonest first), then the past ones (latest first). */
   async meetings(accountId: string, limit = 20): Promise<Meeting[]> {
+    // customerPeople: filled in by AccountsService, which knows who our own people are.
     const rows: { id: string; title: string | null; starts_at: Date | null; ends_at: Date | null; kind: string | null; organizer: Meeting['organizer']; attendees: Meeting['attendees']; cancelled: boolean; upcoming: boolean }[] =
       await this.db.query(
         `SELECT id, title, starts_at, ends_at, kind, organizer, attendees, cancelled, (starts_at > now()) AS upcoming
@@ -307,7 +308,7 @@ export class AccountsQuery {
       );
     return rows.map((r) => ({
       id: r.id, title: r.title, startsAt: (r.starts_at as Date).toISOString(), endsAt: iso(r.ends_at), kind: r.kind,
-      organizer: r.organizer, attendees: Array.isArray(r.attendees) ? r.attendees : [], cancelled: r.cancelled, upcoming: r.upcoming,
+      organizer: r.organizer, attendees: Array.isArray(r.attendees) ? r.attendees : [], cancelled: r.cancelled, upcoming: r.upcoming, customerPeople: [],
     }));
   }
 

@@ -1,3 +1,4 @@
+import type { AudienceBook } from '@forewarn/alerting';
 import type { User } from '@forewarn/database';
 import type { AlertsQuery } from '../alerts/alerts.query';
 import type { AccountFilters, AccountsQuery, StateCounts } from './accounts.query';
@@ -15,7 +16,7 @@ function serviceWithCounts() {
     scoreChanges: async () => new Map(),
     countByState: jest.fn(() => new Promise<StateCounts>((resolve) => pending.push(resolve))),
   };
-  const service = new AccountsService(query as unknown as AccountsQuery, {} as AlertsQuery);
+  const service = new AccountsService(query as unknown as AccountsQuery, {} as AlertsQuery, {} as AudienceBook);
   const flush = () => new Promise((resolve) => setImmediate(resolve));
   return { service, query, pending, flush };
 }

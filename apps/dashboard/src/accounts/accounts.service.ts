@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { type Audience, AudienceBook, audienceWarnings, isInternal } from '@forewarn/alerting';
 import type { User } from '@forewarn/database';
 import { AlertsQuery } from '../alerts/alerts.query';
 import { type AccountAudience, canSee } from '../auth/visibility';
 import { TtlCache } from '../common/ttl-cache';
 import { DEFAULT_PAGE_SIZE } from './account-filters';
-import type { AccountDetail, AccountSummary } from './account.types';
+import type { AccountDetail, AccountSummary, Meeting, MeetingPerson } from './account.types';
 import { type AccountFilters, type AccountPage, type AccountRow, AccountsQuery, type FilterOptions, type StateCounts } from './accounts.query';
 import { describeEvent, type TimelineEventData } from './timeline';
 import { dailyScores, NO_HEALTH_SCORE, trendWindowStart } from './trend';
@@ -64,7 +65,7 @@ const audienceKey = (user: User): string => (user.role === 'admin' ? 'admin' : J
 /** What a user may know about accounts: the overview list and one account's whole story. */
 @Injectable()
 export class AccountsService {
-  constructor(private readonly accounts: AccountsQuery, private readonly alerts: AlertsQuery) {}
+  constructor(private readonly accounts: AccountsQuery, private readonly alerts: AlertsQuery, private readonly audience: AudienceBook) {}
 
   private readonly counts = new TtlCache<string, Promise<StateCounts>>(COUNTS_TTL_MS);
   private readonly options = new TtlCache<string, Promise<FilterOptions>>(FILTER_OPTIONS_TTL_MS);
@@ -125,15 +126,34 @@ export class AccountsService {
       this.accounts.history(accountId, new Date(now.getTime() - HISTORY_DAYS * DAY_MS)),
     ]);
     const { leadEmail: _lead, memberEmails: _members, ...account } = row;
+    const named = [
+      { role: 'owner' as const, email: row.owner.email },
+      ...(row.lead ? [{ role: 'lead' as const, email: row.lead.email }] : []),
+      ...row.members.map((m) => ({ role: 'member' as const, email: m.email })),
+    ];
+    const people = meetings.flatMap((m) => [m.organizer, ...m.attendees]).map((p) => p?.email).filter((e): e is string => !!e);
+    const audience = await this.audience.about([...named.map((p) => p.email), ...people]);
     return {
       account,
+      warnings: audienceWarnings(named, audience),
       health: health ?? { score: NO_HEALTH_SCORE, state: 'healthy', reasons: [], openCases: 0, openEscalations: 0, updatedAt: null },
       cases,
       timeline: events.map((e) => describeEvent(e.type, e.time.toISOString(), (e.data ?? {}) as TimelineEventData)),
-      meetings,
+      meetings: meetings.map((m) => ({ ...m, customerPeople: customerPeople(m, audience) })),
       alerts,
       feedback,
       history,
     };
   }
+}
+
+/** The meeting's organizer and attendees who are not our own people, each once. */
+function customerPeople(meeting: Meeting, audience: Audience): MeetingPerson[] {
+  const seen = new Set<string>();
+  return [...(meeting.organizer ? [meeting.organizer] : []), ...meeting.attendees].filter((p) => {
+    const email = p.email?.trim().toLowerCase();
+    if (!email || seen.has(email) || isInternal(email, audience)) return false;
+    seen.add(email);
+    return true;
+  });
 }

@@ -16,8 +16,11 @@ import { confirmLinkPage, linkOutcomePage, linkProblemPage, preferencesPage } fr
 import { FeedbackPublisher } from './feedback.publisher';
 import { FeedbackQuery } from './feedback.query';
 import { OnceOnlyFeedback } from './once-only';
-import { type FieldError, parsePreferences, parseSnoozeHours } from './preferences-form';
+import { chatAddressProblem, chatUrlField, type FieldError, parsePreferences, parseSnoozeHours } from './preferences-form';
 import { missingPreferences, patchPreferences } from './preferences-request';
+
+/** Where chat webhooks may point: public hosts, over https (plain http outside production), or hosts the operator allowed. */
+const outboundPolicy = (config: DashboardConfig) => ({ allowPlainHttp: config.NODE_ENV !== 'production', allowHosts: config.FOREWARN_OUTBOUND_ALLOW_HOSTS });
 
 const person = (user: User) => ({ email: user.email, ...(user.name ? { name: user.name } : {}) });
 
@@ -130,10 +133,10 @@ export class FeedbackApiController {
   @HttpCode(202)
   async savePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
     const missing = missingPreferences(body ?? {});
-    const parsed = parsePreferences(body ?? {}, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
-    if (missing.length || !parsed.ok) throw invalidPreferences([...missing, ...(parsed.ok ? [] : parsed.errors)]);
-    await this.publisher.preferences({ email: user.email, ...parsed.value });
-    return { email: user.email, ...parsed.value };
+    if (missing.length) throw invalidPreferences(missing);
+    const value = await this.validPreferences(body ?? {});
+    await this.publisher.preferences({ email: user.email, ...value });
+    return { email: user.email, ...value };
   }
 
   /** Changes only the preferences it names; the others stay as the notifier has them. */
@@ -142,10 +145,18 @@ export class FeedbackApiController {
   async changePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
     const patched = patchPreferences(await this.query.preferences(user.email), body ?? {});
     if (!patched.ok) throw invalidPreferences(patched.errors);
-    const parsed = parsePreferences(patched.body, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
+    const value = await this.validPreferences(patched.body);
+    await this.publisher.preferences({ email: user.email, ...value });
+    return { email: user.email, ...value };
+  }
+
+  /** Parsed preferences whose chat address (if any) is on the public internet; 400 naming each bad field otherwise. */
+  private async validPreferences(body: Record<string, unknown>) {
+    const parsed = parsePreferences(body, { outbound: outboundPolicy(this.config) });
     if (!parsed.ok) throw invalidPreferences(parsed.errors);
-    await this.publisher.preferences({ email: user.email, ...parsed.value });
-    return { email: user.email, ...parsed.value };
+    const problem = await chatAddressProblem(parsed.value.chat, chatUrlField(body), outboundPolicy(this.config));
+    if (problem) throw invalidPreferences([problem]);
+    return parsed.value;
   }
 }
 
@@ -208,10 +219,11 @@ export class PreferencesPageController {
   @Post()
   async save(@Req() request: AuthedRequest, @Res() response: Response, @Body() body: Record<string, unknown>): Promise<void> {
     const ctx = pageContext(request, this.devMail.available) as PageContext;
-    const parsed = parsePreferences(body ?? {}, { allowPlainHttp: this.config.NODE_ENV !== 'production' });
-    if (!parsed.ok) {
+    const parsed = parsePreferences(body ?? {}, { outbound: outboundPolicy(this.config) });
+    const problem = parsed.ok ? await chatAddressProblem(parsed.value.chat, chatUrlField(body ?? {}), outboundPolicy(this.config)) : null;
+    if (!parsed.ok || problem) {
       const current = await this.query.preferences(ctx.user.email);
-      sendPage(response, preferencesPage({ ...current, mode: body.mode === 'digest' ? 'digest' : 'immediate', timeZone: String(body.timeZone ?? '') || null }, ctx, { errors: parsed.errors }), 400);
+      sendPage(response, preferencesPage({ ...current, mode: body.mode === 'digest' ? 'digest' : 'immediate', timeZone: String(body.timeZone ?? '') || null }, ctx, { errors: parsed.ok ? [problem as FieldError] : parsed.errors }), 400);
       return;
     }
     await this.publisher.preferences({ email: ctx.user.email, ...parsed.value });

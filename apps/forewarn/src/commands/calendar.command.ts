@@ -1,5 +1,7 @@
+import { ConfigError, gatewayEnvSchema, loadConfig } from '@forewarn/config';
 import { CalendarFeedExistsError, CalendarFeedNotFoundError, CalendarFeedsRepository } from '@forewarn/database';
-import { CalendarParseError, expandCalendar } from '@forewarn/ingest';
+import { CalendarParseError, CalendarTooLargeError, expandCalendar } from '@forewarn/ingest';
+import { checkOutboundAddress, OutboundError, outboundGet, type OutboundPolicy } from '@forewarn/outbound';
 import type { Command } from 'commander';
 import { CliError, printJson, withDatabase } from '../cli-support';
 
@@ -17,22 +19,53 @@ function feedUrl(text: string): string {
   return url.toString();
 }
 
-/** Fetches and parses the feed once, so a wrong URL is found now rather than in the gateway's log. */
-async function checkFeed(url: string): Promise<{ events: number; upcoming: number }> {
-  let response: Response;
+const httpUrl = (url: string): string => url.replace(/^webcals?:\/\//i, 'https://');
+
+/** Where the feed may be fetched from, as the gateway will see it: public hosts, allowed hosts, or anywhere with --allow-internal. */
+function feedPolicy(allowInternal: boolean): OutboundPolicy {
+  const config = gatewayCliConfig();
+  return { allowPlainHttp: true, allowHosts: config.FOREWARN_OUTBOUND_ALLOW_HOSTS, allowInternal };
+}
+
+function gatewayCliConfig() {
   try {
-    response = await fetch(url.replace(/^webcals?:\/\//i, 'https://'), { headers: { accept: 'text/calendar' }, signal: AbortSignal.timeout(15_000) });
+    return loadConfig(gatewayEnvSchema, process.env, { needsSecret: false });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new CliError(`could not fetch ${url}: ${cause?.code ?? (error as Error).message} (use --no-check to register it anyway)`);
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
   }
-  if (!response.ok) throw new CliError(`${url} answered HTTP ${response.status} (use --no-check to register it anyway)`);
-  const text = await response.text();
+}
+
+const INTERNAL_HINT = 'pass --allow-internal if this feed is on an internal host on purpose';
+
+/** Refuses now, before it is stored, a feed on an address that is not public (unless allowed). */
+async function checkAddress(url: string, policy: OutboundPolicy): Promise<void> {
+  const checked = await checkOutboundAddress(httpUrl(url), policy);
+  if (!checked.ok && checked.notPublic) throw new CliError(`the calendar ${url} is not on the public internet (${checked.detail}); ${INTERNAL_HINT}`);
+  if (!checked.ok) throw new CliError(`the calendar URL ${checked.reason}`);
+}
+
+/** Fetches and parses the feed once, as the gateway will (same address rules, redirects checked), so a wrong URL is found now rather than in the gateway's log. */
+async function checkFeed(url: string, policy: OutboundPolicy): Promise<{ events: number; upcoming: number }> {
+  const config = gatewayCliConfig();
+  let text: string;
+  try {
+    const response = await outboundGet(httpUrl(url), {
+      headers: { accept: 'text/calendar', 'user-agent': 'Forewarn calendar poller' }, timeoutMs: 15_000, maxBytes: config.GATEWAY_CALENDAR_MAX_BYTES, policy,
+    });
+    if (response.status < 200 || response.status > 299) throw new CliError(`${url} answered HTTP ${response.status} (use --no-check to register it anyway)`);
+    text = response.body.toString('utf8');
+  } catch (error) {
+    if (!(error instanceof OutboundError)) throw error;
+    if (error.kind === 'refused') throw new CliError(`could not fetch ${url}: ${error.message} (${error.detail}); ${INTERNAL_HINT}`);
+    throw new CliError(`could not fetch ${url}: ${error.message} (use --no-check to register it anyway)`);
+  }
   try {
     const now = new Date();
-    const occurrences = expandCalendar(text, { from: now, to: new Date(now.getTime() + 30 * DAY), marginDays: 0 });
+    const occurrences = expandCalendar(text, { from: now, to: new Date(now.getTime() + 30 * DAY), marginDays: 0, maxEvents: config.GATEWAY_CALENDAR_MAX_EVENTS });
     return { events: new Set(occurrences.map((o) => o.uid)).size, upcoming: occurrences.filter((o) => o.inWindow && !o.cancelled).length };
   } catch (error) {
+    if (error instanceof CalendarTooLargeError) throw new CliError(`${url}: ${error.message} (GATEWAY_CALENDAR_MAX_EVENTS); the gateway would not sync it`);
     if (error instanceof CalendarParseError) throw new CliError(`${url} is ${error.message} (use --no-check to register it anyway)`);
     throw error;
   }
@@ -48,6 +81,7 @@ const view = (feed: Awaited<ReturnType<CalendarFeedsRepository['find']>> & objec
   lastStatus: feed.lastStatus,
   lastError: feed.lastError,
   nextPollAt: feed.nextPollAt,
+  ...(feed.allowInternal ? { allowInternal: true } : {}),
   ...(feed.removedAt ? { removing: true } : {}),
 });
 
@@ -61,14 +95,17 @@ export function registerCalendarCommands(program: Command): void {
     .option('--team <team>', 'the sales team it belongs to')
     .option('--interval <minutes>', 'how often to poll it', '15')
     .option('--no-check', 'register without fetching it once first')
-    .action(async (urlText: string, options: { owner?: string; team?: string; interval: string; check: boolean }) => {
+    .option('--allow-internal', 'the feed is on an internal host on purpose: fetch it although its address is not on the public internet')
+    .action(async (urlText: string, options: { owner?: string; team?: string; interval: string; check: boolean; allowInternal?: boolean }) => {
       const url = feedUrl(urlText);
+      const policy = feedPolicy(options.allowInternal === true);
+      await checkAddress(url, policy);
       if (options.owner !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.owner)) throw new CliError(`--owner "${options.owner}" is not an email address`);
       const interval = Number(options.interval);
       if (!Number.isInteger(interval) || interval < 1 || interval > 10_080) throw new CliError(`--interval must be whole minutes from 1 to 10080, not "${options.interval}"`);
-      const check = options.check ? await checkFeed(url) : null;
+      const check = options.check ? await checkFeed(url, policy) : null;
       const feed = await withDatabase((db) =>
-        new CalendarFeedsRepository(db).add(url, { ownerEmail: options.owner?.toLowerCase() ?? null, team: options.team ?? null, intervalMinutes: interval }).catch((error) => {
+        new CalendarFeedsRepository(db).add(url, { ownerEmail: options.owner?.toLowerCase() ?? null, team: options.team ?? null, intervalMinutes: interval, allowInternal: options.allowInternal === true }).catch((error) => {
           throw error instanceof CalendarFeedExistsError ? new CliError(error.message) : error;
         }),
       );

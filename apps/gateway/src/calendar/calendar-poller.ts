@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { accountKeyOf, KAFKA_HEADER, type Topics } from '@forewarn/contracts';
 import { type CalendarFeed, CalendarFeedsRepository } from '@forewarn/database';
 import {
-  type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, domainOf, expandCalendar, planCalendarSync,
+  type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
 } from '@forewarn/ingest';
 import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { FeedFetchError, fetchFeed } from './calendar-fetch';
-import { CALENDAR_CONFIG, type CalendarSettings } from './calendar.config';
+import { CALENDAR_CONFIG, type CalendarSettings, feedPolicy } from './calendar.config';
 
 /** Held while polling, so one gateway instance polls at a time (others skip the tick). */
 export const CALENDAR_LOCK = 4_711_201;
@@ -107,12 +107,13 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     let result: Parameters<CalendarFeedsRepository['recordPoll']>[1] = { status: 'ok', nextPollAt };
     if (!feed.removedAt) {
       let body: string | null = null;
+      const limits = { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes };
       try {
-        let download = await fetchFeed(feed.url, feed, { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes });
+        let download = await fetchFeed(feed.url, feed, limits, feedPolicy(feed, this.settings));
         if (download.status === 'not_modified') {
           body = await feeds.body(feed.id);
           // Nothing cached to re-read (a failed parse before): fetch it whole.
-          if (body === null) download = await fetchFeed(feed.url, {}, { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes });
+          if (body === null) download = await fetchFeed(feed.url, {}, limits, feedPolicy(feed, this.settings));
         }
         if (download.status === 'ok') {
           body = download.body;
@@ -125,8 +126,9 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
         throw error;
       }
       try {
-        occurrences = expandCalendar(body ?? '', { from: now, to: new Date(now.getTime() + this.settings.windowDays * DAY) });
+        occurrences = expandCalendar(body ?? '', { from: now, to: new Date(now.getTime() + this.settings.windowDays * DAY), maxEvents: this.settings.maxEvents });
       } catch (error) {
+        if (error instanceof CalendarTooLargeError) return fail(`${error.message}: not synced (GATEWAY_CALENDAR_MAX_EVENTS)`);
         if (error instanceof CalendarParseError) return fail(error.message);
         throw error;
       }
@@ -178,11 +180,11 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     return { feedId: feed.id, outcome: 'failed', error, scheduled: 0, updated: 0, cancelled: 0 };
   }
 
-  /** Accounts owning any of the domains (read only from account-health's projection). */
+  /** Accounts owning any of the domains (account-health's read view `health.account_domains`). */
   private async accountsByDomain(domains: string[]): Promise<Map<string, string[]>> {
     const map = new Map<string, string[]>();
     if (domains.length === 0) return map;
-    const rows: { id: string; domains: string[] }[] = await this.db.query('SELECT id, domains FROM health.accounts WHERE domains && $1::text[] ORDER BY id', [domains]);
+    const rows: { id: string; domains: string[] }[] = await this.db.query('SELECT account_id AS id, domains FROM health.account_domains WHERE domains && $1::text[] ORDER BY account_id', [domains]);
     const wanted = new Set(domains);
     for (const row of rows) {
       for (const domain of row.domains) if (wanted.has(domain)) map.set(domain, [...(map.get(domain) ?? []), row.id]);

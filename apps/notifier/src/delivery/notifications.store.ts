@@ -47,6 +47,20 @@ export class NotificationsStore {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * Records a recipient the audience rule left out (not one of ours): never sent, the note says why,
+   * so "who was told" shows who was not. `null` when the row already exists (a redelivered alert).
+   */
+  async addDropped(alert: AlertRaised, recipient: Recipient, reason: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, outcome_note, alert)
+       VALUES ($1, $2, $3, $4, $5, $6, 'dropped', $7, $8)
+       ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
+      [alert.id, recipient.email, recipient.name, recipient.role, alert.data.account.id, alert.data.kind, reason, alert],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   /** The newest notification for this account and recipient that waits and was never tried, locked. */
   async findWaiting(accountId: string, recipient: string, except: string): Promise<WaitingNotification | null> {
     const rows: { id: string; kind: AlertKind; next_attempt_at: Date }[] = await this.db.query(
@@ -85,17 +99,22 @@ export class NotificationsStore {
     return rows.length > 0;
   }
 
+  /** Not one of ours (any more) when it was due: it does not go, by mail or chat. */
+  async markDropped(id: string, because: string): Promise<void> {
+    await this.db.query(`UPDATE notifier.notifications SET status = 'dropped', outcome_note = $2 WHERE id = $1`, [id, because]);
+  }
+
   async markSuppressed(id: string, because: string): Promise<void> {
     await this.db.query(`UPDATE notifier.notifications SET status = 'suppressed', outcome_note = $2 WHERE id = $1`, [id, because]);
   }
 
-  /** Queues a digest mail; `false` when this one was already queued. */
-  async addDigest(digest: DigestContent): Promise<boolean> {
+  /** Queues a digest mail, or with a reason records it as dropped (not one of ours); `false` when this one was already there. */
+  async addDigest(digest: DigestContent, droppedBecause: string | null = null): Promise<boolean> {
     const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, next_attempt_at, alert)
-       VALUES ($1, $2, $3, 'lead', '', 'digest', 'pending', now(), $4)
+      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, outcome_note, next_attempt_at, alert)
+       VALUES ($1, $2, $3, 'lead', '', 'digest', CASE WHEN $5::text IS NULL THEN 'pending' ELSE 'dropped' END, $5, now(), $4)
        ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
-      [`digest:${digest.day}`, digest.recipient.email, digest.recipient.name, digest],
+      [`digest:${digest.day}`, digest.recipient.email, digest.recipient.name, digest, droppedBecause],
     );
     return rows.length > 0;
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type ChatSummary, type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
+import { AudienceBook, type ChatSummary, type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { MAIL_HEADER } from '@forewarn/contracts';
 import { Metrics } from '@forewarn/service-kit';
@@ -44,6 +44,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly mailer: Mailer,
     private readonly chat: ChatPoster,
+    private readonly audience: AudienceBook,
     metrics: Metrics,
   ) {
     this.delivered = metrics.counter('forewarn_mails_sent_total', 'Alert mails accepted by the mail server', ['kind']);
@@ -90,6 +91,13 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private async deliver(notification: Leased): Promise<void> {
     // Past the lease another sender may have claimed the row: leave it to the next claim.
     if (Date.now() > notification.leaseEndsAt - PERSIST_MARGIN_MS) return;
+    // Checked again when due: someone who stopped being one of ours since it was queued gets nothing, by mail or chat.
+    const verdict = await this.audience.judge(notification.recipient.email);
+    if (!verdict.kept) {
+      this.suppressed.inc({ kind: notification.kind, reason: 'not internal' });
+      await this.persist(() => new NotificationsStore(this.db.manager).markDropped(notification.id, verdict.reason), notification);
+      return;
+    }
     const now = new Date();
     const composed = await this.compose(notification, now);
     if ('suppressed' in composed) {

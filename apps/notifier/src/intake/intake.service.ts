@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type NoisePolicy, planNotification, recipientsFor, sendTime, validTimeZone } from '@forewarn/alerting';
+import { AudienceBook, type NoisePolicy, planNotification, recipientsFor, sendTime, validTimeZone } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { ALERT_TOPIC_SCHEMAS, type AlertRaised, type AlertTopicMessage } from '@forewarn/contracts';
 import { type BatchOutcome, type ConsumedMessage, parseJson } from '@forewarn/messaging';
@@ -32,6 +32,7 @@ export class IntakeService {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
+    private readonly audience: AudienceBook,
     metrics: Metrics,
   ) {
     this.queued = metrics.counter('forewarn_notifications_queued_total', 'Notifications queued, by kind and outcome', ['kind', 'outcome']);
@@ -94,7 +95,14 @@ export class IntakeService {
     const noise = new NoiseStore(tx, preferenceDefaultsOf(this.config));
     const now = new Date();
     const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
-    for (const recipient of recipientsFor(alert.data)) {
+    // Only our own people: a customer who organised the meeting is recorded as dropped, never mailed.
+    const { kept, dropped } = await this.audience.split(recipientsFor(alert.data));
+    for (const { recipient, reason } of dropped) {
+      const id = await store.addDropped(alert, recipient, reason);
+      this.queued.inc({ kind: alert.data.kind, outcome: id === null ? 'duplicate' : 'dropped' });
+      if (id !== null) this.logger.log({ msg: 'recipient dropped: only our own people hear about an account', alertId: alert.id, account: alert.data.account.id, role: recipient.role, reason });
+    }
+    for (const recipient of kept) {
       const id = await store.add(alert, recipient, new Date(now.getTime() + this.config.NOTIFY_GROUP_WAIT_MS));
       if (id === null) {
         this.queued.inc({ kind: alert.data.kind, outcome: 'duplicate' });

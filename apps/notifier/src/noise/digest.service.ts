@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { digestDay, validTimeZone } from '@forewarn/alerting';
+import { AudienceBook, digestDay, validTimeZone } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { DataSource } from 'typeorm';
 import { NotificationsStore } from '../delivery/notifications.store';
@@ -21,6 +21,7 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly sender: SenderService,
+    private readonly audience: AudienceBook,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,7 +45,10 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
         if (!day) continue;
         const fresh = await tx.query('INSERT INTO notifier.digests (email, day) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING email', [person.email, day]);
         if (fresh.length === 0) continue;
-        if (await new NotificationsStore(tx).addDigest({ kind: 'digest', recipient: { email: person.email, name: person.name }, day, timeZone, accounts: person.accounts })) count++;
+        // Leads named by the CRM get a digest only when they are our own people; others are recorded as dropped.
+        const verdict = await this.audience.judge(person.email);
+        const digest = { kind: 'digest' as const, recipient: { email: person.email, name: person.name }, day, timeZone, accounts: person.accounts };
+        if (await new NotificationsStore(tx).addDigest(digest, verdict.kept ? null : verdict.reason)) count += verdict.kept ? 1 : 0;
       }
       return count;
     });

@@ -17,6 +17,8 @@ export interface CalendarFeed {
   lastError: string | null;
   removedAt: Date | null;
   createdAt: Date;
+  /** An operator registered it on an internal host on purpose (`--allow-internal`): its address is not checked. */
+  allowInternal: boolean;
 }
 
 /** A meeting as last published from a feed for one account (`gateway.calendar_meetings`). */
@@ -57,24 +59,26 @@ export class CalendarFeedNotFoundError extends Error {
 type FeedRow = {
   id: string; url: string; owner_email: string | null; team: string | null; interval_minutes: number; etag: string | null; last_modified: string | null;
   next_poll_at: Date; last_polled_at: Date | null; last_status: string | null; last_error: string | null; removed_at: Date | null; created_at: Date;
+  allow_internal: boolean;
 };
-const FEED_COLUMNS = 'id, url, owner_email, team, interval_minutes, etag, last_modified, next_poll_at, last_polled_at, last_status, last_error, removed_at, created_at';
+const FEED_COLUMNS = 'id, url, owner_email, team, interval_minutes, etag, last_modified, next_poll_at, last_polled_at, last_status, last_error, removed_at, created_at, allow_internal';
 const toFeed = (r: FeedRow): CalendarFeed => ({
   id: r.id, url: r.url, ownerEmail: r.owner_email, team: r.team, intervalMinutes: r.interval_minutes, etag: r.etag, lastModified: r.last_modified,
   nextPollAt: r.next_poll_at, lastPolledAt: r.last_polled_at, lastStatus: r.last_status, lastError: r.last_error, removedAt: r.removed_at, createdAt: r.created_at,
+  allowInternal: r.allow_internal,
 });
 
 /** Calendar feeds and what the poller published from them. */
 export class CalendarFeedsRepository {
   constructor(private readonly db: DataSource | EntityManager) {}
 
-  async add(url: string, options: { ownerEmail?: string | null; team?: string | null; intervalMinutes: number }): Promise<CalendarFeed> {
+  async add(url: string, options: { ownerEmail?: string | null; team?: string | null; intervalMinutes: number; allowInternal?: boolean }): Promise<CalendarFeed> {
     const id = randomBytes(5).toString('hex');
     try {
       const rows = await queryRows<FeedRow>(
         this.db,
-        `INSERT INTO gateway.calendar_feeds (id, url, owner_email, team, interval_minutes) VALUES ($1, $2, $3, $4, $5) RETURNING ${FEED_COLUMNS}`,
-        [id, url, options.ownerEmail ?? null, options.team ?? null, options.intervalMinutes],
+        `INSERT INTO gateway.calendar_feeds (id, url, owner_email, team, interval_minutes, allow_internal) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${FEED_COLUMNS}`,
+        [id, url, options.ownerEmail ?? null, options.team ?? null, options.intervalMinutes, options.allowInternal ?? false],
       );
       return toFeed(rows[0]);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calendarDomains, domainCandidates, planCalendarSync, type PublishedMeeting } from './calendar-sync';
-import { CalendarParseError, calendarMeetingId, type CalendarOccurrence, expandCalendar, guessMeetingKind, zonedTimeToUtc } from './ical-feed';
+import { CalendarParseError, CalendarTooLargeError, calendarMeetingId, type CalendarOccurrence, expandCalendar, guessMeetingKind, zonedTimeToUtc } from './ical-feed';
 
 const ICS = readFileSync(join(__dirname, 'fixtures', 'riley-calendar.ics'), 'utf8');
 const now = new Date('2025-03-03T08:00:00Z');
@@ -53,6 +53,16 @@ describe('iCalendar feeds', () => {
   it('refuses what is not iCalendar', () => {
     expect(() => expandCalendar('<html>login</html>', window)).toThrow(CalendarParseError);
     expect(() => expandCalendar('BEGIN:VCARD\nVERSION:4.0\nFN:x\nEND:VCARD', window)).toThrow(/not VCALENDAR/);
+  });
+
+  it('refuses a feed with more events than the limit, and one whose events repeat too often', () => {
+    const count = new Set(occurrences.map((o) => o.uid)).size;
+    expect(() => expandCalendar(ICS, { ...window, maxEvents: 2 })).toThrow(CalendarTooLargeError);
+    expect(() => expandCalendar(ICS, { ...window, maxEvents: 2 })).toThrow(/^the feed has \d+ events, more than the limit of 2$/);
+    expect(expandCalendar(ICS, { ...window, maxEvents: 5_000 })).toHaveLength(occurrences.length);
+    expect(count).toBeGreaterThan(2);
+    const everyMinute = ['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:spam@example.com', 'DTSTART:20250303T080000Z', 'RRULE:FREQ=MINUTELY', 'SUMMARY:Spam', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+    expect(() => expandCalendar(everyMinute, { ...window, maxEvents: 100 })).toThrow(/occur more than 1000 times around the window/);
   });
 
   it('guesses the meeting kind from the title', () => {

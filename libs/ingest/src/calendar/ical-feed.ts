@@ -39,9 +39,17 @@ export interface ExpandOptions {
   marginDays?: number;
   /** Upper bound of recurrence iterations per event (a daily series since 1990 is ~13,000). */
   maxIterations?: number;
+  /**
+   * Most events (VEVENTs) a feed may hold, and a tenth of the occurrences it may yield around the
+   * window (a recurring event that repeats every minute is many occurrences); over it: CalendarTooLargeError.
+   */
+  maxEvents?: number;
 }
 
 export class CalendarParseError extends Error {}
+
+/** A feed with more events than the limit: nothing of it is taken. */
+export class CalendarTooLargeError extends CalendarParseError {}
 
 const DAY = 86_400_000;
 
@@ -159,6 +167,9 @@ function expandEvents(root: ICAL.Component, options: ExpandOptions): CalendarOcc
   const maxIterations = options.maxIterations ?? 20_000;
 
   const vevents = root.getAllSubcomponents('vevent');
+  const maxEvents = options.maxEvents ?? Infinity;
+  const maxOccurrences = maxEvents * 10;
+  if (vevents.length > maxEvents) throw new CalendarTooLargeError(`the feed has ${vevents.length} events, more than the limit of ${maxEvents}`);
   const exceptionsByUid = new Map<string, ICAL.Component[]>();
   const masters: ICAL.Component[] = [];
   for (const vevent of vevents) {
@@ -175,6 +186,7 @@ function expandEvents(root: ICAL.Component, options: ExpandOptions): CalendarOcc
   const push = (occurrence: Omit<CalendarOccurrence, 'inWindow'>) => {
     const start = Date.parse(occurrence.startsAt);
     if (start < lowest || start > highest) return;
+    if (out.length >= maxOccurrences) throw new CalendarTooLargeError(`the feed's events occur more than ${maxOccurrences} times around the window, more than ten times the limit of ${maxEvents} events`);
     out.push({ ...occurrence, inWindow: start >= windowStart && start <= windowEnd });
   };
 

@@ -1,5 +1,5 @@
 import type { Evidence, HealthReason } from '@forewarn/contracts';
-import type { AccountDetail, AlertView, CaseSummary, Delivery, Meeting, TeamFeedback } from '../../accounts/account.types';
+import type { AccountDetail, AlertView, CaseSummary, Delivery, Meeting, MeetingPerson, TeamFeedback } from '../../accounts/account.types';
 import { nextStep, situation } from '../../accounts/situation';
 import type { TimelineEntry } from '../../accounts/timeline';
 import { historyChart, type HistoryPoint } from '../charts';
@@ -40,6 +40,8 @@ ul.plain>li:last-child{border-bottom:0}
 .alert-head{font-weight:600}
 ul.deliveries{margin:4px 0 0;padding-left:18px;font-size:14px}
 form.inline{display:inline;margin:0 0 0 6px}form.inline button{font-size:13px;padding:2px 8px;min-height:0}
+.warnings{list-style:none;margin:12px 0 0;padding:8px 12px;background:#fff8e1;border-left:4px solid #8a5a00;border-radius:4px}
+.warnings li{margin:2px 0}
 .status-sent{color:#1e7b34;font-weight:600}.status-failed{color:#b3261e;font-weight:600}.status-retrying{color:#b34700;font-weight:600}.status-pending{color:#51585f;font-weight:600}.status-superseded{color:#51585f}
 ul.feedback{list-style:none;margin:0 0 10px;padding:8px 12px;background:#eff8f1;border-left:4px solid #1e7b34;border-radius:4px}
 ul.feedback li{margin:2px 0}
@@ -122,11 +124,19 @@ function timelineSection(timeline: TimelineEntry[], ctx: PageContext): Html {
   return html`<section class="card" aria-labelledby="happened"><h2 id="happened">What happened</h2>${body}</section>`;
 }
 
+const samePerson = (a: MeetingPerson | null, b: MeetingPerson): boolean => !!a?.email && a.email.trim().toLowerCase() === b.email?.trim().toLowerCase();
+
+/** "Dana Lee (dana@acme.com)": the customer's people with their addresses, which Forewarn shows and never mails. */
+const withAddress = (p: MeetingPerson): string => (p.name && p.email ? `${p.name} (${p.email})` : (p.email ?? p.name ?? ''));
+
 function meetingItem(m: Meeting, ctx: PageContext): Html {
   const attendees = m.attendees.length ? ` · ${plural(m.attendees.length, 'attendee')}` : '';
+  const organizerIsCustomer = m.customerPeople.some((p) => samePerson(m.organizer, p));
+  const organizer = m.organizer ? ` · organised by ${personName(m.organizer)}${organizerIsCustomer ? ' (the customer’s)' : ''}` : '';
   return html`<li><strong>${m.title ?? capitalise(meetingKindWord(m.kind))}</strong>${m.cancelled ? html` <span class="pill">cancelled</span>` : ''}
 <div><time datetime="${m.startsAt}" title="${fullTime(m.startsAt, ctx.timeZone)}">${when(m.startsAt, ctx.now, ctx.timeZone)}</time></div>
-<div class="sub">${capitalise(meetingKindWord(m.kind))}${m.organizer ? ` · organised by ${personName(m.organizer)}` : ''}${attendees}</div></li>`;
+<div class="sub">${capitalise(meetingKindWord(m.kind))}${organizer}${attendees}</div>
+${m.customerPeople.length ? html`<div class="sub customer-people">The customer’s people: ${m.customerPeople.map(withAddress).join(', ')} — not mailed by Forewarn</div>` : ''}</li>`;
 }
 
 function meetingsSection(meetings: Meeting[], ctx: PageContext): Html {
@@ -138,7 +148,7 @@ ${other.length ? html`<details><summary>Past and cancelled (${other.length})</su
 }
 
 const KIND_WORD: Record<string, string> = { 'heads-up': 'Heads-up', briefing: 'Briefing', 'all-clear': 'All-clear', digest: 'Digest' };
-const ROLE_WORD: Record<string, string> = { owner: 'owner', lead: 'lead', member: 'account team' };
+const ROLE_WORD: Record<string, string> = { owner: 'owner', lead: 'lead', member: 'account team', organizer: 'meeting organiser' };
 
 /** A mail that went out, failed or was held back can be sent again; one still on its way cannot. */
 const RESENDABLE = new Set(['sent', 'failed', 'suppressed']);
@@ -164,6 +174,7 @@ function deliveryLine(accountId: string, d: Delivery, ctx: PageContext): Html {
       case 'retrying': return html`<span class="status-retrying">retrying</span> after ${plural(d.attempts, 'attempt')}${d.lastError ? `: ${d.lastError}` : ''}`;
       case 'superseded': return html`<span class="status-superseded">folded into a later mail</span>`;
       case 'suppressed': return html`<span class="status-superseded">held back</span>${d.note ? `: ${d.note}` : ''}`;
+      case 'dropped': return html`<span class="status-failed">not mailed</span>${d.note ? `: ${d.note}` : ''}`;
       default: return html`<span class="status-pending">waiting to be sent</span>`;
     }
   })();
@@ -254,6 +265,7 @@ export function accountPage(detail: AccountDetail, ctx: PageContext, historyDays
   <p class="situation">${situation(health.state, upcoming, ctx.now, ctx.timeZone)}</p>
   ${step ? html`<p class="next-step"><strong>Next step:</strong> ${step}</p>` : ''}
   ${facts(detail, ctx.now)}
+  ${detail.warnings.length ? html`<ul class="warnings" role="alert">${detail.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
   ${health.updatedAt ? html`<p class="sub">Score updated <time datetime="${health.updatedAt}" title="${fullTime(health.updatedAt, ctx.timeZone)}">${relativeTime(health.updatedAt, ctx.now)}</time>.</p>` : ''}
 </section>
 ${reasonsSection(health.reasons, ctx)}

@@ -1,0 +1,5 @@
+export * from './address';
+export * from './policy';
+export * from './request';
+export * from './resolve';
+export * from './follow';
