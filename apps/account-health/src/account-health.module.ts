@@ -21,7 +21,10 @@ export class AccountHealthModule {
       imports: [
         ServiceKitModule.forRoot({ service: 'account-health', logLevel: config.LOG_LEVEL, prettyLogs: config.LOG_FORMAT === 'pretty' }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-account-health', poolSize: 6 }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-account-health', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS, clientId: 'forewarn-account-health', topicPrefix: config.FOREWARN_TOPIC_PREFIX,
+          consumer: { group: 'account-health', topics: ['events'], partitionsConcurrently: config.HEALTH_PARTITIONS_CONCURRENTLY },
+        }),
       ],
       controllers: [EventsController],
       providers: [

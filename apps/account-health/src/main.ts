@@ -1,12 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { accountHealthEnvSchema, loadConfigOrExit } from '@forewarn/config';
-import { TOPIC } from '@forewarn/contracts';
 import { type HealthPolicy, loadPolicyFile, PolicyError } from '@forewarn/health';
-import { KAFKA, KafkaBatchServer, Publisher, TOPICS } from '@forewarn/messaging';
+import { KafkaBatchServer } from '@forewarn/messaging';
 import { serve } from '@forewarn/service-kit';
-import type { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { AccountHealthModule } from './account-health.module';
 import { HealthPolicyHolder } from './policy/health-policy.holder';
 
@@ -27,19 +24,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit('account-health', accountHealthEnvSchema);
   const policy = loadPolicyOrExit(config.HEALTH_POLICY_FILE);
   const app = await NestFactory.create(AccountHealthModule.forRoot(config, policy), { bufferLogs: true });
-  const topics = app.get(TOPICS);
-  const db = app.get(DataSource);
-  app.connectMicroservice({
-    strategy: new KafkaBatchServer({
-      kafka: app.get<Kafka>(KAFKA),
-      groupId: `${config.FOREWARN_TOPIC_PREFIX}account-health`,
-      topics: { [TOPIC.events]: topics.events },
-      dlqTopic: topics.dlq,
-      publisher: app.get(Publisher),
-      dependenciesHealthy: async () => (await db.query('SELECT 1'), true),
-      partitionsConcurrently: config.HEALTH_PARTITIONS_CONCURRENTLY,
-    }),
-  });
+  app.connectMicroservice({ strategy: app.get(KafkaBatchServer) });
   // HTTP first: /healthz answers while the consumer waits to join its group (up to a session timeout after a crash).
   await serve(app, config.ACCOUNT_HEALTH_PORT, 'account-health');
   await app.startAllMicroservices();

@@ -31,7 +31,10 @@ export class NotifierModule {
       imports: [
         ServiceKitModule.forRoot({ service: 'notifier', logLevel: config.LOG_LEVEL, prettyLogs: config.LOG_FORMAT === 'pretty' }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-notifier', poolSize: 4 }),
-        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-notifier', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
+        MessagingModule.forRoot({
+          brokers: config.KAFKA_BROKERS, clientId: 'forewarn-notifier', topicPrefix: config.FOREWARN_TOPIC_PREFIX,
+          consumer: { group: 'notifier', topics: ['alerts'] },
+        }),
       ],
       controllers: [AlertsController],
       providers: [

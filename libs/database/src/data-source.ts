@@ -1,6 +1,6 @@
-import type { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { withSessionLock } from './advisory-locks';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { NotificationDelivery1764100000000 } from './migrations/1764100000000-notification-delivery';
 import { NoiseControl1764200000000 } from './migrations/1764200000000-noise-control';
@@ -51,7 +51,9 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     migrationsTableName: 'forewarn_migrations',
     entities: [],
     logging: ['error'],
-    extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'forewarn', connectionTimeoutMillis: 5000 },
+    extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'forewarn', connectionTimeoutMillis: 5000, Client: ResilientClient },
+    // An idle connection the server closed: the pool drops it and opens another when needed.
+    poolErrorHandler: () => undefined,
   });
 }
 
@@ -76,23 +78,13 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-const MIGRATION_LOCK = 4_711_001;
-
 /**
  * Applies pending migrations under a PostgreSQL advisory lock, so several services or replicas
  * starting at once do not race. Returns the names of the migrations it applied.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
-  } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
-  }
+  const applied = await withSessionLock(dataSource, 'migrations', () => dataSource.runMigrations({ transaction: 'each' }), { wait: true });
+  return (applied ?? []).map((m) => m.name);
 }
 
 /** Opens a data source for a service: creates the database if needed and migrates it. */
@@ -100,7 +92,6 @@ export async function openDatabase(url: string, options: { poolSize?: number; ap
   await ensureDatabase(url);
   const dataSource = createDataSource(url, options);
   await dataSource.initialize();
-  survivePoolErrors(dataSource);
   await runMigrations(dataSource);
   return dataSource;
 }
@@ -108,17 +99,12 @@ export async function openDatabase(url: string, options: { poolSize?: number; ap
 /**
  * pg-pool only listens for errors on idle clients. A connection the server terminates while it is
  * checked out (a PostgreSQL restart, `pg_terminate_backend`) would emit an unhandled 'error' and
- * kill the process; the query on it fails instead, and the caller's retry takes a new connection.
+ * kill the process; with a listener of its own from birth, the query on it fails instead, and the
+ * caller's retry takes a new connection. pg-pool takes the client class as an option (`Client`).
  */
-function survivePoolErrors(dataSource: DataSource): void {
-  const pool = (dataSource.driver as unknown as { master?: EventEmitter }).master;
-  if (!pool) return;
-  const ignore = () => undefined;
-  const guard = (client: EventEmitter) => {
-    if (!client.listeners('error').includes(ignore)) client.on('error', ignore);
-  };
-  pool.on('error', ignore);
-  pool.on('connect', guard);
-  // The connection initialize() opened existed before the 'connect' hook did: guard it on checkout.
-  pool.on('acquire', guard);
+export class ResilientClient extends Client {
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    this.on('error', () => undefined);
+  }
 }

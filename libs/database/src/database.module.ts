@@ -1,7 +1,16 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Readiness } from '@forewarn/service-kit';
+import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { openDatabase } from './data-source';
+
+export interface DatabaseOptions {
+  url: string;
+  applicationName: string;
+  poolSize?: number;
+}
 
 @Injectable()
 class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -19,18 +28,40 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Provides the TypeORM DataSource, created (database and migrations included) before the app starts. */
+/** The TypeORM DataSource, created (database and migrations included) before the app starts. */
+@Module({})
+class DataSourceModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DataSourceModule,
+      providers: [{ provide: DataSource, useFactory: () => openDatabase(options.url, options) }],
+      exports: [DataSource],
+    };
+  }
+}
+
+/**
+ * PostgreSQL for a Forewarn process: the DataSource, and the unit of work. Repositories query
+ * through `TransactionHost#tx` (see `DbHost`): inside `txHost.withTransaction(…)` (or a
+ * `@Transactional()` method) that is the transaction's EntityManager, outside it the pool's. So a
+ * service decides where a transaction begins and ends, and every repository it calls joins it.
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(options: { url: string; applicationName: string; poolSize?: number }): DynamicModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    const dataSource = DataSourceModule.forRoot(options);
     return {
       module: DatabaseModule,
-      providers: [
-        { provide: DataSource, useFactory: () => openDatabase(options.url, options) },
-        DatabaseLifecycle,
+      imports: [
+        dataSource,
+        ClsModule.forRoot({
+          global: true,
+          plugins: [new ClsPluginTransactional({ imports: [dataSource], adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: DataSource }) })],
+        }),
       ],
-      exports: [DataSource],
+      providers: [DatabaseLifecycle],
+      exports: [dataSource],
     };
   }
 }

@@ -1,3 +1,5 @@
+export * from './advisory-locks';
+export * from './unit-of-work';
 export * from './audit/audit-log';
 export * from './audit/audit-time';
 export * from './audit/user-changes';

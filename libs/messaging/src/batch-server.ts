@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { KAFKA_HEADER } from '@forewarn/contracts';
+import { isTransientDatabaseError } from '@forewarn/service-kit';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Publisher } from './publisher';
@@ -37,6 +38,11 @@ export interface BatchServerOptions {
   publisher: Publisher;
   /** Says whether the handler's dependencies (e.g. PostgreSQL) are up; a failure while they are down is never a poison message. */
   dependenciesHealthy: () => Promise<boolean>;
+  /**
+   * Failures that say nothing about the messages (a dropped connection, a deadlock): the batch is
+   * retried as it is, however often, and never split into dead letters. Handlers need not catch them.
+   */
+  isTransient?: (error: unknown) => boolean;
   /** Attempts of one message, once they are split out, before it is dead-lettered. */
   maxAttempts?: number;
   /**
@@ -106,8 +112,15 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       return;
     }
     const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
-    const invoke = async (list: ConsumedMessage[]): Promise<BatchOutcome> =>
-      lastValueFrom(this.transformToObservable(await handler(list))) as Promise<BatchOutcome>;
+    const isTransient = this.options.isTransient ?? isTransientDatabaseError;
+    const invoke = async (list: ConsumedMessage[]): Promise<BatchOutcome> => {
+      try {
+        return (await lastValueFrom(this.transformToObservable(await handler(list)))) as BatchOutcome;
+      } catch (error) {
+        if (isTransient(error)) return { rejected: [], retryLater: (error as Error).message };
+        throw error;
+      }
+    };
 
     const done = await this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale());
     if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered

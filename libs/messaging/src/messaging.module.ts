@@ -1,7 +1,8 @@
-import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { topicsFor, type Topics } from '@forewarn/contracts';
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import { TOPIC, type TopicName, topicsFor, type Topics } from '@forewarn/contracts';
 import { Readiness } from '@forewarn/service-kit';
 import type { Kafka } from 'kafkajs';
+import { KafkaBatchServer } from './batch-server';
 import { createKafka } from './kafka-client';
 import { Publisher } from './publisher';
 import { kafkaReachable } from './topics-admin';
@@ -24,21 +25,51 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Kafka client, the idempotent publisher and the deployed topic names. */
+export interface MessagingOptions {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  /**
+   * The process consumes in batches: its consumer group (`<prefix><group>`) and the topics its
+   * `@EventPattern(TOPIC.x)` handlers take. Provides the `KafkaBatchServer` for `connectMicroservice`.
+   */
+  consumer?: { group: string; topics: TopicName[]; partitionsConcurrently?: number };
+}
+
+/** Kafka client, the idempotent publisher, the deployed topic names and, for consumers, the batch transport. */
 @Global()
 @Module({})
 export class MessagingModule {
-  static forRoot(options: { brokers: string[]; clientId: string; topicPrefix: string }): DynamicModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
     const kafka = createKafka({ brokers: options.brokers, clientId: options.clientId });
+    const topics = topicsFor(options.topicPrefix) satisfies Topics;
+    const consumer = options.consumer;
+    const transport: Provider[] = consumer
+      ? [{
+          provide: KafkaBatchServer,
+          inject: [Publisher, Readiness],
+          useFactory: (publisher: Publisher, readiness: Readiness) => new KafkaBatchServer({
+            kafka,
+            groupId: `${options.topicPrefix}${consumer.group}`,
+            topics: Object.fromEntries(consumer.topics.map((name) => [TOPIC[name], topics[name]])),
+            dlqTopic: topics.dlq,
+            publisher,
+            // While PostgreSQL is down a failing batch waits; it is never taken for a poison message.
+            dependenciesHealthy: () => readiness.isUp('postgres'),
+            partitionsConcurrently: consumer.partitionsConcurrently,
+          }),
+        }]
+      : [];
     return {
       module: MessagingModule,
       providers: [
         { provide: KAFKA, useValue: kafka },
-        { provide: TOPICS, useValue: topicsFor(options.topicPrefix) satisfies Topics },
+        { provide: TOPICS, useValue: topics },
         { provide: Publisher, useFactory: () => new Publisher(kafka) },
         MessagingLifecycle,
+        ...transport,
       ],
-      exports: [KAFKA, TOPICS, Publisher],
+      exports: [KAFKA, TOPICS, Publisher, ...(consumer ? [KafkaBatchServer] : [])],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { type AccountRef, accountRefOf, type AccountUpsertedData, type HealthReason, type HealthState, type InboundEvent } from '@forewarn/contracts';
-import { queryRows } from '@forewarn/database';
+import { LOCK, lockForTransaction, queryRows } from '@forewarn/database';
 import type { EntityManager } from 'typeorm';
 import { type AccountProfile, type CaseFact, type CaseState, emptyCase, type MeetingFact, type MeetingState, type SurveyAnswer } from '@forewarn/health';
 
@@ -59,17 +59,6 @@ const subjectOf = (event: InboundEvent): string | null => {
   return (event.data as { case?: { id: string } }).case?.id ?? null;
 };
 
-/** PostgreSQL advisory lock keys of account-health (one integer space with the migration lock). */
-export const HEALTH_LOCK = {
-  /** Held exclusively by `forewarn replay`; every projection transaction holds it shared. */
-  replay: 4_711_101,
-  /** Held by the one account-health instance running the periodic sweep. */
-  sweep: 4_711_102,
-  /** Orders unmapped events and the accounts that claim them (see `ProjectionStore.lockUnmapped`). */
-  unmapped: 4_711_103,
-  /** Seed of the per-meeting locks (see `ProjectionStore.lockMeetings`). */
-  meeting: 4_711_104,
-} as const;
 
 /**
  * The identity of a stored event for the folds: a duplicate has the same key. Unambiguous and
@@ -198,7 +187,7 @@ export class ProjectionStore {
    * be stored unmapped just after the account it needed claimed the unmapped events.
    */
   async lockUnmapped(): Promise<void> {
-    await this.tx.query('SELECT pg_advisory_xact_lock($1)', [HEALTH_LOCK.unmapped]);
+    await lockForTransaction(this.tx, 'unmapped');
   }
 
   /**
@@ -274,7 +263,7 @@ export class ProjectionStore {
   async lockMeetings(subjects: { accountId: string; subjectId: string }[]): Promise<void> {
     if (subjects.length === 0) return;
     await this.tx.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended(k, ${HEALTH_LOCK.meeting})) FROM unnest($1::text[]) AS k ORDER BY k`,
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, ${LOCK.meeting})) FROM unnest($1::text[]) AS k ORDER BY k`,
       [[...new Set(subjects.map((s) => JSON.stringify([s.accountId, s.subjectId])))].sort()],
     );
   }

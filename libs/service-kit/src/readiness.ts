@@ -11,6 +11,12 @@ export class Readiness {
     this.checks.set(name, check);
   }
 
+  /** Whether one named dependency answers now (false when none is registered under that name). */
+  async isUp(name: string): Promise<boolean> {
+    const check = this.checks.get(name);
+    return check ? check().catch(() => false) : false;
+  }
+
   async report(timeoutMs = 2500): Promise<{ ready: boolean; dependencies: Record<string, 'up' | 'down'> }> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => {

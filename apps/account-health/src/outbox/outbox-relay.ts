@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
 import type { Topics } from '@forewarn/contracts';
 import { Publisher, TOPICS } from '@forewarn/messaging';
-import { Metrics } from '@forewarn/service-kit';
+import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
 
@@ -15,11 +15,8 @@ const BATCH = 500;
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
   private readonly published;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly worker: BackgroundWorker;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -29,35 +26,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     metrics: Metrics,
   ) {
     this.published = metrics.counter('forewarn_outbox_published_total', 'Outbox messages published to Kafka', ['topic']);
+    this.worker = new BackgroundWorker({
+      name: 'outbox-relay', intervalMs: config.OUTBOX_POLL_MS, metrics,
+      // A full page means more rows are waiting: the next pass runs at once.
+      pass: async () => ((await this.publishOnce()) < BATCH ? 'idle' : 'more'),
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.worker.start();
   }
 
-  /** Publish soon (called after a batch committed), instead of waiting for the next poll. */
+  /** Publish now (called after a batch committed), instead of waiting for the next poll. */
   wake(): void {
-    if (!this.running) this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .catch((error) => this.logger.warn({ msg: 'outbox relay failed, will retry', error: (error as Error).message }))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.config.OUTBOX_POLL_MS);
-        });
-    }, delayMs);
-  }
-
-  private async drain(): Promise<void> {
-    for (;;) {
-      const count = await this.publishOnce();
-      if (count < BATCH || this.stopped) return;
-    }
+    this.worker.wake();
   }
 
   private async publishOnce(): Promise<number> {
@@ -84,8 +66,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.worker.stop();
   }
 }

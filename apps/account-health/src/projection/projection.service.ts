@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type HealthPolicy } from '@forewarn/health';
-import { HEALTH_LOCK, parseMessages, ProjectionStore, Projector, type RecomputeCause } from '@forewarn/projection';
+import { lockForTransaction } from '@forewarn/database';
+import { parseMessages, ProjectionStore, Projector, type RecomputeCause } from '@forewarn/projection';
 import type { BatchOutcome, ConsumedMessage } from '@forewarn/messaging';
 import { Metrics } from '@forewarn/service-kit';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -49,7 +50,7 @@ export class ProjectionService {
   /** A projection transaction: it waits while `forewarn replay` rebuilds the projections. */
   async inTransaction<T>(work: (store: ProjectionStore, tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [HEALTH_LOCK.replay]);
+      await lockForTransaction(tx, 'replay', 'shared');
       return work(new ProjectionStore(tx), tx);
     });
   }

@@ -1,8 +1,8 @@
 import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
 import { type HealthPolicy, loadPolicyFile, parsePolicy, PolicyError } from '@forewarn/health';
-import { HEALTH_LOCK, parseMessages, policyInUse, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
-import { AuditLog, cliActor } from '@forewarn/database';
+import { parseMessages, policyInUse, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
+import { AuditLog, cliActor, lockForTransaction } from '@forewarn/database';
 import { createKafka } from '@forewarn/messaging';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -140,7 +140,7 @@ async function rebuild(input: {
   try {
     await runner.startTransaction();
     process.stderr.write('Waiting for account-health to finish its current batch…\n');
-    await runner.query('SELECT pg_advisory_xact_lock($1)', [HEALTH_LOCK.replay]);
+    await lockForTransaction(runner, 'replay');
     const store = new ProjectionStore(runner.manager);
     await store.clearRebuiltProjections();
     const rebuild = new Rebuild(store);

@@ -1,17 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { accountKeyOf, KAFKA_HEADER, type Topics } from '@forewarn/contracts';
-import { type CalendarFeed, CalendarFeedsRepository } from '@forewarn/database';
+import { type CalendarFeed, CalendarFeedsRepository, withSessionLock } from '@forewarn/database';
 import {
   type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
 } from '@forewarn/ingest';
 import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
-import { Metrics } from '@forewarn/service-kit';
+import { BackgroundWorker, Metrics } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { FeedFetchError, fetchFeed } from './calendar-fetch';
 import { CALENDAR_CONFIG, type CalendarSettings, feedPolicy } from './calendar.config';
 
 /** Held while polling, so one gateway instance polls at a time (others skip the tick). */
-export const CALENDAR_LOCK = 4_711_201;
 const DAY = 86_400_000;
 const CHUNK = 500;
 /** After a failure (feed down, Kafka down) a feed is tried again this soon, or at its interval if sooner. */
@@ -36,9 +35,7 @@ export interface FeedPollSummary {
 @Injectable()
 export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CalendarPoller.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly worker: BackgroundWorker;
   private readonly polls;
   private readonly published;
 
@@ -51,51 +48,28 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
   ) {
     this.polls = metrics.counter('forewarn_gateway_calendar_polls_total', 'Calendar feed polls, by outcome (synced, not_modified, removed, failed)', ['outcome']);
     this.published = metrics.counter('forewarn_gateway_calendar_meetings_total', 'Meeting events published from calendar feeds, by type', ['type']);
+    this.worker = new BackgroundWorker({ name: 'calendar', intervalMs: settings.tickMs, metrics, pass: async () => void (await this.pollDue()) });
   }
 
   onApplicationBootstrap(): void {
-    if (this.settings.tickMs > 0) this.schedule(1_000);
+    if (this.settings.tickMs > 0) this.worker.start(1_000);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pollDue()
-        .catch((error) => this.logger.warn({ msg: 'calendar poll failed, will retry', error: (error as Error).message }))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.settings.tickMs);
-        });
-    }, delayMs);
+    await this.worker.stop();
   }
 
   /** Polls every feed that is due, under the advisory lock; null when another instance holds it. */
   async pollDue(now = new Date()): Promise<FeedPollSummary[] | null> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [CALENDAR_LOCK]);
-      if (!locked) return null;
-      try {
-        const feeds = await new CalendarFeedsRepository(this.db).due(now);
-        const summaries: FeedPollSummary[] = [];
-        for (const feed of feeds) {
-          if (this.stopped) break;
-          summaries.push(await this.pollFeed(feed, new Date()).catch((error) => this.failed(feed, new Date(), `unexpected: ${(error as Error).message}`)));
-        }
-        return summaries;
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [CALENDAR_LOCK]);
+    return withSessionLock(this.db, 'calendar', async () => {
+      const feeds = await new CalendarFeedsRepository(this.db).due(now);
+      const summaries: FeedPollSummary[] = [];
+      for (const feed of feeds) {
+        if (this.worker.isStopped) break;
+        summaries.push(await this.pollFeed(feed, new Date()).catch((error) => this.failed(feed, new Date(), `unexpected: ${(error as Error).message}`)));
       }
-    } finally {
-      await runner.release();
-    }
+      return summaries;
+    });
   }
 
   private async pollFeed(feed: CalendarFeed, now: Date): Promise<FeedPollSummary> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { AudienceBook, type ChatSummary, type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { MAIL_HEADER } from '@forewarn/contracts';
-import { Metrics } from '@forewarn/service-kit';
+import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { noisePolicyOf } from '../intake/intake.service';
 import { NoiseStore } from '../noise/noise.store';
@@ -35,9 +35,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly failures;
   private readonly suppressed;
   private readonly chatPosts;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly worker: BackgroundWorker;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -51,33 +49,20 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     this.failures = metrics.counter('forewarn_mail_failures_total', 'Failed delivery attempts', ['kind', 'outcome']);
     this.chatPosts = metrics.counter('forewarn_chat_posts_total', 'Alerts copied to chat channels', ['kind', 'outcome']);
     this.suppressed = metrics.counter('forewarn_mails_suppressed_total', 'Due mails not sent because they would be noise', ['kind', 'reason']);
+    this.worker = new BackgroundWorker({ name: 'sender', intervalMs: config.SENDER_POLL_MS, pass: () => this.drain(), metrics });
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.worker.start();
   }
 
-  /** New rows were queued: look again soon. */
+  /** New rows were queued: look again soon (they wait out the group wait anyway). */
   wake(): void {
-    if (!this.running) this.schedule(Math.min(this.config.SENDER_POLL_MS, this.config.NOTIFY_GROUP_WAIT_MS));
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.drain()
-        .catch((error) => this.logger.warn({ msg: 'sender pass failed, will retry', error: (error as Error).message }))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.config.SENDER_POLL_MS);
-        });
-    }, delayMs);
+    this.worker.wake(Math.min(this.config.SENDER_POLL_MS, this.config.NOTIFY_GROUP_WAIT_MS));
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.worker.isStopped) {
       const leaseEndsAt = Date.now() + LEASE_MS;
       const due = (await new NotificationsStore(this.db.manager).claimDue(CLAIM_BATCH, LEASE_MS)).map((n) => ({ ...n, leaseEndsAt }));
       if (due.length === 0) return;
@@ -211,8 +196,6 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.worker.stop();
   }
 }

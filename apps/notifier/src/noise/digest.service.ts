@@ -1,43 +1,39 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AudienceBook, digestDay, validTimeZone } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
+import { tryLockForTransaction } from '@forewarn/database';
+import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { NotificationsStore } from '../delivery/notifications.store';
 import { SenderService } from '../delivery/sender.service';
 import { NOTIFIER_CONFIG } from '../notifier.config';
 import { NoiseStore } from './noise.store';
 
-/** Only one notifier instance composes digests at a time (transaction-scoped advisory lock). */
-const DIGEST_LOCK = 0x46574447; // "FWDG"
-
 /** Once a day, at DIGEST_HOUR in each recipient's zone: a digest of their accounts that are not healthy. */
 @Injectable()
 export class DigestService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DigestService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly worker: BackgroundWorker;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly sender: SenderService,
     private readonly audience: AudienceBook,
-  ) {}
+    metrics: Metrics,
+  ) {
+    // Only one notifier instance composes digests at a time (a transaction-scoped advisory lock).
+    this.worker = new BackgroundWorker({ name: 'digest', intervalMs: config.DIGEST_CHECK_MS, metrics, pass: async () => void (await this.composeDue(new Date())) });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.composeDue(new Date())
-        .then(() => undefined, (error) => this.logger.warn({ msg: 'digest pass failed, will retry', error: (error as Error).message }))
-        .finally(() => (this.running = null));
-    }, this.config.DIGEST_CHECK_MS);
+    this.worker.start(this.config.DIGEST_CHECK_MS);
   }
 
   /** Queues every digest that is due now; returns how many. */
   async composeDue(now: Date): Promise<number> {
     const queued = await this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [DIGEST_LOCK]);
-      if (!locked) return 0;
+      if (!(await tryLockForTransaction(tx, 'digest'))) return 0;
       let count = 0;
       for (const person of await new NoiseStore(tx).digestCandidates()) {
         const timeZone = validTimeZone(person.timeZone);
@@ -60,7 +56,6 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.worker.stop();
   }
 }

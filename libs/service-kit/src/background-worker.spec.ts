@@ -1,0 +1,82 @@
+import { BackgroundWorker } from './background-worker';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a background worker', () => {
+  it('runs a pass at start, then every interval', async () => {
+    let passes = 0;
+    const worker = new BackgroundWorker({ name: 't', intervalMs: 30, pass: async () => void passes++ });
+    worker.start();
+    await sleep(100);
+    await worker.stop();
+    expect(passes).toBeGreaterThanOrEqual(2);
+    expect(passes).toBeLessThanOrEqual(5);
+  });
+
+  it('runs again at once while a pass says more is waiting', async () => {
+    let backlog = 5;
+    const worker = new BackgroundWorker({ name: 't', intervalMs: 10_000, pass: async () => (--backlog > 0 ? 'more' : 'idle') });
+    worker.start();
+    await sleep(50);
+    await worker.stop();
+    expect(backlog).toBe(0);
+  });
+
+  it('never runs two passes at once, and a wake during a pass runs another right after it', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let passes = 0;
+    const worker = new BackgroundWorker({
+      name: 't', intervalMs: 10_000,
+      pass: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        passes++;
+        await sleep(30);
+        inFlight--;
+      },
+    });
+    worker.start();
+    await sleep(10);
+    worker.wake();
+    worker.wake();
+    await sleep(100);
+    await worker.stop();
+    expect(most).toBe(1);
+    expect(passes).toBe(2);
+  });
+
+  it('backs off after failures and recovers', async () => {
+    const at: number[] = [];
+    let fail = 3;
+    const worker = new BackgroundWorker({ name: 't', intervalMs: 10, maxBackoffMs: 1_000, pass: async () => {
+      at.push(Date.now());
+      if (fail-- > 0) throw new Error('database down');
+    } });
+    worker.start();
+    await sleep(400);
+    await worker.stop();
+    const gaps = at.slice(1, 4).map((t, i) => t - at[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(18); // 2 × interval
+    expect(gaps[2]).toBeGreaterThanOrEqual(75); // 8 × interval
+    expect(at.length).toBeGreaterThan(4); // passes go on after the failures
+  });
+
+  it('on stop takes no new pass and waits for the one in flight', async () => {
+    let finished = false;
+    let passes = 0;
+    const worker = new BackgroundWorker({ name: 't', intervalMs: 1, pass: async () => {
+      passes++;
+      await sleep(40);
+      finished = true;
+    } });
+    worker.start();
+    await sleep(5);
+    await worker.stop();
+    expect(finished).toBe(true);
+    const after = passes;
+    worker.wake();
+    await sleep(20);
+    expect(passes).toBe(after);
+  });
+});
