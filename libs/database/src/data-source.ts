@@ -12,6 +12,7 @@ import { OverviewIndexes1764520000000 } from './migrations/1764520000000-overvie
 import { MemberEmailsNoPendingList1764530000000 } from './migrations/1764530000000-member-emails-no-pending-list';
 import { OutboxValueAsText1764535000000 } from './migrations/1764535000000-outbox-value-as-text';
 import { AuditLog1765000000000 } from './migrations/1765000000000-audit-log';
+import { SourceAllowanceAndKeyRotation1765010000000 } from './migrations/1765010000000-source-allowance-and-key-rotation';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   MemberEmailsNoPendingList1764530000000,
   OutboxValueAsText1764535000000,
   AuditLog1765000000000,
+  SourceAllowanceAndKeyRotation1765010000000,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

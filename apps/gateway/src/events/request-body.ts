@@ -2,13 +2,26 @@ import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import getRawBody from 'raw-body';
 
+/**
+ * A body over the limit: the connection is closed after the answer, so that Node does not read
+ * (and throw away) the rest of a body nobody wants.
+ */
+const tooLarge = (limitBytes: number) => new Problem(413, 'Content Too Large', `The body is larger than ${limitBytes} bytes.`, { headers: { Connection: 'close' } });
+
+/** A declared Content-Length over the limit is refused at once, before anything is read or anyone authenticated. */
+export function refuseOversizedBody(request: Request, limitBytes: number): void {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limitBytes) throw tooLarge(limitBytes);
+}
+
 /** The exact bytes of the body (signatures are computed over them), at most `limitBytes`: 413 beyond. */
 export async function readRawBody(request: Request, limitBytes: number): Promise<Buffer> {
+  refuseOversizedBody(request, limitBytes);
   try {
     return await getRawBody(request, { limit: limitBytes });
   } catch (error) {
     const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') throw new Problem(413, 'Content Too Large', `The body is larger than ${limitBytes} bytes.`);
+    if (type === 'entity.too.large') throw tooLarge(limitBytes);
     throw new Problem(400, 'Bad Request', `The body could not be read: ${(error as Error).message}.`);
   }
 }
