@@ -1,6 +1,5 @@
 import { ALLOWANCES, type Allowance } from '@forewarn/contracts';
-import type { DataSource } from 'typeorm';
-import { queryRows } from '../query-rows';
+import { queryRows, type SqlRunner } from '../query-rows';
 import { hashCredential, newCredential } from './secrets';
 
 export const SOURCE_KINDS = ['events', 'zendesk', 'jira', 'freshdesk', 'servicenow', 'mapped'] as const;
@@ -59,7 +58,8 @@ export class SourceExistsError extends Error {
 
 /** Support systems allowed to send events (`gateway.sources`). Only a hash of each api key is kept. */
 export class SourcesRepository {
-  constructor(private readonly db: DataSource) {}
+  /** A DataSource, or a transaction's EntityManager (to change a source and record it in the audit log at once). */
+  constructor(private readonly db: SqlRunner) {}
 
   /** `allow` defaults to everything the kind can be for. */
   async add(name: string, kind: SourceKind, signingSecret: string | null, mapping: string | null = null, allow: readonly Allowance[] = SOURCE_KIND_ALLOWANCES[kind]): Promise<{ source: Source; apiKey: string }> {
@@ -134,7 +134,8 @@ export class SourcesRepository {
   async addOrRotate(name: string, kind: SourceKind): Promise<{ source: Source; apiKey: string }> {
     const apiKey = newCredential('fw_src');
     const allow = SOURCE_KIND_ALLOWANCES[kind];
-    const rows: { signing_secret: string | null }[] = await this.db.query(
+    const rows = await queryRows<{ signing_secret: string | null }>(
+      this.db,
       `INSERT INTO gateway.sources (name, kind, api_key_hash, allow) VALUES ($1, $2, $3, $4)
        ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, api_key_hash = EXCLUDED.api_key_hash, allow = EXCLUDED.allow,
          previous_api_key_hash = NULL, previous_key_expires_at = NULL, key_rotated_at = now()
@@ -146,7 +147,7 @@ export class SourcesRepository {
 
   /** The source a webhook URL names (`/v1/webhooks/<kind>/<name>`). */
   async findByName(name: string): Promise<Source | null> {
-    const rows: SourceRow[] = await this.db.query(`SELECT ${SOURCE_COLUMNS} FROM gateway.sources WHERE name = $1`, [name]);
+    const rows = await queryRows<SourceRow>(this.db, `SELECT ${SOURCE_COLUMNS} FROM gateway.sources WHERE name = $1`, [name]);
     return rows[0] ? toSource(rows[0]) : null;
   }
 
@@ -155,7 +156,8 @@ export class SourcesRepository {
    * period — then `keyExpiresAt` says when that key stops working (null: the current key).
    */
   async findByApiKey(apiKey: string): Promise<{ source: Source; keyExpiresAt: Date | null } | null> {
-    const rows: (SourceRow & { key_expires_at: Date | null })[] = await this.db.query(
+    const rows = await queryRows<SourceRow & { key_expires_at: Date | null }>(
+      this.db,
       `SELECT ${SOURCE_COLUMNS}, CASE WHEN api_key_hash = $1 THEN NULL ELSE previous_key_expires_at END AS key_expires_at
        FROM gateway.sources WHERE api_key_hash = $1 OR (previous_api_key_hash = $1 AND previous_key_expires_at > now())`,
       [hashCredential(apiKey)],
