@@ -79,6 +79,7 @@ export class WebhooksController {
   }
 
   private async handle(kind: string, name: string, request: Request, receivedAt: Date): Promise<WebhookAnswer> {
+    this.clientLimiter.check(request);
     if (!isWebhookKind(kind)) {
       throw new Problem(404, 'Not Found', `There are no "${kind}" webhooks; the kinds are ${[...WEBHOOK_KINDS, MAPPED_KIND].join(', ')}.`);
     }
@@ -101,6 +102,7 @@ export class WebhooksController {
   }
 
   private async handleMapped(name: string, request: Request, receivedAt: Date): Promise<WebhookAnswer> {
+    this.clientLimiter.check(request);
     const source = await this.admit(MAPPED_KIND, name, request);
     const rawBody = await this.authenticateAndRead(source, request, receivedAt);
     if (!source.mapping) {
@@ -131,12 +133,11 @@ export class WebhooksController {
   }
 
   /**
-   * The cheap refusals, before anything is read or any signature computed: the client's rate, a
-   * declared body over the limit, a source that does not exist (404) or is of another kind (403),
-   * a body that is not JSON (415).
+   * The cheap refusals after the client's rate, before anything is read or any signature computed:
+   * a declared body over the limit (413), a source that does not exist (404) or is of another kind
+   * (403), a body that is not JSON (415).
    */
   private async admit(kind: string, name: string, request: Request): Promise<Source> {
-    this.clientLimiter.check(request);
     refuseOversizedBody(request, this.maxBodyBytes);
     const source = await this.auth.findByName(name);
     if (!source) {
