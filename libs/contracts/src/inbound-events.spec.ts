@@ -58,6 +58,9 @@ describe('inbound event contract', () => {
     expect(at('2026-11-25T11:04:59+01:00').ok).toBe(true);
     expect(at('2026-11-25T10:05:00.001Z')).toEqual({ ok: false, errors: [{ field: 'time', message: "must not be more than 5 minutes ahead of the gateway's clock (2026-11-25T10:00:00.000Z)" }] });
     expect(at('2026-11-27T10:00:00Z', '[3]')).toMatchObject({ ok: false, errors: [{ field: '[3].time' }] });
+    // Around the limit, to the millisecond, whichever way the time is written.
+    expect(['2026-11-25T10:04:59.999Z', '2026-11-25T10:05:00Z', '2026-11-25T10:05:00.000Z', '2026-11-25T09:05:00-01:00', '2025-12-31T23:59:59Z'].map((t) => at(t).ok)).toEqual([true, true, true, true, true]);
+    expect(['2026-11-25T10:05:00.001Z', '2026-11-25T10:05:01Z', '2026-11-25T11:05:01+01:00', '2026-11-25T09:05:01-01:00', '2027-01-01T00:00:00Z'].map((t) => at(t).ok)).toEqual([false, false, false, false, false]);
     // A consumer re-validating does not refuse: what is on the topic was accepted (it caps the time instead).
     expect(parseInboundEvent({ ...caseOpened({ account: { id: 'a' }, case: { id: 'c' } }), time: '2026-11-27T10:00:00Z' }, stamp).ok).toBe(true);
   });
