@@ -162,7 +162,7 @@ export class WebhooksController {
    * the body is read. Then the source's rate.
    */
   private async authenticateAndRead(source: Source, request: Request, now: Date): Promise<Buffer> {
-    const signed = source.signingSecret !== null && (source.kind === 'zendesk' || source.kind === 'jira');
+    const signed = Boolean(source.signingSecret) && (source.kind === 'zendesk' || source.kind === 'jira');
     if (!signed) {
       const keyOwner = await this.auth.authenticate(request);
       if (keyOwner.name !== source.name) {
