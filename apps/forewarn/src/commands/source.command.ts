@@ -8,7 +8,7 @@ import { readMappingFile } from './mapping.command';
 /** How long a rotated-out key may keep working at most. */
 const MAX_GRACE_MS = 30 * 86_400_000;
 /** Gateways remember sources this long at most (GATEWAY_SOURCE_CACHE_MS, default 10 s): changes reach them within it. */
-const CACHE_NOTE = 'gateways apply this within their source cache time (GATEWAY_SOURCE_CACHE_MS, 10 s by default)';
+const CACHE_NOTE = 'gateways apply it within their source cache time, GATEWAY_SOURCE_CACHE_MS (10 s by default)';
 
 /** The allowance `--allow` asks for, within what the kind can be for; a CliError otherwise. */
 function allowanceFor(kind: SourceKind, allow: string | undefined): Allowance[] {
@@ -59,7 +59,7 @@ export function registerSourceCommands(program: Command): void {
 
   source
     .command('set <name>')
-    .description(`change what a source may send (${CACHE_NOTE})`)
+    .description(`change what a source may send; ${CACHE_NOTE}`)
     .requiredOption('--allow <list>', 'cases, meetings, accounts: within what its kind can be for')
     .action(async (name: string, options: { allow: string }) => {
       const changed = await changeSources(async (sources, audit) => {
@@ -75,8 +75,8 @@ export function registerSourceCommands(program: Command): void {
 
   source
     .command('rotate-key <name>')
-    .description(`give a source a new api key, printed once; the old one keeps working for the grace period (${CACHE_NOTE})`)
-    .option('--grace <duration>', 'how long the old key keeps working: 0 (ends it now), 90s, 30m, 24h, 7d', '24h')
+    .description(`give a source a new api key, printed once; the old one keeps working for the grace period, then stops`)
+    .option('--grace <duration>', 'how long the old key keeps working: 0 (ends it now, within the gateways\' source cache time), 90s, 30m, 24h, 7d', '24h')
     .action(async (name: string, options: { grace: string }) => {
       const graceMs = parseDuration(options.grace);
       if (graceMs === null || graceMs > MAX_GRACE_MS) throw new CliError(`--grace must be a duration such as 0, 90s, 30m, 24h or 7d (at most 30d), not "${options.grace}"`);
@@ -90,7 +90,7 @@ export function registerSourceCommands(program: Command): void {
 
   source
     .command('remove <name>')
-    .description(`remove a source: its keys stop working (${CACHE_NOTE}); the events it sent stay`)
+    .description(`remove a source: its keys stop working, the events it sent stay; ${CACHE_NOTE}`)
     .action(async (name: string) => {
       const removed = await changeSources(async (sources, audit) => {
         const gone = await sources.remove(name);
