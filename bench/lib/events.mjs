@@ -27,7 +27,8 @@ export function eventStream({ tag, accounts = 1000, seed = 1, source = null, sta
   let upserted = 0;
   const account = (i) => `acct-${tag}-${i}`;
   const envelope = (type, data) => {
-    const time = new Date(startMs + seq * stepMs).toISOString();
+    // Never ahead of the clock: the gateway refuses event times more than 5 minutes in the future.
+    const time = new Date(Math.min(startMs + seq * stepMs, Date.now())).toISOString();
     const event = { specversion: '1.0', id: `b-${tag}-${seq++}`, type: `forewarn.${type}`, time, data };
     if (source) {
       event.source = source;

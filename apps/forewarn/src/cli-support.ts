@@ -43,3 +43,14 @@ export async function withDatabase<T>(work: (db: DataSource) => Promise<T>): Pro
     await db.destroy();
   }
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `0`, `1500ms`, `90s`, `30m`, `24h`, `7d` (a number and one unit) in milliseconds; null for anything else. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) return null;
+  const [, amount, unit] = match;
+  if (!unit && Number(amount) !== 0) return null;
+  return Math.round(Number(amount) * (unit ? DURATION_UNITS[unit] : 0));
+}

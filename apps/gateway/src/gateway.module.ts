@@ -11,6 +11,7 @@ import { EventsController } from './events/events.controller';
 import { GATEWAY_CONFIG } from './gateway.config';
 import { IngestService } from './events/ingest.service';
 import { SourceAuth } from './events/source-auth';
+import { ClientRateLimiter } from './limits/client-rate-limiter';
 import { RateLimiter } from './limits/rate-limiter';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -32,6 +33,7 @@ export class GatewayModule {
         SourceAuth,
         IngestService,
         RateLimiter,
+        ClientRateLimiter,
         CalendarPoller,
       ],
     };

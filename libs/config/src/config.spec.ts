@@ -39,6 +39,20 @@ describe('configuration', () => {
     expect(loadConfig(gatewayEnvSchema, {}, { needsSecret: false }).FOREWARN_SECRET).toBe('');
   });
 
+  it('believes X-Forwarded-For only when told whose: off by default, proxy hops, or proxy addresses', () => {
+    const trust = (value?: string) => loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', GATEWAY_TRUST_PROXY: value }).GATEWAY_TRUST_PROXY;
+    expect([trust(), trust('off'), trust('2'), trust('10.0.0.0/8, loopback,2001:db8::/32,192.0.2.7')]).toEqual([false, false, 2, ['10.0.0.0/8', 'loopback', '2001:db8::/32', '192.0.2.7']]);
+    for (const bad of ['true', 'yes', '0', '10.0.0.0/33', 'proxy.example.com', '10.0.0.0/8,', '::1/129']) {
+      expect(() => trust(bad)).toThrow(/GATEWAY_TRUST_PROXY must be off, a number of proxy hops/);
+    }
+  });
+
+  it('keeps the gateway\'s source cache short and webhook bodies small by default', () => {
+    const config = loadConfig(gatewayEnvSchema, { NODE_ENV: 'test' });
+    expect([config.GATEWAY_SOURCE_CACHE_MS, config.GATEWAY_WEBHOOK_MAX_BODY_BYTES]).toEqual([10_000, 1024 * 1024]);
+    expect(() => loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', GATEWAY_SOURCE_CACHE_MS: '60000' })).toThrow(/GATEWAY_SOURCE_CACHE_MS/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test', FOREWARN_TOPIC_PREFIX: '' }).FOREWARN_TOPIC_PREFIX).toBe('forewarn.');
   });

@@ -72,6 +72,28 @@ const outboundAllowHosts = {
 
 const mailFrom = { MAIL_FROM: z.string().min(3).default('Forewarn <forewarn@localhost>') };
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (entry: string): boolean => {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+};
+
+/**
+ * Express's `trust proxy`, stated explicitly: `off`, a number of proxy hops in front of the
+ * gateway, or the proxies' addresses (IPs, CIDR ranges, loopback, linklocal, uniquelocal).
+ */
+const trustProxy = z
+  .string()
+  .default('off')
+  .transform((value) => value.trim().toLowerCase())
+  .refine((value) => value === 'off' || /^[1-9]$/.test(value) || value.split(',').every((entry) => isProxyAddress(entry.trim())), {
+    message: 'must be off, a number of proxy hops (1-9), or a comma-separated list of proxy addresses or ranges (10.0.0.0/8, loopback)',
+  })
+  .transform((value): false | number | string[] => (value === 'off' ? false : /^[1-9]$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim())));
+
 /** Settings every Forewarn process shares. */
 export const baseEnvSchema = z.object({
   /**
@@ -102,6 +124,16 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(50),
   /** Requests a source may make at once before the rate applies; default twice the rate. */
   GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** Webhook bodies are at most this large (and never larger than GATEWAY_MAX_BODY_BYTES); /v1/events batches have their own limit. */
+  GATEWAY_WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Requests per second from one client address, checked before authentication; default the larger of 200 and 4 × GATEWAY_RATE_LIMIT_PER_SECOND. */
+  GATEWAY_CLIENT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1_000_000).optional(),
+  /** Requests one client address may make at once; default twice its rate. */
+  GATEWAY_CLIENT_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  /** Whose X-Forwarded-For to believe for the client address: off (default), a number of proxy hops, or proxy addresses. */
+  GATEWAY_TRUST_PROXY: trustProxy,
+  /** How long the gateway remembers a source (its key, allowance, mapping): changes take effect within this time. */
+  GATEWAY_SOURCE_CACHE_MS: z.coerce.number().int().min(0).max(30_000).default(10_000),
   /** Replay window of signed webhooks (Zendesk): a signature timestamp further from now, either way, is refused. */
   GATEWAY_SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** How often the calendar poller looks for feeds that are due (each feed has its own interval); 0 turns polling off. */

@@ -1,4 +1,4 @@
-import { accountKeyOf, parseInboundEvent } from './inbound-events';
+import { accountKeyOf, capFutureTime, parseInboundEvent } from './inbound-events';
 
 const receivedAt = new Date('2026-11-25T10:00:00Z');
 const stamp = { source: '/sources/zendesk-eu', receivedAt };
@@ -41,6 +41,36 @@ describe('inbound event contract', () => {
     expect(severity.ok ? [] : severity.errors).toEqual([{ field: 'data.case.severity', message: 'must be at most 4' }]);
     const survey = parseInboundEvent({ ...caseOpened({ account: { id: 'a' }, survey: { kind: 'csat', score: 9 } }), type: 'forewarn.survey.responded' }, stamp);
     expect(survey.ok ? [] : survey.errors).toEqual([{ field: 'data.survey.score', message: 'must be 1 to 5 for csat' }]);
+  });
+
+  it('takes http and https links to a case, and refuses javascript:, data:, file: and other schemes', () => {
+    const withUrl = (url: string) => parseInboundEvent(caseOpened({ account: { id: 'a' }, case: { id: 'c', url } }), stamp);
+    expect(withUrl('https://acme.zendesk.com/agent/tickets/4711').ok).toBe(true);
+    expect(withUrl('http://helpdesk.internal/4711').ok).toBe(true);
+    for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'ftp://acme.com/x', ' javascript:alert(1)', 'https://', 'not a url']) {
+      expect([url, withUrl(url)]).toEqual([url, { ok: false, errors: [{ field: 'data.case.url', message: 'must be an http or https URL' }] }]);
+    }
+  });
+
+  it('refuses, when asked to, an event dated more than 5 minutes ahead of the receiver\'s clock, naming time', () => {
+    const at = (time: string, prefix = '') => parseInboundEvent({ ...caseOpened({ account: { id: 'a' }, case: { id: 'c' } }), time }, { ...stamp, refuseFuture: true }, prefix);
+    expect(at('2026-11-25T10:05:00Z').ok).toBe(true);
+    expect(at('2026-11-25T11:04:59+01:00').ok).toBe(true);
+    expect(at('2026-11-25T10:05:00.001Z')).toEqual({ ok: false, errors: [{ field: 'time', message: "must not be more than 5 minutes ahead of the gateway's clock (2026-11-25T10:00:00.000Z)" }] });
+    expect(at('2026-11-27T10:00:00Z', '[3]')).toMatchObject({ ok: false, errors: [{ field: '[3].time' }] });
+    // Around the limit, to the millisecond, whichever way the time is written.
+    expect(['2026-11-25T10:04:59.999Z', '2026-11-25T10:05:00Z', '2026-11-25T10:05:00.000Z', '2026-11-25T09:05:00-01:00', '2025-12-31T23:59:59Z'].map((t) => at(t).ok)).toEqual([true, true, true, true, true]);
+    expect(['2026-11-25T10:05:00.001Z', '2026-11-25T10:05:01Z', '2026-11-25T11:05:01+01:00', '2026-11-25T09:05:01-01:00', '2027-01-01T00:00:00Z'].map((t) => at(t).ok)).toEqual([false, false, false, false, false]);
+    // A consumer re-validating does not refuse: what is on the topic was accepted (it caps the time instead).
+    expect(parseInboundEvent({ ...caseOpened({ account: { id: 'a' }, case: { id: 'c' } }), time: '2026-11-27T10:00:00Z' }, stamp).ok).toBe(true);
+  });
+
+  it('orders an event dated beyond the skew at its receipt time, keeping what it claimed', () => {
+    const parsed = parseInboundEvent({ ...caseOpened({ account: { id: 'a' }, case: { id: 'c' } }), time: '2026-11-27T10:00:00Z' }, stamp);
+    if (!parsed.ok) throw new Error('expected valid');
+    expect(capFutureTime(parsed.value, receivedAt.getTime())).toMatchObject({ time: receivedAt.toISOString(), forewarnclaimedtime: '2026-11-27T10:00:00Z' });
+    const near = { ...parsed.value, time: '2026-11-25T10:04:00Z' };
+    expect(capFutureTime(near, receivedAt.getTime())).toBe(near);
   });
 
   it('prefixes fields with the batch index', () => {

@@ -3,3 +3,4 @@ export * from './inbound-events';
 export * from './health';
 export * from './alerts';
 export * from './mail-domains';
+export * from './source-allowance';

@@ -77,7 +77,7 @@ const pathsOf = (value: unknown, prefix: Array<string | number> = []): Array<Arr
 
 // Mostly small, plausible edits (so that many edited events are still valid), sometimes any JSON.
 const replacements = fc.oneof(
-  { arbitrary: fc.constantFrom(undefined, '', 'x', ' x', 'x ', 'X', 'x@acme.com', 'X@acme.com', 'acme.COM', 'x'.repeat(201), 'https://x.org', -1, 0, 1, 2.5, 3, 4, 5, 11, true, '2026-12-01', '2026-13-01', '2026-11-25T09:00:00', '2026-11-25T09:00:00.123+02:00', 'nps', 'csat', 'open', 'agent', '1.0', null, [], {}), weight: 8 },
+  { arbitrary: fc.constantFrom(undefined, '', 'x', ' x', 'x ', 'X', 'x@acme.com', 'X@acme.com', 'acme.COM', 'x'.repeat(201), 'https://x.org', 'javascript:alert(1)', 'ftp://x.org', 'HTTP://X.ORG/a', ' https://x.org', -1, 0, 1, 2.5, 3, 4, 5, 11, true, '2026-12-01', '2026-13-01', '2026-11-25T09:00:00', '2026-11-25T09:00:00.123+02:00', 'nps', 'csat', 'open', 'agent', '1.0', null, [], {}), weight: 8 },
   { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 },
 );
 const edit = fc.tuple(fc.nat(), replacements, fc.nat(9).map((n) => n === 0)); // [which path, new value, add a key instead]

@@ -12,6 +12,7 @@ import { OverviewIndexes1764520000000 } from './migrations/1764520000000-overvie
 import { MemberEmailsNoPendingList1764530000000 } from './migrations/1764530000000-member-emails-no-pending-list';
 import { OutboxValueAsText1764535000000 } from './migrations/1764535000000-outbox-value-as-text';
 import { AuditLog1765000000000 } from './migrations/1765000000000-audit-log';
+import { SourceAllowanceAndKeyRotation1765010000000 } from './migrations/1765010000000-source-allowance-and-key-rotation';
 import { SignInLimits1765020000000 } from './migrations/1765020000000-sign-in-limits';
 import { InternalAudience1765030000000 } from './migrations/1765030000000-internal-audience';
 import { CalendarAllowInternal1765030000001 } from './migrations/1765030000001-calendar-allow-internal';
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   MemberEmailsNoPendingList1764530000000,
   OutboxValueAsText1764535000000,
   AuditLog1765000000000,
+  SourceAllowanceAndKeyRotation1765010000000,
   SignInLimits1765020000000,
   InternalAudience1765030000000,
   CalendarAllowInternal1765030000001,

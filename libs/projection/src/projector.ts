@@ -1,4 +1,4 @@
-import { accountKeyOf, type AccountRef, accountRefOf, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
+import { accountKeyOf, type AccountRef, accountRefOf, capFutureTime, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
 import { randomUUID } from 'node:crypto';
 import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
 import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
@@ -11,8 +11,13 @@ export interface RawMessage {
   timestamp: number;
 }
 
-/** Validates messages as inbound events; the rest are poison (for the dead-letter topic), with the reason. */
-export function parseMessages<M extends RawMessage>(messages: readonly M[]): { events: InboundEvent[]; rejected: { message: M; reason: string }[] } {
+/**
+ * Validates messages as inbound events; the rest are poison (for the dead-letter topic), with the
+ * reason. An event dated more than 5 minutes after it was received (the broker's timestamp, or
+ * `now` if that is later still) is ordered at that time instead (`capFutureTime`): a producer
+ * writing to the topic directly cannot date an account update ahead to win every later one.
+ */
+export function parseMessages<M extends RawMessage>(messages: readonly M[], now: number = Date.now()): { events: InboundEvent[]; rejected: { message: M; reason: string }[] } {
   const events: InboundEvent[] = [];
   const rejected: { message: M; reason: string }[] = [];
   for (const message of messages) {
@@ -27,7 +32,7 @@ export function parseMessages<M extends RawMessage>(messages: readonly M[]): { e
       continue;
     }
     const result = parseInboundEvent(raw, { receivedAt: new Date(message.timestamp) });
-    if (result.ok) events.push(result.value);
+    if (result.ok) events.push(capFutureTime(result.value, Math.min(message.timestamp, now)));
     else rejected.push({ message, reason: `invalid event: ${result.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
   }
   return { events, rejected };

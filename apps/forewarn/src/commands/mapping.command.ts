@@ -1,6 +1,7 @@
-import { SourceNotFoundError, SourcesRepository } from '@forewarn/database';
+import { AuditLog, cliActor, SourceNotFoundError, SourcesRepository } from '@forewarn/database';
 import { compileMapping, describeMappingError, MAPPED_KIND, type MappingTestReport, testMapping } from '@forewarn/ingest';
 import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CliError, printJson, withDatabase } from '../cli-support';
 
@@ -59,7 +60,7 @@ export function registerMappingCommands(program: Command): void {
 
   mapping
     .command('set <source> <mapping>')
-    .description(`store a mapping with a "${MAPPED_KIND}" source (gateways use it within 30 s)`)
+    .description(`store a mapping with a "${MAPPED_KIND}" source (gateways use it within their source cache time, 10 s by default)`)
     .option('--sample <file>', 'refuse to store the mapping unless it maps this sample payload to valid events')
     .action(async (name: string, mappingFile: string, options: { sample?: string }) => {
       const text = readMappingFile(mappingFile);
@@ -70,15 +71,18 @@ export function registerMappingCommands(program: Command): void {
           throw new CliError(`the mapping does not map ${options.sample} to valid events; nothing was stored`);
         }
       }
-      const saved = await withDatabase(async (db) => {
-        const sources = new SourcesRepository(db);
+      const saved = await withDatabase((db) => db.transaction(async (manager) => {
+        const sources = new SourcesRepository(manager);
         const existing = await sources.findByName(name);
         if (!existing) throw new CliError(`there is no source named "${name}"; add it with "forewarn source add ${name} --kind ${MAPPED_KIND} --mapping ${mappingFile}"`);
         if (existing.kind !== MAPPED_KIND) throw new CliError(`source "${name}" is of kind ${existing.kind}; only ${MAPPED_KIND} sources have a mapping`);
-        return sources.setMapping(name, text).catch((error) => {
+        const stored = await sources.setMapping(name, text).catch((error) => {
           throw error instanceof SourceNotFoundError ? new CliError(error.message) : error;
         });
-      });
+        const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+        await new AuditLog(manager).record({ actor: cliActor(), action: 'source.mapping_set', target: name, details: { file: mappingFile, characters: text.length, sha256: digest } });
+        return stored;
+      }));
       printJson({ name: saved.name, kind: saved.kind, mapping: mappingFile, characters: text.length, webhook: `/v1/webhooks/${MAPPED_KIND}/${saved.name}` });
     });
 

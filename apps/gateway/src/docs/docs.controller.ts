@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { GatewayConfig } from '@forewarn/config';
 import { GATEWAY_CONFIG } from '../gateway.config';
+import { ClientRateLimiter } from '../limits/client-rate-limiter';
 import { RateLimiter } from '../limits/rate-limiter';
 import { openApiDocument, openApiHtml, type OpenApiDocument } from './openapi';
 
@@ -10,12 +11,15 @@ export class DocsController {
   private readonly document: OpenApiDocument;
   private readonly html: string;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, rateLimiter: RateLimiter) {
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, rateLimiter: RateLimiter, clientLimiter: ClientRateLimiter) {
     this.document = openApiDocument({
       maxBatch: config.GATEWAY_MAX_BATCH,
       maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+      webhookMaxBodyBytes: Math.min(config.GATEWAY_WEBHOOK_MAX_BODY_BYTES, config.GATEWAY_MAX_BODY_BYTES),
       ratePerSecond: rateLimiter.ratePerSecond,
       burst: rateLimiter.burst,
+      clientRatePerSecond: clientLimiter.ratePerSecond,
+      clientBurst: clientLimiter.burst,
       toleranceSeconds: config.GATEWAY_SIGNATURE_TOLERANCE_SECONDS,
     });
     this.html = openApiHtml(this.document);

@@ -7,7 +7,7 @@ import { WebhooksController } from '../webhooks/webhooks.controller';
 import { DocsController } from './docs.controller';
 import { openApiDocument, openApiHtml } from './openapi';
 
-const options = { maxBatch: 1000, maxBodyBytes: 5 * 1024 * 1024, ratePerSecond: 50, burst: 100, toleranceSeconds: 300 };
+const options = { maxBatch: 1000, maxBodyBytes: 5 * 1024 * 1024, webhookMaxBodyBytes: 1024 * 1024, ratePerSecond: 50, burst: 100, clientRatePerSecond: 200, clientBurst: 400, toleranceSeconds: 300 };
 
 /** Every route the gateway's controllers declare, as OpenAPI paths (`:kind` → `{kind}`). */
 function declaredRoutes(): string[] {
@@ -49,6 +49,17 @@ describe('the OpenAPI document served at /docs', () => {
       expect(operation.responses['503']).toMatchObject({ headers: { 'Retry-After': expect.anything() } });
     }
     expect(paths['/v1/webhooks/{kind}/{source}'].post.parameters[0]).toMatchObject({ schema: { enum: ['zendesk', 'jira', 'freshdesk', 'servicenow'] } });
+  });
+
+  it('documents the trust boundaries: what a source may send (403), the body limits before reading (413), the per-address limit (429)', () => {
+    const { paths } = openApiDocument(options);
+    const events = paths['/v1/events'].post.responses;
+    expect(events['403'].description).toEqual(expect.stringContaining('outside what the source may send'));
+    expect(events['413'].description).toEqual(expect.stringContaining(`${5 * 1024 * 1024} bytes`));
+    expect(events['429'].description).toEqual(expect.stringContaining('client address (200 per second, burst 400; checked first, before authentication)'));
+    expect(events['400'].description).toEqual(expect.stringContaining('5 minutes ahead'));
+    expect(paths['/v1/webhooks/{kind}/{source}'].post.responses['413'].description).toEqual(expect.stringContaining(`${1024 * 1024} bytes`));
+    expect(paths['/v1/webhooks/mapped/{source}'].post.responses['413'].description).toEqual(expect.stringContaining(`${1024 * 1024} bytes`));
   });
 
   it('documents mapped sources: their route, the mapping failure answers and the bindings a mapping gets', () => {

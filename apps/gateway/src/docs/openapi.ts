@@ -6,21 +6,38 @@ import { MAPPING_LIMITS, WEBHOOK_KINDS, ZENDESK_TRIGGER_CHANGES } from '@forewar
  * signatures and size limits), so there are no DTO classes to generate it from. A unit test
  * validates it and checks that it names every route the gateway serves.
  */
-export function openApiDocument(options: { maxBatch: number; maxBodyBytes: number; ratePerSecond: number; burst: number; toleranceSeconds: number }) {
+export interface OpenApiOptions {
+  maxBatch: number;
+  maxBodyBytes: number;
+  webhookMaxBodyBytes: number;
+  ratePerSecond: number;
+  burst: number;
+  clientRatePerSecond: number;
+  clientBurst: number;
+  toleranceSeconds: number;
+}
+
+export function openApiDocument(options: OpenApiOptions) {
   const problem = (description: string, headers?: Record<string, unknown>) => ({
     description,
     ...(headers ? { headers } : {}),
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   });
   const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } };
-  const errors = {
+  const errors = (maxBodyBytes: number) => ({
     '401': problem('No, unknown or wrong api key; or a missing, wrong or stale webhook signature.'),
-    '403': problem('The key belongs to another source, or the source is registered for another kind.'),
-    '413': problem(`The body is larger than ${options.maxBodyBytes} bytes, or it holds more than ${options.maxBatch} events.`),
+    '403': problem(
+      'The key belongs to another source; the source is registered for another kind; or an event is outside what the source may send (`cases`: case.* and survey.*, `meetings`: meeting.*, `accounts`: account.upserted): `errors` names its type and place (`[2].type`, `events[0].type`), and nothing was accepted.',
+    ),
+    '413': problem(`The body is larger than ${maxBodyBytes} bytes (a larger Content-Length is refused at once, before the body is read; what the client still sends is thrown away for at most 2 s, then the connection is cut), or it holds more than ${options.maxBatch} events.`),
     '415': problem('The body is not JSON.'),
-    '429': problem(`The source is over its rate limit (${options.ratePerSecond} requests per second, burst ${options.burst}, per gateway instance).`, retryAfter),
+    '429': problem(
+      `Too many requests: from the client address (${options.clientRatePerSecond} per second, burst ${options.clientBurst}; checked first, before authentication), or from the source (${options.ratePerSecond} per second, burst ${options.burst}); per gateway instance. Nothing was accepted.`,
+      retryAfter,
+    ),
     '503': problem('Kafka is unavailable; nothing was accepted.', retryAfter),
-  };
+  });
+  const invalidEvent = 'an event dated more than 5 minutes ahead of the gateway\'s clock (`time`), a case link that is not http or https (`data.case.url`)';
   const accepted = {
     description: 'Durably in Kafka (acks from all in-sync replicas).',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, example: { accepted: 2, ids: ['jira-10042-10301-priority', 'jira-10042-10301-assignee'] } } },
@@ -48,7 +65,7 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
           tags: ['ingest'],
           operationId: 'postEvents',
           summary: 'One CloudEvent or a batch',
-          description: `A batch (a JSON array, \`application/cloudevents-batch+json\`, up to ${options.maxBatch} events) is all-or-nothing: one invalid event gives 400 naming its index and field.`,
+          description: `A batch (a JSON array, \`application/cloudevents-batch+json\`, up to ${options.maxBatch} events) is all-or-nothing: one invalid event gives 400 naming its index and field, one the source may not send 403 naming its index and type.`,
           security: [{ sourceKey: [] }],
           requestBody: {
             required: true,
@@ -58,7 +75,7 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
               'application/cloudevents-batch+json': { schema: { type: 'array', minItems: 1, maxItems: options.maxBatch, items: { $ref: '#/components/schemas/InboundEvent' } } },
             },
           },
-          responses: { '202': accepted, '400': problem('Invalid JSON or an invalid event; `errors` names each bad field (`[3].data.case.id`).'), ...errors },
+          responses: { '202': accepted, '400': problem(`Invalid JSON or an invalid event, e.g. ${invalidEvent}; \`errors\` names each bad field (\`[3].data.case.id\`, \`[3].time\`).`), ...errors(options.maxBodyBytes) },
         },
       },
       '/v1/webhooks/{kind}/{source}': {
@@ -90,9 +107,9 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
           }),
           responses: {
             '202': { ...accepted, content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, examples: { accepted: { value: { accepted: 2, ids: ['jira-10042-10301-priority', 'jira-10042-10301-assignee'] } }, ignored: { value: { accepted: 0, ids: [], ignored: 'sprint_started is not an issue or comment event' } } } } } },
-            '400': problem('Invalid JSON, or not a payload of this vendor: `errors` names the field (`detail.id`, `freshdesk_webhook.ticket_id`).'),
-            '404': problem('No such kind, or no source of that name.'),
-            ...errors,
+            '400': problem(`Invalid JSON, or not a payload of this vendor: \`errors\` names the field (\`detail.id\`, \`freshdesk_webhook.ticket_id\`); or it maps to an invalid event, e.g. ${invalidEvent}.`),
+            '404': problem('No such kind, or no source of that name (answered before the body is read).'),
+            ...errors(options.webhookMaxBodyBytes),
           },
         },
       },
@@ -118,9 +135,9 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
           responses: {
             '202': { ...accepted, content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, examples: { accepted: { value: { accepted: 1, ids: ['evt_01JNKD8812A'] } }, ignored: { value: { accepted: 0, ids: [], ignored: 'the mapping produced no event for this delivery' } } } } } },
             '400': problem('Invalid JSON; the mapping threw (`mappingError` with JSONata `code`, `message`, `position`); or a mapped event breaks the contract (`errors` names `events[i].<field>`).'),
-            '404': problem('No source of that name.'),
+            '404': problem('No source of that name (answered before the body is read).'),
             '409': problem('The source has no mapping yet, or its mapping does not compile (`mappingError`).'),
-            ...errors,
+            ...errors(options.webhookMaxBodyBytes),
           },
         },
       },
@@ -183,7 +200,7 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
           properties: {
             id: { type: 'string' },
             title: { type: 'string' },
-            url: { type: 'string', format: 'uri' },
+            url: { type: 'string', format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description: 'http or https only.' },
             severity: { type: 'integer', minimum: 1, maximum: 4, description: '1 critical … 4 low' },
             status: { type: 'string', enum: [...CASE_STATUSES] },
             escalationLevel: { type: 'integer', minimum: 0, maximum: 3 },
@@ -192,7 +209,7 @@ export function openApiDocument(options: { maxBatch: number; maxBodyBytes: numbe
         },
         InboundEvent: {
           type: 'object',
-          description: 'CloudEvents 1.0, structured JSON. `source` is set by the gateway from the authenticated source; `time` is when it happened (receipt time if absent). `data` by type: see CONTRACT.md.',
+          description: 'CloudEvents 1.0, structured JSON. `source` is set by the gateway from the authenticated source; `time` is when it happened (receipt time if absent), at most 5 minutes ahead of the gateway\'s clock. `data` by type: see CONTRACT.md. A source may send only the types it is allowed: `cases` (case.*, survey.*), `meetings` (meeting.*), `accounts` (account.upserted).',
           required: ['specversion', 'id', 'type', 'data'],
           properties: {
             specversion: { const: '1.0' },

@@ -5,9 +5,10 @@ import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { GATEWAY_CONFIG } from '../gateway.config';
+import { ClientRateLimiter } from '../limits/client-rate-limiter';
 import { RateLimiter } from '../limits/rate-limiter';
 import { IngestService, type Outgoing } from './ingest.service';
-import { mediaTypeOf, parseJsonBody, readRawBody } from './request-body';
+import { mediaTypeOf, parseJsonBody, readRawBody, refuseOversizedBody } from './request-body';
 import { SourceAuth } from './source-auth';
 
 const SINGLE_TYPES = ['application/cloudevents+json', 'application/json'];
@@ -19,6 +20,7 @@ export class EventsController {
     private readonly auth: SourceAuth,
     private readonly ingest: IngestService,
     private readonly rateLimiter: RateLimiter,
+    private readonly clientLimiter: ClientRateLimiter,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -26,6 +28,11 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   async receive(@Req() request: Request): Promise<{ accepted: number; ids: string[] }> {
+    // Cheap refusals first: nothing is read and nobody looked up for a flood or a body too large.
+    await this.ingest.rejecting(async () => {
+      this.clientLimiter.check(request);
+      refuseOversizedBody(request, this.config.GATEWAY_MAX_BODY_BYTES);
+    });
     const source = await this.ingest.rejecting(() => this.auth.authenticate(request));
     if (source.kind !== 'events') {
       throw this.ingest.reject(new Problem(403, 'Forbidden', `Source "${source.name}" is registered for ${source.kind} webhooks; post to /v1/webhooks/${source.kind}/${source.name}.`));

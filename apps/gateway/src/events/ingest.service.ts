@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { accountKeyOf, type FieldError, type InboundEvent, parseInboundEvent, type Topics } from '@forewarn/contracts';
+import { accountKeyOf, disallowedEvents, type FieldError, type InboundEvent, parseInboundEvent, type Topics } from '@forewarn/contracts';
 import { KafkaUnavailableError, type OutgoingMessage, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Source } from '@forewarn/database';
@@ -30,21 +30,34 @@ export class IngestService {
     this.rejected = metrics.counter('forewarn_gateway_requests_rejected_total', 'Requests rejected, by HTTP status', ['status']);
   }
 
+  /**
+   * Validates events posted to /v1/events: 400 naming each bad field (an event time more than 5
+   * minutes ahead of `receivedAt` included), then 403 naming each event the source may not send.
+   */
   validate(bodies: unknown[], source: Source, receivedAt: Date, isBatch: boolean): InboundEvent[] {
     const events: InboundEvent[] = [];
     const errors: FieldError[] = [];
-    const stamp = { source: `/sources/${source.name}`, receivedAt };
+    const stamp = { source: `/sources/${source.name}`, receivedAt, refuseFuture: true };
     bodies.forEach((body, index) => {
       const result = parseInboundEvent(body, stamp, isBatch ? `[${index}]` : '');
       if (result.ok) events.push(result.value);
       else errors.push(...result.errors);
     });
+    const where = isBatch ? `The batch was rejected as a whole (nothing was accepted): ` : '';
     if (errors.length > 0) {
       const first = errors[0];
-      const where = isBatch ? `The batch was rejected as a whole (nothing was accepted): ` : '';
       throw this.reject(new Problem(400, 'Invalid event', `${where}${first.field} ${first.message}.`, { errors }));
     }
+    this.checkAllowance(events, source, (index) => (isBatch ? `[${index}].type` : 'type'), where);
     return events;
+  }
+
+  /** 403, naming each event by its type and place, when the source may not send all of them (all or nothing). */
+  private checkAllowance(events: InboundEvent[], source: Source, fieldOf: (index: number) => string, where: string): void {
+    const errors = disallowedEvents(events, source.allow, source.name, fieldOf);
+    if (errors.length === 0) return;
+    const first = errors[0];
+    throw this.reject(new Problem(403, 'Forbidden', `${where || 'Nothing was accepted: '}${first.field}: ${first.message}.`, { errors }));
   }
 
   async publish(events: InboundEvent[], source: Source, correlationId: string): Promise<string[]> {
@@ -79,12 +92,13 @@ export class IngestService {
 
   /**
    * Validates what a webhook mapper produced, exactly as events posted to /v1/events are validated.
-   * A violation means the vendor sent a value out of the contract's range: 400, naming the event.
+   * A violation means the vendor sent a value out of the contract's range: 400, naming the event;
+   * an event the source may not send (a mapping that upserts accounts for a cases-only source): 403.
    */
   validateMapped(mapped: MappedEvent[], source: Source, receivedAt: Date): InboundEvent[] {
     const events: InboundEvent[] = [];
     const errors: FieldError[] = [];
-    const stamp = { source: `/sources/${source.name}`, receivedAt };
+    const stamp = { source: `/sources/${source.name}`, receivedAt, refuseFuture: true };
     mapped.forEach((event, index) => {
       const result = parseInboundEvent(event, stamp, `events[${index}]`);
       if (result.ok) events.push(result.value);
@@ -93,6 +107,7 @@ export class IngestService {
     if (errors.length > 0) {
       throw this.reject(new Problem(400, 'Invalid webhook payload', `The payload maps to an event Forewarn cannot accept (nothing was accepted): ${errors[0].field} ${errors[0].message}.`, { errors }));
     }
+    this.checkAllowance(events, source, (index) => `events[${index}].type`, 'The delivery was rejected as a whole (nothing was accepted): ');
     return events;
   }
 

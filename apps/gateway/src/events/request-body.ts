@@ -2,13 +2,50 @@ import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import getRawBody from 'raw-body';
 
+/** How long the rest of a refused body may keep arriving before the connection is cut. */
+export const DISCARD_MS = 2_000;
+
+/**
+ * After a 413 the rest of the body is thrown away as it arrives, never kept. Closing at once would
+ * make a client that is still sending see a connection reset instead of the answer (and retry), so
+ * the close lingers, as nginx's does: when Node ends the connection after the answer (the client
+ * asked to close), it only stops writing, and the socket is closed once the body has ended, or
+ * after DISCARD_MS at the latest. A connection the client keeps alive lives on once the body ended.
+ */
+function discardRest(request: Request): void {
+  const socket = request.socket as Request['socket'] & { destroySoon?: () => void };
+  const close = () => socket.destroy();
+  const deadline = setTimeout(close, DISCARD_MS);
+  deadline.unref();
+  socket.once('close', () => clearTimeout(deadline));
+  socket.destroySoon = () => {
+    socket.end();
+    if (request.complete) close();
+  };
+  request.once('end', () => (socket.writable ? clearTimeout(deadline) : close()));
+  request.on('data', () => undefined);
+  request.resume();
+}
+
+function tooLarge(request: Request, limitBytes: number): Problem {
+  discardRest(request);
+  return new Problem(413, 'Content Too Large', `The body is larger than ${limitBytes} bytes.`);
+}
+
+/** A declared Content-Length over the limit is refused at once, before anything is read or anyone authenticated. */
+export function refuseOversizedBody(request: Request, limitBytes: number): void {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limitBytes) throw tooLarge(request, limitBytes);
+}
+
 /** The exact bytes of the body (signatures are computed over them), at most `limitBytes`: 413 beyond. */
 export async function readRawBody(request: Request, limitBytes: number): Promise<Buffer> {
+  refuseOversizedBody(request, limitBytes);
   try {
     return await getRawBody(request, { limit: limitBytes });
   } catch (error) {
     const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') throw new Problem(413, 'Content Too Large', `The body is larger than ${limitBytes} bytes.`);
+    if (type === 'entity.too.large') throw tooLarge(request, limitBytes);
     throw new Problem(400, 'Bad Request', `The body could not be read: ${(error as Error).message}.`);
   }
 }

@@ -1,20 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { GatewayConfig } from '@forewarn/config';
 import { type Source, SourcesRepository } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { GATEWAY_CONFIG } from '../gateway.config';
 
-const CACHE_MS = 30_000;
+/** Unknown keys and names are remembered briefly too, so a client hammering with them does not hammer PostgreSQL. */
+const UNKNOWN_CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
 
-/** Authenticates a support system by its api key; keys are looked up by hash and cached briefly. */
+type Cached = { source: Source | null; until: number };
+
+/**
+ * Authenticates a support system by its api key; keys are looked up by hash and cached for
+ * GATEWAY_SOURCE_CACHE_MS, so a changed allowance, a removed source or a rotated key takes effect
+ * within that time — and a previous key in its grace period is never remembered past its end.
+ */
 @Injectable()
 export class SourceAuth {
   private readonly sources: SourcesRepository;
-  private readonly cache = new Map<string, { source: Source | null; until: number }>();
-  private readonly byName = new Map<string, { source: Source | null; until: number }>();
+  private readonly cacheMs: number;
+  private readonly cache = new Map<string, Cached>();
+  private readonly byName = new Map<string, Cached>();
 
-  constructor(@Inject(DataSource) db: DataSource) {
+  constructor(@Inject(DataSource) db: DataSource, @Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     this.sources = new SourcesRepository(db);
+    this.cacheMs = config.GATEWAY_SOURCE_CACHE_MS;
   }
 
   /** Bearer token, HTTP Basic with the key as user name, or `?token=` (for systems that cannot set headers). */
@@ -36,23 +48,28 @@ export class SourceAuth {
     return source;
   }
 
-  /** The source a webhook URL names, cached like api keys (unknown names for 5 s). */
+  /** The source a webhook URL names, cached like api keys. */
   async findByName(name: string): Promise<Source | null> {
+    const now = Date.now();
     const cached = this.byName.get(name);
-    if (cached && cached.until > Date.now()) return cached.source;
+    if (cached && cached.until > now) return cached.source;
     const source = /^[a-z0-9][a-z0-9._-]{0,99}$/.test(name) ? await this.sources.findByName(name) : null;
-    if (this.byName.size > 10_000) this.byName.clear();
-    this.byName.set(name, { source, until: Date.now() + (source ? CACHE_MS : 5_000) });
+    remember(this.byName, name, { source, until: now + (source ? this.cacheMs : Math.min(this.cacheMs, UNKNOWN_CACHE_MS)) });
     return source;
   }
 
   private async lookup(key: string): Promise<Source | null> {
+    const now = Date.now();
     const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.source;
-    const source = await this.sources.findByApiKey(key);
-    if (this.cache.size > 10_000) this.cache.clear();
-    // Unknown keys are cached too, so a client hammering with a bad key does not hammer PostgreSQL.
-    this.cache.set(key, { source, until: Date.now() + (source ? CACHE_MS : 5_000) });
-    return source;
+    if (cached && cached.until > now) return cached.source;
+    const found = await this.sources.findByApiKey(key);
+    const until = !found ? now + Math.min(this.cacheMs, UNKNOWN_CACHE_MS) : Math.min(now + this.cacheMs, found.keyExpiresAt?.getTime() ?? Infinity);
+    remember(this.cache, key, { source: found?.source ?? null, until });
+    return found?.source ?? null;
   }
+}
+
+function remember(cache: Map<string, Cached>, key: string, entry: Cached): void {
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, entry);
 }

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { gatewayEnvSchema, loadConfig } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
-import { hashCredential } from '@forewarn/database';
+import { hashCredential, SOURCE_KIND_ALLOWANCES, type SourceKind } from '@forewarn/database';
 import { jiraSignature, zendeskSignature } from '@forewarn/ingest';
 import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, ProblemFilter } from '@forewarn/service-kit';
@@ -22,6 +22,7 @@ import { EventsController } from '../events/events.controller';
 import { IngestService } from '../events/ingest.service';
 import { SourceAuth } from '../events/source-auth';
 import { GATEWAY_CONFIG } from '../gateway.config';
+import { ClientRateLimiter } from '../limits/client-rate-limiter';
 import { RateLimiter } from '../limits/rate-limiter';
 import { WebhooksController } from './webhooks.controller';
 
@@ -31,7 +32,8 @@ import { WebhooksController } from './webhooks.controller';
  */
 const SECRET = 'zd-signing-secret-0123456789';
 const KESTREL_MAPPING = readFileSync(join(__dirname, '../../../../libs/ingest/src/mapped/fixtures/kestrel-desk.jsonata'), 'utf8');
-const sources: { name: string; kind: string; key: string; secret: string | null; mapping?: string | null }[] = [
+const ACCOUNT_MAPPING = '{ "type": "account.upserted", "data": { "id": account, "name": account, "owner": { "email": owner } } }';
+const sources: { name: string; kind: string; key: string; secret: string | null; mapping?: string | null; allow?: string[] }[] = [
   { name: 'zendesk-eu', kind: 'zendesk', key: 'fw_src_zendesk', secret: SECRET },
   { name: 'zendesk-plain', kind: 'zendesk', key: 'fw_src_zendesk_plain', secret: null },
   { name: 'jira-cloud', kind: 'jira', key: 'fw_src_jira', secret: 'jira-secret' },
@@ -42,12 +44,15 @@ const sources: { name: string; kind: string; key: string; secret: string | null;
   { name: 'unmapped', kind: 'mapped', key: 'fw_src_unmapped', secret: null, mapping: null },
   { name: 'throwing', kind: 'mapped', key: 'fw_src_throwing', secret: null, mapping: '$error("no idea what " & event & " is")' },
   { name: 'broken', kind: 'mapped', key: 'fw_src_broken', secret: null, mapping: '{ "type": ' },
+  { name: 'crm-feed', kind: 'mapped', key: 'fw_src_crm', secret: null, mapping: ACCOUNT_MAPPING },
+  { name: 'tickets-feed', kind: 'mapped', key: 'fw_src_tickets', secret: null, mapping: ACCOUNT_MAPPING, allow: ['cases'] },
+  { name: 'cases-only', kind: 'events', key: 'fw_src_cases_only', secret: null, allow: ['cases', 'meetings'] },
 ];
 
 const fakeDb = {
   async query(sql: string, [value]: string[]) {
     const found = sources.filter((s) => (sql.includes('api_key_hash') ? hashCredential(s.key) === value : s.name === value));
-    return found.map((s) => ({ name: s.name, kind: s.kind, signing_secret: s.secret, mapping: s.mapping ?? null }));
+    return found.map((s) => ({ name: s.name, kind: s.kind, signing_secret: s.secret, mapping: s.mapping ?? null, allow: s.allow ?? SOURCE_KIND_ALLOWANCES[s.kind as SourceKind] }));
   },
 };
 
@@ -77,6 +82,7 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
         SourceAuth,
         IngestService,
         RateLimiter,
+        ClientRateLimiter,
       ],
     }).compile();
     app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
@@ -235,6 +241,44 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
     });
   });
 
+  describe('what each source may send', () => {
+    const event = (type: string, extra: Record<string, unknown> = {}) => ({
+      specversion: '1.0', id: `e-${type}`, type, ...extra,
+      data: type === 'forewarn.account.upserted' ? { id: 'acme', name: 'Acme', owner: { email: 'someone@else.example' } } : { account: { id: 'acme' }, case: { id: 'ZD-1' } },
+    });
+    const batch = (key: string, events: unknown[]) =>
+      post('/v1/events', JSON.stringify(events), { authorization: `Bearer ${key}`, 'content-type': 'application/cloudevents-batch+json' });
+
+    it('refuses a whole batch with 403 when one event is outside the source\'s allowance, naming its type and index', async () => {
+      const response = await batch('fw_src_cases_only', [event('forewarn.case.opened'), event('forewarn.account.upserted')]);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.json).toMatchObject({ errors: [{ field: '[1].type', message: 'forewarn.account.upserted is not allowed for source "cases-only" (allows: cases, meetings)' }] });
+      expect(response.json.detail).toContain('nothing was accepted');
+      expect((await batch('fw_src_events', [event('forewarn.case.opened'), event('forewarn.account.upserted')])).status).toBe(202);
+      expect(published).toHaveLength(1);
+    });
+
+    it('refuses a mapped event the source may not send with 403, and takes it from a source allowed accounts', async () => {
+      const delivery = { account: 'acme', owner: 'someone@else.example' };
+      const refused = await post('/v1/webhooks/mapped/tickets-feed?token=fw_src_tickets', delivery);
+      expect(refused).toMatchObject({ status: 403, json: { errors: [{ field: 'events[0].type', message: 'forewarn.account.upserted is not allowed for source "tickets-feed" (allows: cases)' }] } });
+      expect(published).toEqual([]);
+      expect((await post('/v1/webhooks/mapped/crm-feed?token=fw_src_crm', delivery)).status).toBe(202);
+    });
+
+    it('refuses an event dated more than 5 minutes ahead (400 naming time), and a case link that is not http(s)', async () => {
+      const ahead = new Date(Date.now() + 2 * 24 * 3_600_000).toISOString();
+      const future = await batch('fw_src_events', [event('forewarn.case.opened'), event('forewarn.case.updated', { time: ahead })]);
+      expect(future).toMatchObject({ status: 400, json: { errors: [{ field: '[1].time', message: expect.stringContaining('5 minutes ahead') }] } });
+      const soon = new Date(Date.now() + 60_000).toISOString();
+      expect((await batch('fw_src_events', [event('forewarn.case.opened', { time: soon })])).status).toBe(202);
+      const link = await post('/v1/events', { ...event('forewarn.case.opened'), data: { account: { id: 'acme' }, case: { id: 'ZD-1', url: 'javascript:alert(1)' } } }, { authorization: 'Bearer fw_src_events' });
+      expect(link).toMatchObject({ status: 400, json: { errors: [{ field: 'data.case.url', message: 'must be an http or https URL' }] } });
+      expect(published).toHaveLength(1);
+    });
+  });
+
   describe('routing and limits', () => {
     it('answers 404 for an unknown kind or source, 403 for a source of another kind', async () => {
       expect((await post('/v1/webhooks/github/freshdesk', {})).status).toBe(404);
@@ -281,6 +325,7 @@ describe('rate limit', () => {
         SourceAuth,
         IngestService,
         RateLimiter,
+        ClientRateLimiter,
       ],
     }).compile();
     app = moduleRef.createNestApplication({ bodyParser: false, logger: false });

@@ -8,9 +8,10 @@ import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { IngestService } from '../events/ingest.service';
-import { mediaTypeOf, parseJsonBody, readRawBody } from '../events/request-body';
+import { mediaTypeOf, parseJsonBody, readRawBody, refuseOversizedBody } from '../events/request-body';
 import { SourceAuth } from '../events/source-auth';
 import { GATEWAY_CONFIG } from '../gateway.config';
+import { ClientRateLimiter } from '../limits/client-rate-limiter';
 import { RateLimiter } from '../limits/rate-limiter';
 
 export interface WebhookAnswer {
@@ -29,14 +30,18 @@ export interface WebhookAnswer {
 export class WebhooksController {
   private readonly outcomes;
   private readonly mappings = new MappingCache();
+  private readonly maxBodyBytes: number;
 
   constructor(
     private readonly auth: SourceAuth,
     private readonly ingest: IngestService,
     private readonly rateLimiter: RateLimiter,
+    private readonly clientLimiter: ClientRateLimiter,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     metrics: Metrics,
   ) {
+    // Webhooks are single deliveries: a smaller limit than /v1/events batches, never a larger one.
+    this.maxBodyBytes = Math.min(config.GATEWAY_WEBHOOK_MAX_BODY_BYTES, config.GATEWAY_MAX_BODY_BYTES);
     this.outcomes = metrics.counter('forewarn_gateway_webhooks_total', 'Webhook deliveries by vendor and outcome (accepted, ignored, rejected)', ['kind', 'outcome']);
   }
 
@@ -74,24 +79,12 @@ export class WebhooksController {
   }
 
   private async handle(kind: string, name: string, request: Request, receivedAt: Date): Promise<WebhookAnswer> {
+    this.clientLimiter.check(request);
     if (!isWebhookKind(kind)) {
       throw new Problem(404, 'Not Found', `There are no "${kind}" webhooks; the kinds are ${[...WEBHOOK_KINDS, MAPPED_KIND].join(', ')}.`);
     }
-    const source = await this.auth.findByName(name);
-    if (!source) {
-      throw new Problem(404, 'Not Found', `There is no source named "${name}". Register it with "npx forewarn source add ${name} --kind ${kind}".`);
-    }
-    const mediaType = mediaTypeOf(request);
-    if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json') && mediaType !== 'text/plain') {
-      throw new Problem(415, 'Unsupported Media Type', `Send the webhook body as JSON (Content-Type: application/json), not "${mediaType}".`);
-    }
-    const rawBody = await readRawBody(request, this.config.GATEWAY_MAX_BODY_BYTES);
-    await this.authenticate(source, request, rawBody, receivedAt);
-    if (source.kind !== kind) {
-      const where = source.kind === 'events' ? '/v1/events' : `/v1/webhooks/${source.kind}/${source.name}`;
-      throw new Problem(403, 'Forbidden', `Source "${source.name}" is registered as ${source.kind}, not ${kind}; send to ${where}.`);
-    }
-    this.rateLimiter.check(source.name);
+    const source = await this.admit(kind, name, request);
+    const rawBody = await this.authenticateAndRead(source, request, receivedAt);
     const payload = parseJsonBody(rawBody);
     const result = mapWebhook(kind, payload, { receivedAt });
     if (result.status === 'invalid') {
@@ -109,21 +102,9 @@ export class WebhooksController {
   }
 
   private async handleMapped(name: string, request: Request, receivedAt: Date): Promise<WebhookAnswer> {
-    const source = await this.auth.findByName(name);
-    if (!source) {
-      throw new Problem(404, 'Not Found', `There is no source named "${name}". Register it with "npx forewarn source add ${name} --kind ${MAPPED_KIND} --mapping <file.jsonata>".`);
-    }
-    const mediaType = mediaTypeOf(request);
-    if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json') && mediaType !== 'text/plain') {
-      throw new Problem(415, 'Unsupported Media Type', `Send the webhook body as JSON (Content-Type: application/json), not "${mediaType}".`);
-    }
-    const rawBody = await readRawBody(request, this.config.GATEWAY_MAX_BODY_BYTES);
-    await this.authenticate(source, request, rawBody, receivedAt);
-    if (source.kind !== MAPPED_KIND) {
-      const where = source.kind === 'events' ? '/v1/events' : `/v1/webhooks/${source.kind}/${source.name}`;
-      throw new Problem(403, 'Forbidden', `Source "${source.name}" is registered as ${source.kind}, not ${MAPPED_KIND}; send to ${where}.`);
-    }
-    this.rateLimiter.check(source.name);
+    this.clientLimiter.check(request);
+    const source = await this.admit(MAPPED_KIND, name, request);
+    const rawBody = await this.authenticateAndRead(source, request, receivedAt);
     if (!source.mapping) {
       throw new Problem(409, 'No mapping', `Source "${source.name}" has no mapping yet, so nothing was accepted. Test one with "npx forewarn mapping test <file.jsonata> <sample.json>" and set it with "npx forewarn mapping set ${source.name} <file.jsonata>".`);
     }
@@ -152,32 +133,65 @@ export class WebhooksController {
   }
 
   /**
-   * The vendor's signature when the source has a signing secret and the vendor signs (Zendesk,
-   * Jira); otherwise the source's own api key (bearer, Basic with the key as user name, ?token=).
+   * The cheap refusals after the client's rate, before anything is read or any signature computed:
+   * a declared body over the limit (413), a source that does not exist (404) or is of another kind
+   * (403), a body that is not JSON (415).
    */
-  private async authenticate(source: Source, request: Request, rawBody: Buffer, now: Date): Promise<void> {
-    let check: SignatureCheck | null = null;
-    if (source.signingSecret && source.kind === 'zendesk') {
-      check = verifyZendeskSignature({
-        secret: source.signingSecret,
+  private async admit(kind: string, name: string, request: Request): Promise<Source> {
+    refuseOversizedBody(request, this.maxBodyBytes);
+    const source = await this.auth.findByName(name);
+    if (!source) {
+      const mapping = kind === MAPPED_KIND ? ' --mapping <file.jsonata>' : '';
+      throw new Problem(404, 'Not Found', `There is no source named "${name}". Register it with "npx forewarn source add ${name} --kind ${kind}${mapping}".`);
+    }
+    if (source.kind !== kind) {
+      const where = source.kind === 'events' ? '/v1/events' : `/v1/webhooks/${source.kind}/${source.name}`;
+      throw new Problem(403, 'Forbidden', `Source "${source.name}" is registered as ${source.kind}, not ${kind}; send to ${where}.`);
+    }
+    const mediaType = mediaTypeOf(request);
+    if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json') && mediaType !== 'text/plain') {
+      throw new Problem(415, 'Unsupported Media Type', `Send the webhook body as JSON (Content-Type: application/json), not "${mediaType}".`);
+    }
+    return source;
+  }
+
+  /**
+   * The vendor's signature when the source has a signing secret and the vendor signs (Zendesk,
+   * Jira): over the body, so it is read first (at most GATEWAY_WEBHOOK_MAX_BODY_BYTES). Otherwise
+   * the source's own api key (bearer, Basic with the key as user name, ?token=), checked before
+   * the body is read. Then the source's rate.
+   */
+  private async authenticateAndRead(source: Source, request: Request, now: Date): Promise<Buffer> {
+    const signed = Boolean(source.signingSecret) && (source.kind === 'zendesk' || source.kind === 'jira');
+    if (!signed) {
+      const keyOwner = await this.auth.authenticate(request);
+      if (keyOwner.name !== source.name) {
+        throw new Problem(403, 'Forbidden', `This api key belongs to source "${keyOwner.name}", not "${source.name}".`);
+      }
+      this.rateLimiter.check(source.name);
+      return readRawBody(request, this.maxBodyBytes);
+    }
+    const rawBody = await readRawBody(request, this.maxBodyBytes);
+    const check = this.verifySignature(source, request, rawBody, now);
+    if (!check.ok) {
+      throw new Problem(401, 'Unauthorized', check.detail, { reason: `signature_${check.reason}`, headers: { 'WWW-Authenticate': 'HMAC-SHA256 realm="forewarn"' } });
+    }
+    this.rateLimiter.check(source.name);
+    return rawBody;
+  }
+
+  private verifySignature(source: Source, request: Request, rawBody: Buffer, now: Date): SignatureCheck {
+    const secret = source.signingSecret as string;
+    if (source.kind === 'zendesk') {
+      return verifyZendeskSignature({
+        secret,
         rawBody,
         signature: request.headers['x-zendesk-webhook-signature'],
         timestamp: request.headers['x-zendesk-webhook-signature-timestamp'],
         now,
         toleranceSeconds: this.config.GATEWAY_SIGNATURE_TOLERANCE_SECONDS,
       });
-    } else if (source.signingSecret && source.kind === 'jira') {
-      check = verifyJiraSignature({ secret: source.signingSecret, rawBody, signature: request.headers['x-hub-signature'] });
     }
-    if (check) {
-      if (!check.ok) {
-        throw new Problem(401, 'Unauthorized', check.detail, { reason: `signature_${check.reason}`, headers: { 'WWW-Authenticate': 'HMAC-SHA256 realm="forewarn"' } });
-      }
-      return;
-    }
-    const keyOwner = await this.auth.authenticate(request);
-    if (keyOwner.name !== source.name) {
-      throw new Problem(403, 'Forbidden', `This api key belongs to source "${keyOwner.name}", not "${source.name}".`);
-    }
+    return verifyJiraSignature({ secret, rawBody, signature: request.headers['x-hub-signature'] });
   }
 }
