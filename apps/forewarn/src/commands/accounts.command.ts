@@ -1,6 +1,6 @@
 import { accountKeyOf, type InboundEvent, KAFKA_HEADER, topicsFor } from '@forewarn/contracts';
 import { AccountCsvHeaderError, accountUpsertedEvent, type CsvRowError, readAccountsCsv } from '@forewarn/ingest';
-import { createKafka, KafkaUnavailableError, Publisher } from '@forewarn/messaging';
+import { createKafka, eventMessage, KafkaUnavailableError, Publisher } from '@forewarn/messaging';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
@@ -97,11 +97,7 @@ export async function importAccounts(file: string, options: { source: string; de
       try {
         await publisher.publish([{
           topic,
-          messages: events.map((event) => ({
-            key: accountKeyOf(event),
-            value: JSON.stringify(event),
-            headers: { [KAFKA_HEADER.correlationId]: correlationId, ce_type: event.type, ce_source: event.source },
-          })),
+          messages: events.map((event) => eventMessage(event, correlationId)),
         }]);
       } catch (error) {
         if (error instanceof KafkaUnavailableError) {

@@ -4,7 +4,7 @@ import { type CalendarFeed, CalendarFeedsRepository, withSessionLock } from '@fo
 import {
   type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
 } from '@forewarn/ingest';
-import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
+import { eventMessage, KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
 import { BackgroundWorker, Metrics } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { FeedFetchError, fetchFeed } from './calendar-fetch';
@@ -118,11 +118,7 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
         const events = plan.events.slice(i, i + CHUNK);
         await this.publisher.publish([{
           topic: this.topics.events,
-          messages: events.map((event) => ({
-            key: accountKeyOf(event),
-            value: JSON.stringify(event),
-            headers: { [KAFKA_HEADER.correlationId]: `calendar-${feed.id}-${now.getTime()}`, ce_type: event.type, ce_source: calendarSource(feed.id) },
-          })),
+          messages: events.map((event) => eventMessage(event, `calendar-${feed.id}-${now.getTime()}`)),
         }]);
       }
     } catch (error) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { accountKeyOf, disallowedEvents, type FieldError, type InboundEvent, parseInboundEvent, type Topics } from '@forewarn/contracts';
-import { KafkaUnavailableError, type OutgoingMessage, Publisher, TOPICS } from '@forewarn/messaging';
+import { eventMessage, KafkaUnavailableError, type OutgoingMessage, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Source } from '@forewarn/database';
 import type { MappedEvent } from '@forewarn/ingest';
@@ -67,11 +67,7 @@ export class IngestService {
   /** The Kafka messages of accepted events, and their ids for the answer. */
   toOutgoing(events: InboundEvent[], correlationId: string): Outgoing {
     return {
-      messages: events.map((event) => ({
-        key: accountKeyOf(event),
-        value: JSON.stringify(event),
-        headers: { 'forewarn-correlation-id': correlationId, ce_type: event.type, ce_source: event.source },
-      })),
+      messages: events.map((event) => eventMessage(event, correlationId)),
       ids: events.map((event) => event.id),
     };
   }
