@@ -6,3 +6,4 @@ export * from './service-kit.module';
 export * from './bootstrap';
 export * from './node-args';
 export * from './transient-errors';
+export * from './startup-log-level';
