@@ -3,3 +3,4 @@ export * from './publisher';
 export * from './topics-admin';
 export * from './batch-server';
 export * from './messaging.module';
+export * from './kafkajs-request-queue';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, type KafkaConfig, logLevel, type LogEntry } from 'kafkajs';
+import { fixKafkajsRequestQueue } from './kafkajs-request-queue';
 
 type NestLevel = 'error' | 'warn' | 'log' | 'debug';
 
@@ -48,6 +49,7 @@ export interface KafkaClientOptions {
 }
 
 export function createKafka(options: KafkaClientOptions): Kafka {
+  fixKafkajsRequestQueue();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,
