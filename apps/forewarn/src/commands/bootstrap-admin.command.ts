@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import { CliError, printJson, withDatabase } from '../cli-support';
 
-const MIN_PASSWORD_LENGTH = 8; // as `user add --password`
+// As `user add --password`: long enough to matter, short enough to hash quickly.
+const MIN_PASSWORD_LENGTH = 8;
+const MAX_PASSWORD_LENGTH = 1000;
 
 interface BootstrapOptions {
   email?: string;
@@ -62,6 +64,7 @@ async function readPassword(file: string): Promise<string> {
   }
   const password = content.replace(/\r?\n$/, '');
   if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`the password in ${file} must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH) throw new CliError(`the password in ${file} must be at most ${MAX_PASSWORD_LENGTH} characters`);
   return password;
 }
 
