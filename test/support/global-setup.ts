@@ -12,6 +12,7 @@ export default async function globalSetup(): Promise<void> {
   const log = (msg: string) => process.stderr.write(`[e2e setup] ${msg}\n`);
   await ensurePostgres(log);
   ensureChromium(log);
+  ensureDockerCompose(log);
   const kafka = await ensureKafka({ brokers: TEST_KAFKA_BROKERS, repoRoot: REPO_ROOT, log });
   (globalThis as { __forewarnKafka?: typeof kafka }).__forewarnKafka = kafka;
 }
@@ -43,4 +44,16 @@ function ensureChromium(log: (msg: string) => void): void {
   log('installing Debian chromium for the browser tests (first run only)');
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
   execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+/**
+ * Debian's docker-compose parses and validates a compose file without a Docker engine
+ * (`docker-compose config`), for the container test; its python3-yaml reads the result.
+ */
+function ensureDockerCompose(log: (msg: string) => void): void {
+  if (existsSync('/usr/bin/docker-compose')) return;
+  if (process.getuid?.() !== 0) throw new Error('the container test needs Debian docker-compose: run `sudo apt-get install -y --no-install-recommends docker-compose`');
+  log('installing Debian docker-compose for the container test (first run only)');
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }

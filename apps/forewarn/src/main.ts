@@ -5,6 +5,7 @@ import { CliError, quietLogs } from './cli-support';
 import { registerAccountsCommands } from './commands/accounts.command';
 import { registerAuditCommand } from './commands/audit.command';
 import { registerBacktestCommand } from './commands/backtest.command';
+import { registerBootstrapAdminCommand } from './commands/bootstrap-admin.command';
 import { registerCalendarCommands } from './commands/calendar.command';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerMappingCommands } from './commands/mapping.command';
@@ -23,6 +24,7 @@ async function main(argv: string[]): Promise<void> {
   registerStartCommand(program);
   registerSourceCommands(program);
   registerUserCommands(program);
+  registerBootstrapAdminCommand(program);
   registerTopicsCommand(program);
   registerDemoCommand(program);
   registerReplayCommand(program);

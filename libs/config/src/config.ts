@@ -212,6 +212,13 @@ export const dashboardEnvSchema = baseEnvSchema.extend({
   ...outboundAllowHosts,
 });
 
+/** `forewarn user bootstrap-admin`: the first admin of an installation (the Docker Compose `bootstrap` step). */
+export const bootstrapAdminEnvSchema = baseEnvSchema.extend({
+  FOREWARN_ADMIN_EMAIL: z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, { message: 'must be an email address' }).optional(),
+  /** A file holding the admin's password (a Docker secret), never the password itself. */
+  FOREWARN_ADMIN_PASSWORD_FILE: z.string().trim().min(1).optional(),
+});
+
 export type BaseConfig = z.infer<typeof baseEnvSchema> & { FOREWARN_SECRET: string };
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema> & BaseConfig;
 export type AccountHealthConfig = z.infer<typeof accountHealthEnvSchema> & BaseConfig;

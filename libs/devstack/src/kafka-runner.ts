@@ -7,6 +7,8 @@ import { connect as tcpConnect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+// The one file of libs/messaging that devstack needs; a relative path, as the tests' global setup loads devstack.
+import { fixKafkajsRequestQueue } from '../../messaging/src/kafkajs-request-queue';
 
 export interface LocalKafka {
   /** True when this call started the broker (and so `stop()` stops it). */
@@ -36,6 +38,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /** True when a Kafka broker at the first address completes ApiVersions and Metadata requests. */
 export async function kafkaAnswers(brokers: string, timeoutMs = 3_000): Promise<boolean> {
+  fixKafkajsRequestQueue();
   const admin = new Kafka({
     clientId: 'forewarn-devstack-probe',
     brokers: [firstBroker(brokers)],

@@ -1,23 +1,31 @@
 import type { Kafka } from 'kafkajs';
 import { KafkaUnavailableError, Publisher } from './publisher';
 
-/** A stand-in producer that records each send and lets the test decide when Kafka answers. */
+type Batch = { topicMessages: { topic: string; messages: { key: string }[] }[] };
+
+/** Stand-in producers that record each send and let the test decide when Kafka answers. */
 function fakeKafka() {
   const sends: { topic: string; keys: string[] }[][] = [];
   const answers: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  const producers: { disconnected: boolean; sent: number }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const producer = {
-    on: () => undefined,
-    connect: async () => undefined,
-    disconnect: async () => undefined,
-    sendBatch: ({ topicMessages }: { topicMessages: { topic: string; messages: { key: string }[] }[] }) => {
-      sends.push(topicMessages.map((t) => ({ topic: t.topic, keys: t.messages.map((m) => m.key) })));
-      maxInFlight = Math.max(maxInFlight, ++inFlight);
-      return new Promise<void>((resolve, reject) => answers.push({ resolve: () => (inFlight--, resolve()), reject: (e) => (inFlight--, reject(e)) }));
-    },
+  const sendBatch = ({ topicMessages }: Batch) => {
+    sends.push(topicMessages.map((t) => ({ topic: t.topic, keys: t.messages.map((m) => m.key) })));
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    return new Promise<void>((resolve, reject) => answers.push({ resolve: () => (inFlight--, resolve()), reject: (e) => (inFlight--, reject(e)) }));
   };
-  return { kafka: { producer: () => producer } as unknown as Kafka, sends, answers, maxInFlight: () => maxInFlight };
+  const producer = () => {
+    const record = { disconnected: false, sent: 0 };
+    producers.push(record);
+    return {
+      on: () => undefined,
+      connect: async () => undefined,
+      disconnect: async () => void (record.disconnected = true),
+      sendBatch: (batch: Batch) => (record.sent++, sendBatch(batch)),
+    };
+  };
+  return { kafka: { producer } as unknown as Kafka, sends, answers, producers, maxInFlight: () => maxInFlight };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -53,5 +61,19 @@ describe('publisher: group commit on one idempotent producer', () => {
     await tick();
     answers[1].resolve();
     await expect(next).resolves.toBeUndefined();
+  });
+
+  it('retires the producer of a failed send, so the next send cannot reuse its sequence numbers', async () => {
+    const { kafka, answers, producers } = fakeKafka();
+    const publisher = new Publisher(kafka);
+    const first = publisher.publish([{ topic: 'events', messages: [msg('a')] }]);
+    await tick();
+    answers[0].reject(new Error('request timed out'));
+    await expect(first).rejects.toBeInstanceOf(KafkaUnavailableError);
+    const next = publisher.publish([{ topic: 'events', messages: [msg('b')] }]);
+    await tick();
+    answers[1].resolve();
+    await next;
+    expect(producers.map(({ disconnected, sent }) => ({ disconnected, sent }))).toEqual([{ disconnected: true, sent: 1 }, { disconnected: false, sent: 1 }]);
   });
 });

@@ -44,22 +44,34 @@ const sizeOf = (batches: TopicMessages[]): number =>
  */
 export class Publisher {
   private readonly logger = new Logger(Publisher.name);
-  private readonly producer: Producer;
+  private producer: Producer;
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private connected = false;
 
-  constructor(kafka: Kafka) {
-    this.producer = kafka.producer({
+  constructor(private readonly kafka: Kafka) {
+    this.producer = this.newProducer();
+  }
+
+  /**
+   * Retries are limited so that a send fails within seconds while Kafka is down (the gateway then
+   * answers 503). kafkajs warns that this "may invalidate EoS guarantees": after a failed send it
+   * reuses the sequence numbers of messages the broker may have written after all, and the broker
+   * would then take the next, different messages for duplicates. So a failed send retires its
+   * producer (see `send`); the next send gets a new producer id, and its sequence numbers are new.
+   */
+  private newProducer(): Producer {
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: RememberingPartitioner,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     });
-    this.producer.on('producer.disconnect', () => {
-      this.connected = false;
+    producer.on('producer.disconnect', () => {
+      if (producer === this.producer) this.connected = false;
     });
+    return producer;
   }
 
   async connect(): Promise<void> {
@@ -115,6 +127,10 @@ export class Publisher {
       });
     } catch (error) {
       this.logger.warn({ msg: 'publish failed', error: (error as Error).message });
+      const failed = this.producer;
+      this.producer = this.newProducer();
+      this.connected = false;
+      failed.disconnect().catch(() => undefined);
       throw new KafkaUnavailableError(error);
     }
   }

@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { StartupDetailAtDebug } from './startup-log-level';
 
 /** The tail of every `main.ts`: our logger, clean shutdown on SIGTERM/SIGINT, listen. */
 export async function serve(app: INestApplication, port: number, service: string): Promise<void> {
-  app.useLogger(app.get(PinoNestLogger));
+  // Nest's start-up narration (modules, route maps) at debug: a healthy start says what matters.
+  app.useLogger(new StartupDetailAtDebug(app.get(PinoNestLogger)));
   app.enableShutdownHooks();
   const server = app.getHttpServer() as Server;
   answerProtocolErrorsAsProblems(server);

@@ -7,3 +7,4 @@ export * from './bootstrap';
 export * from './node-args';
 export * from './transient-errors';
 export * from './background-worker';
+export * from './startup-log-level';

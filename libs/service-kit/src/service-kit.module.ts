@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { redactLogLine } from './log-redaction';
 import { Metrics } from './metrics';
 import { OpsController } from './ops.controller';
@@ -33,6 +34,20 @@ export const requestForLog = (req: SerializedRequest) => ({
 });
 
 /**
+ * Pretty logs need pino-pretty, a development dependency: an installation without it (the Docker
+ * image installs production dependencies only) logs JSON lines and says so once, instead of
+ * failing to start over how its logs look.
+ */
+export function prettyLogsAvailable(resolve: (id: string) => string = require.resolve): boolean {
+  try {
+    resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * What every Forewarn process has: structured logs (pino) with the service name and a
  * request id, `/healthz`, `/readyz`, `/metrics`.
  */
@@ -40,6 +55,11 @@ export const requestForLog = (req: SerializedRequest) => ({
 @Module({})
 export class ServiceKitModule {
   static forRoot(options: ServiceKitOptions): DynamicModule {
+    const base = { pid: process.pid, hostname: hostname(), service: options.service };
+    const pretty = options.prettyLogs === true && prettyLogsAvailable();
+    if (options.prettyLogs && !pretty) {
+      pino({ name: options.service, level: options.logLevel, base }).warn('LOG_FORMAT=pretty needs pino-pretty, a development dependency that this installation lacks; logging JSON lines');
+    }
     return {
       module: ServiceKitModule,
       imports: [
@@ -55,8 +75,8 @@ export class ServiceKitModule {
             autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
             // The service name is bound once, on every line; pino-http's customProps would build a second
             // child logger for each request (most of its per-request cost, measured on the gateway).
-            base: { pid: process.pid, hostname: hostname(), service: options.service },
-            ...(options.prettyLogs ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true, ignore: 'pid,hostname,service,req,res,responseTime', messageKey: 'msg' } } } : {}),
+            base,
+            ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true, ignore: 'pid,hostname,service,req,res,responseTime', messageKey: 'msg' } } } : {}),
           },
         }),
       ],
