@@ -1,5 +1,6 @@
 // Unit tests live next to the code (apps/**, libs/**) and need no infrastructure;
-// end-to-end tests live under test/ and run against real Kafka, PostgreSQL and SMTP.
+// integration tests (test/integration, *.int-spec.ts) run repositories and services against a real
+// PostgreSQL without Kafka; end-to-end tests live under test/ and run against real Kafka, PostgreSQL and SMTP.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }];
 const moduleNameMapper = { '^@forewarn/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 
@@ -13,6 +14,7 @@ const only = (suffix) => ({ testRegex: `^(?=.*(?:${paths.join('|')})).*${suffix}
 module.exports = {
   projects: [
     { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/apps', '<rootDir>/libs'], ...(paths.length ? only('(?<!e2e-)\\.spec\\.ts') : { testMatch: ['**/*.spec.ts'] }), transform: { '^.+\\.ts$': swc }, moduleNameMapper },
+    { displayName: 'integration', testEnvironment: 'node', roots: ['<rootDir>/test'], ...(paths.length ? only('\\.int-spec\\.ts') : { testMatch: ['**/*.int-spec.ts'] }), transform: { '^.+\\.ts$': swc }, moduleNameMapper, globalSetup: '<rootDir>/test/support/integration-setup.ts', setupFilesAfterEnv: ['<rootDir>/test/support/integration-jest-setup.ts'] },
     { displayName: 'e2e', testEnvironment: 'node', roots: ['<rootDir>/test'], ...(paths.length ? only('\\.e2e-spec\\.ts') : { testMatch: ['**/*.e2e-spec.ts'] }), transform: { '^.+\\.ts$': swc }, moduleNameMapper, globalSetup: '<rootDir>/test/support/global-setup.ts', globalTeardown: '<rootDir>/test/support/global-teardown.ts', setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'] },
   ],
 };

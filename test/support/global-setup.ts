@@ -30,7 +30,7 @@ async function postgresAnswers(): Promise<boolean> {
   }
 }
 
-async function ensurePostgres(log: (msg: string) => void): Promise<void> {
+export async function ensurePostgres(log: (msg: string) => void): Promise<void> {
   if (await postgresAnswers()) return;
   log('PostgreSQL is not answering at 127.0.0.1:5432; starting the local cluster');
   const version = execFileSync('ls', ['/etc/postgresql'], { encoding: 'utf8' }).trim().split('\n')[0];

@@ -1,10 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
-import { AuditLog, DatabaseModule } from '@forewarn/database';
+import { DatabaseModule } from '@forewarn/database';
 import type { HealthPolicy } from '@forewarn/health';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
-import { DataSource } from 'typeorm';
 import { ACCOUNT_HEALTH_CONFIG } from './account-health.config';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { HealthPolicyHolder, INITIAL_POLICY } from './policy/health-policy.holder';
@@ -30,7 +29,6 @@ export class AccountHealthModule {
       providers: [
         { provide: ACCOUNT_HEALTH_CONFIG, useValue: config },
         { provide: INITIAL_POLICY, useValue: policy },
-        { provide: AuditLog, useFactory: (db: DataSource) => new AuditLog(db), inject: [DataSource] },
         HealthPolicyHolder,
         PolicyInUseRecorder,
         ProjectionService,

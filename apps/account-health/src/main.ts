@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { accountHealthEnvSchema, loadConfigOrExit } from '@forewarn/config';
-import { type HealthPolicy, loadPolicyFile, PolicyError } from '@forewarn/health';
+import { accountHealthEnvSchema, loadConfigOrExit, loadPolicyFile } from '@forewarn/config';
+import { type HealthPolicy, PolicyError } from '@forewarn/health';
 import { KafkaBatchServer } from '@forewarn/messaging';
 import { serve } from '@forewarn/service-kit';
 import { AccountHealthModule } from './account-health.module';

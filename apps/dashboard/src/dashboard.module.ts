@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AudienceBook } from '@forewarn/alerting';
 import type { DashboardConfig } from '@forewarn/config';
-import { AudienceRepository, AuditLog, DatabaseModule, UsersRepository } from '@forewarn/database';
+import { AudienceRepository, DatabaseModule, UsersRepository } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
@@ -54,7 +54,6 @@ export class DashboardModule {
       providers: [
         { provide: DASHBOARD_CONFIG, useValue: config },
         { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db, { sessionIdleMinutes: config.DASHBOARD_SESSION_IDLE_MINUTES }), inject: [DataSource] },
-        { provide: AuditLog, useFactory: (db: DataSource) => new AuditLog(db), inject: [DataSource] },
         SignInThrottle, AdminOnlyOrNotFound,
         // Who our own people are (as in the notifier), for the account page's warnings and the customer's people.
         {

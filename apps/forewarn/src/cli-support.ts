@@ -1,6 +1,8 @@
-import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Global, type INestApplicationContext, Logger, type LogLevel, Module, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Metrics, Readiness } from '@forewarn/service-kit';
 import { baseEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
-import { createDataSource, ensureDatabase, runMigrations } from '@forewarn/database';
+import { createDataSource, DatabaseModule, ensureDatabase, runMigrations } from '@forewarn/database';
 import type { DataSource } from 'typeorm';
 
 /** The CLI prints results as JSON on stdout; everything else (logs, progress) goes to stderr. */
@@ -27,6 +29,32 @@ export function cliConfig(options: { needsSecret?: boolean } = {}) {
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
+  }
+}
+
+/** What a command's application context is built from: feature modules that provide its repositories and services. */
+type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
+
+/** What the services get from ServiceKitModule, without its HTTP side: nothing here serves requests. */
+@Global()
+@Module({ providers: [Readiness, Metrics], exports: [Readiness, Metrics] })
+class CommandKitModule {}
+
+/**
+ * Runs a command with the repositories and services it needs, from Nest's dependency injection as
+ * in the services: an application context (no HTTP server) over the database (created and migrated
+ * if needed) and the modules given, closed when `work` ends.
+ */
+export async function withApp<T>(imports: ModuleImport[], work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const { DATABASE_URL } = cliConfig();
+  const app = await NestFactory.createApplicationContext(
+    { module: CommandKitModule, imports: [DatabaseModule.forRoot({ url: DATABASE_URL, applicationName: 'forewarn-cli', poolSize: 2 }), ...imports] },
+    { logger: ['error', 'warn'], abortOnError: false },
+  );
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
   }
 }
 

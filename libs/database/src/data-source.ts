@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { withSessionLock } from './advisory-locks';
+import { ENTITIES } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { NotificationDelivery1764100000000 } from './migrations/1764100000000-notification-delivery';
 import { NoiseControl1764200000000 } from './migrations/1764200000000-noise-control';
@@ -51,7 +52,7 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     migrationsRun: false,
     migrations: MIGRATIONS,
     migrationsTableName: 'forewarn_migrations',
-    entities: [],
+    entities: ENTITIES,
     logging: ['error'],
     extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'forewarn', connectionTimeoutMillis: 5000, Client: ResilientClient },
     // An idle connection the server closed: the pool drops it and opens another when needed.

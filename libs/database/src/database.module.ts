@@ -1,10 +1,12 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Readiness } from '@forewarn/service-kit';
 import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { openDatabase } from './data-source';
+import { AuditLog } from './audit/audit-log';
+import { TxHost } from './unit-of-work';
 
 export interface DatabaseOptions {
   url: string;
@@ -42,7 +44,7 @@ class DataSourceModule {
 
 /**
  * PostgreSQL for a Forewarn process: the DataSource, and the unit of work. Repositories query
- * through `TransactionHost#tx` (see `DbHost`): inside `txHost.withTransaction(…)` (or a
+ * through `TxHost#tx`: inside `txHost.withTransaction(…)` (or a
  * `@Transactional()` method) that is the transaction's EntityManager, outside it the pool's. So a
  * service decides where a transaction begins and ends, and every repository it calls joins it.
  */
@@ -60,8 +62,8 @@ export class DatabaseModule {
           plugins: [new ClsPluginTransactional({ imports: [dataSource], adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: DataSource }) })],
         }),
       ],
-      providers: [DatabaseLifecycle],
-      exports: [dataSource],
+      providers: [DatabaseLifecycle, { provide: TxHost, useExisting: TransactionHost }, AuditLog],
+      exports: [dataSource, TxHost, AuditLog],
     };
   }
 }

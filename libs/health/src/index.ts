@@ -1,7 +1,6 @@
 export * from './case-state';
 export * from './meeting-state';
 export * from './policy';
-export * from './policy-file';
 export * from './account-facts';
 export * from './account-projection';
 export * from './signals';

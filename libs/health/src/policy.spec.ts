@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_POLICY, parsePolicy, PolicyError, stateForScore } from './policy';
-import { loadPolicyFile } from './policy-file';
 
 const REPO_POLICY = join(__dirname, '../../../config/health-policy.json');
 
@@ -49,15 +47,6 @@ describe('health policy file', () => {
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
-  });
-
-  it('loads a file, or the defaults without one, and names an unreadable file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
-    const file = join(dir, 'policy.json');
-    writeFileSync(file, JSON.stringify({ version: 'from a file', rejectedResolution: { weight: 30 } }));
-    expect(loadPolicyFile(file).rejectedResolution.weight).toBe(30);
-    expect(loadPolicyFile(undefined)).toBe(DEFAULT_POLICY);
-    expect(() => loadPolicyFile(join(dir, 'missing.json'))).toThrow(`invalid health policy ${join(dir, 'missing.json')}: cannot be read (ENOENT)`);
   });
 
   it('maps scores to states by the thresholds', () => {

@@ -14,7 +14,9 @@ const CACHE_SIZE = 5000;
 function model(): Nlp {
   if (!nlp) {
     // Loaded on first use: ~100 ms, and only the processes that score comments pay for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy loading is the point
     const winkNLP = require('wink-nlp') as (model: unknown, pipe?: string[]) => Nlp;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy loading is the point
     nlp = winkNLP(require('wink-eng-lite-web-model'), ['sbd', 'negation', 'sentiment']);
   }
   return nlp;

@@ -1,6 +1,7 @@
 export * from './types';
 export * from './signatures';
 export * from './map-webhook';
+export * from './vendors';
 export { escalationFromTags, tagList } from './escalation';
 export { domainOf, isPublicMailDomain } from './common';
 export { mapZendesk, zendeskSeverity, zendeskStatus, ZENDESK_TICKET_EVENTS_MAPPED, ZENDESK_TRIGGER_CHANGES } from './zendesk/zendesk.mapper';

@@ -1,6 +1,6 @@
-import type { AccountHealthConfig } from '@forewarn/config';
+import { type AccountHealthConfig, loadPolicyFile } from '@forewarn/config';
 import type { NewAuditEntry } from '@forewarn/database';
-import { DEFAULT_POLICY, loadPolicyFile } from '@forewarn/health';
+import { DEFAULT_POLICY } from '@forewarn/health';
 import { Metrics } from '@forewarn/service-kit';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

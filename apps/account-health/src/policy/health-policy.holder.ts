@@ -1,7 +1,8 @@
+import { loadPolicyFile } from '@forewarn/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
 import { AuditLog, type NewAuditEntry } from '@forewarn/database';
-import { type HealthPolicy, loadPolicyFile } from '@forewarn/health';
+import { type HealthPolicy } from '@forewarn/health';
 import { Metrics } from '@forewarn/service-kit';
 import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { Gauge } from 'prom-client';

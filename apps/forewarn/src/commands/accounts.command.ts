@@ -1,4 +1,4 @@
-import { accountKeyOf, type InboundEvent, KAFKA_HEADER, topicsFor } from '@forewarn/contracts';
+import { type InboundEvent, topicsFor } from '@forewarn/contracts';
 import { AccountCsvHeaderError, accountUpsertedEvent, type CsvRowError, readAccountsCsv } from '@forewarn/ingest';
 import { createKafka, eventMessage, KafkaUnavailableError, Publisher } from '@forewarn/messaging';
 import { Presets, SingleBar } from 'cli-progress';

@@ -1,6 +1,6 @@
 import { AUDIT_TIME_FORMS, AuditLog, parseAuditTime } from '@forewarn/database';
 import type { Command } from 'commander';
-import { CliError, printJson, withDatabase } from '../cli-support';
+import { CliError, printJson, withApp } from '../cli-support';
 
 interface AuditOptions { action?: string; actor?: string; since?: string; limit: string; before?: string }
 
@@ -19,7 +19,7 @@ export function registerAuditCommand(program: Command): void {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError(`--limit must be a whole number from 1 to 1000, not "${options.limit}"`);
       if (options.before !== undefined && !/^[1-9]\d{0,17}$/.test(options.before)) throw new CliError(`--before must be the id of an entry, not "${options.before}"`);
-      const entries = await withDatabase((db) => new AuditLog(db).list({ action: options.action, actor: options.actor, since, limit, before: options.before }));
+      const entries = await withApp([], (app) => app.get(AuditLog).list({ action: options.action, actor: options.actor, since, limit, before: options.before }));
       printJson(entries.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, details: e.details })));
     });
 }

@@ -1,5 +1,5 @@
-import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
-import { type AccountEvent, type BacktestAlert, compareBacktests, type HealthPolicy, loadPolicyFile, PolicyError, simulateAccount } from '@forewarn/health';
+import { accountHealthEnvSchema, ConfigError, loadConfig, loadPolicyFile } from '@forewarn/config';
+import { type AccountEvent, type BacktestAlert, compareBacktests, type HealthPolicy, PolicyError, simulateAccount } from '@forewarn/health';
 import { eventKey } from '@forewarn/projection';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';

@@ -1,9 +1,9 @@
-import { AuditLog, cliActor, SourceNotFoundError, SourcesRepository } from '@forewarn/database';
+import { AuditLog, cliActor, SourceNotFoundError, SourcesRepository, TxHost } from '@forewarn/database';
 import { compileMapping, describeMappingError, MAPPED_KIND, type MappingTestReport, testMapping } from '@forewarn/ingest';
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CliError, printJson, withDatabase } from '../cli-support';
+import { CliError, printJson, withDatabase, withApp } from '../cli-support';
 
 /** Reads a file for a command, with the file name in the error. */
 export function readTextFile(path: string, what: string): string {
@@ -71,8 +71,8 @@ export function registerMappingCommands(program: Command): void {
           throw new CliError(`the mapping does not map ${options.sample} to valid events; nothing was stored`);
         }
       }
-      const saved = await withDatabase((db) => db.transaction(async (manager) => {
-        const sources = new SourcesRepository(manager);
+      const saved = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
+        const sources = new SourcesRepository(app.get(TxHost).tx);
         const existing = await sources.findByName(name);
         if (!existing) throw new CliError(`there is no source named "${name}"; add it with "forewarn source add ${name} --kind ${MAPPED_KIND} --mapping ${mappingFile}"`);
         if (existing.kind !== MAPPED_KIND) throw new CliError(`source "${name}" is of kind ${existing.kind}; only ${MAPPED_KIND} sources have a mapping`);
@@ -80,7 +80,7 @@ export function registerMappingCommands(program: Command): void {
           throw error instanceof SourceNotFoundError ? new CliError(error.message) : error;
         });
         const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-        await new AuditLog(manager).record({ actor: cliActor(), action: 'source.mapping_set', target: name, details: { file: mappingFile, characters: text.length, sha256: digest } });
+        await app.get(AuditLog).record({ actor: cliActor(), action: 'source.mapping_set', target: name, details: { file: mappingFile, characters: text.length, sha256: digest } });
         return stored;
       }));
       printJson({ name: saved.name, kind: saved.kind, mapping: mappingFile, characters: text.length, webhook: `/v1/webhooks/${MAPPED_KIND}/${saved.name}` });

@@ -1,6 +1,6 @@
-import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
+import { accountHealthEnvSchema, ConfigError, loadConfig, loadPolicyFile } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
-import { type HealthPolicy, loadPolicyFile, parsePolicy, PolicyError } from '@forewarn/health';
+import { type HealthPolicy, parsePolicy, PolicyError } from '@forewarn/health';
 import { parseMessages, policyInUse, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
 import { AuditLog, cliActor, lockForTransaction } from '@forewarn/database';
 import { createKafka } from '@forewarn/messaging';
@@ -8,7 +8,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { EachBatchPayload } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { CliError, printJson, withDatabase } from '../cli-support';
+import { CliError, printJson, withApp, withDatabase } from '../cli-support';
 
 /** Accounts scored per statement set at the end. */
 const CHUNK = 2_000;
@@ -85,7 +85,7 @@ export async function replay(options: { force: boolean; policyFile?: string }): 
     const groupId = `${config.FOREWARN_TOPIC_PREFIX}replay-${Date.now().toString(36)}`;
     const summary = await withDatabase(async (db) => {
       const rebuilt = await rebuild({ db, kafka, topic, groupId, ends, total, projector: new Projector(() => policy) });
-      await new AuditLog(db).record({ actor: cliActor(), action: 'replay.run', target: topic, details: { ...rebuilt, policyVersion: policy.version, force: options.force } });
+      await withApp([], (app) => app.get(AuditLog).record({ actor: cliActor(), action: 'replay.run', target: topic, details: { ...rebuilt, policyVersion: policy.version, force: options.force } }));
       return rebuilt;
     });
     await admin.deleteGroups([groupId, `${groupId}-accounts`]).catch(() => undefined);

@@ -1,8 +1,7 @@
 import { type Allowance, narrowAllowance, parseAllowList } from '@forewarn/contracts';
-import { AuditLog, cliActor, SOURCE_KIND_ALLOWANCES, SOURCE_KINDS, type SourceKind, SourceExistsError, SourceNotFoundError, SourcesRepository } from '@forewarn/database';
+import { AuditLog, cliActor, SOURCE_KIND_ALLOWANCES, SOURCE_KINDS, type SourceKind, SourceExistsError, SourceNotFoundError, SourcesRepository, TxHost } from '@forewarn/database';
 import type { Command } from 'commander';
-import type { EntityManager } from 'typeorm';
-import { CliError, parseDuration, printJson, withDatabase } from '../cli-support';
+import { CliError, parseDuration, printJson, withApp, withDatabase } from '../cli-support';
 import { readMappingFile } from './mapping.command';
 
 /** How long a rotated-out key may keep working at most. */
@@ -19,11 +18,12 @@ function allowanceFor(kind: SourceKind, allow: string | undefined): Allowance[] 
 
 /** Changes sources and records what changed in the audit log, in one transaction; "not found" as a CliError. */
 async function changeSources<T>(work: (sources: SourcesRepository, audit: AuditLog) => Promise<T>): Promise<T> {
-  return withDatabase((db) =>
-    db.transaction((manager: EntityManager) => work(new SourcesRepository(manager), new AuditLog(manager))).catch((error) => {
-      throw error instanceof SourceNotFoundError || error instanceof SourceExistsError ? new CliError(error.message) : error;
-    }),
-  );
+  return withApp([], (app) => {
+    const txHost = app.get(TxHost);
+    return txHost.withTransaction(() => work(new SourcesRepository(txHost.tx), app.get(AuditLog)));
+  }).catch((error) => {
+    throw error instanceof SourceNotFoundError || error instanceof SourceExistsError ? new CliError(error.message) : error;
+  });
 }
 
 export function registerSourceCommands(program: Command): void {

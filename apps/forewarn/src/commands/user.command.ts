@@ -1,6 +1,6 @@
-import { AuditLog, cliActor, passwordProblem, userAddEntries, USER_ROLES, type UserRole, UsersRepository } from '@forewarn/database';
+import { AuditLog, cliActor, passwordProblem, userAddEntries, USER_ROLES, type UserRole, UsersRepository, TxHost } from '@forewarn/database';
 import type { Command } from 'commander';
-import { CliError, printJson, withDatabase } from '../cli-support';
+import { CliError, printJson, withApp } from '../cli-support';
 
 /** How long a running dashboard may still accept a revoked session or token (its lookup cache). */
 const REVOCATION_NOTE = 'Running dashboards stop accepting them within 15 seconds.';
@@ -47,9 +47,9 @@ export function registerUserCommands(program: Command): void {
       if (!USER_ROLES.includes(options.role as UserRole)) throw new CliError(`--role must be one of ${USER_ROLES.join(', ')}, not "${options.role}"`);
       const password = await passwordFrom(options);
       const actor = cliActor();
-      const result = await withDatabase((db) => db.transaction(async (tx) => {
-        const saved = await new UsersRepository(tx).upsert({ email, role: options.role as UserRole, team: options.team ?? null, name: options.name ?? null }, password);
-        const audit = new AuditLog(tx);
+      const result = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
+        const saved = await new UsersRepository(app.get(TxHost).tx).upsert({ email, role: options.role as UserRole, team: options.team ?? null, name: options.name ?? null }, password);
+        const audit = app.get(AuditLog);
         for (const entry of userAddEntries(actor, saved.before, saved.user, saved)) await audit.record(entry);
         return saved;
       }));
@@ -63,12 +63,12 @@ export function registerUserCommands(program: Command): void {
     .description('remove a user: their API token stops working and their sessions end')
     .action(async (email: string) => {
       const actor = cliActor();
-      const result = await withDatabase((db) => db.transaction(async (tx) => {
-        const users = new UsersRepository(tx);
+      const result = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
+        const users = new UsersRepository(app.get(TxHost).tx);
         const existing = await users.find(email);
         if (!existing) throw new CliError(`there is no user "${email}"`);
         const { sessionsEnded } = await users.remove(existing.email);
-        await new AuditLog(tx).record({ actor, action: 'user.removed', target: existing.email, details: { role: existing.role, team: existing.team, sessionsEnded } });
+        await app.get(AuditLog).record({ actor, action: 'user.removed', target: existing.email, details: { role: existing.role, team: existing.team, sessionsEnded } });
         return { email: existing.email, removed: true, sessionsEnded };
       }));
       process.stderr.write(`${REVOCATION_NOTE}\n`);
@@ -80,12 +80,12 @@ export function registerUserCommands(program: Command): void {
     .description('sign a user out everywhere: every web session of theirs ends (their API token stays)')
     .action(async (email: string) => {
       const actor = cliActor();
-      const result = await withDatabase((db) => db.transaction(async (tx) => {
-        const users = new UsersRepository(tx);
+      const result = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
+        const users = new UsersRepository(app.get(TxHost).tx);
         const existing = await users.find(email);
         if (!existing) throw new CliError(`there is no user "${email}"`);
         const sessionsEnded = await users.endSessions(existing.email);
-        await new AuditLog(tx).record({ actor, action: 'user.sessions_revoked', target: existing.email, details: { sessionsEnded } });
+        await app.get(AuditLog).record({ actor, action: 'user.sessions_revoked', target: existing.email, details: { sessionsEnded } });
         return { email: existing.email, sessionsEnded };
       }));
       process.stderr.write(`${REVOCATION_NOTE}\n`);

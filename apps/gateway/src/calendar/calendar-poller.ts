@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { accountKeyOf, KAFKA_HEADER, type Topics } from '@forewarn/contracts';
+import { type Topics } from '@forewarn/contracts';
 import { type CalendarFeed, CalendarFeedsRepository, withSessionLock } from '@forewarn/database';
 import {
-  type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, calendarSource, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
+  type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
 } from '@forewarn/ingest';
 import { eventMessage, KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
 import { BackgroundWorker, Metrics } from '@forewarn/service-kit';

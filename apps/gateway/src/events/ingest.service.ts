@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { accountKeyOf, disallowedEvents, type FieldError, type InboundEvent, parseInboundEvent, type Topics } from '@forewarn/contracts';
+import { disallowedEvents, type FieldError, type InboundEvent, parseInboundEvent, type Topics } from '@forewarn/contracts';
 import { eventMessage, KafkaUnavailableError, type OutgoingMessage, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Source } from '@forewarn/database';

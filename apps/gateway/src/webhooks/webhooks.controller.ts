@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import type { GatewayConfig } from '@forewarn/config';
 import type { Source } from '@forewarn/database';
 import {
-  describeMappingError, isWebhookKind, MAPPED_KIND, MappingCache, mapWebhook, runMapping, type SignatureCheck, verifyJiraSignature, verifyZendeskSignature, WEBHOOK_KINDS,
+  describeMappingError, isWebhookKind, MAPPED_KIND, MappingCache, mapWebhook, runMapping, WEBHOOK_KINDS, WEBHOOK_VENDORS,
 } from '@forewarn/ingest';
 import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
@@ -162,8 +162,9 @@ export class WebhooksController {
    * the body is read. Then the source's rate.
    */
   private async authenticateAndRead(source: Source, request: Request, now: Date): Promise<Buffer> {
-    const signed = Boolean(source.signingSecret) && (source.kind === 'zendesk' || source.kind === 'jira');
-    if (!signed) {
+    const vendor = isWebhookKind(source.kind) ? WEBHOOK_VENDORS[source.kind] : null;
+    const verify = source.signingSecret ? vendor?.verify : undefined;
+    if (!verify) {
       const keyOwner = await this.auth.authenticate(request);
       if (keyOwner.name !== source.name) {
         throw new Problem(403, 'Forbidden', `This api key belongs to source "${keyOwner.name}", not "${source.name}".`);
@@ -172,26 +173,11 @@ export class WebhooksController {
       return readRawBody(request, this.maxBodyBytes);
     }
     const rawBody = await readRawBody(request, this.maxBodyBytes);
-    const check = this.verifySignature(source, request, rawBody, now);
+    const check = verify({ secret: source.signingSecret as string, rawBody, headers: request.headers, now, toleranceSeconds: this.config.GATEWAY_SIGNATURE_TOLERANCE_SECONDS });
     if (!check.ok) {
-      throw new Problem(401, 'Unauthorized', check.detail, { reason: `signature_${check.reason}`, headers: { 'WWW-Authenticate': 'HMAC-SHA256 realm="forewarn"' } });
+      throw new Problem(401, 'Unauthorized', check.detail, { reason: `signature_${check.reason}`, headers: { 'WWW-Authenticate': `${vendor?.signatureScheme ?? 'HMAC-SHA256'} realm="forewarn"` } });
     }
     this.rateLimiter.check(source.name);
     return rawBody;
-  }
-
-  private verifySignature(source: Source, request: Request, rawBody: Buffer, now: Date): SignatureCheck {
-    const secret = source.signingSecret as string;
-    if (source.kind === 'zendesk') {
-      return verifyZendeskSignature({
-        secret,
-        rawBody,
-        signature: request.headers['x-zendesk-webhook-signature'],
-        timestamp: request.headers['x-zendesk-webhook-signature-timestamp'],
-        now,
-        toleranceSeconds: this.config.GATEWAY_SIGNATURE_TOLERANCE_SECONDS,
-      });
-    }
-    return verifyJiraSignature({ secret, rawBody, signature: request.headers['x-hub-signature'] });
   }
 }

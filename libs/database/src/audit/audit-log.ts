@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
-import type { SqlRunner } from '../query-rows';
-import { queryRows } from '../query-rows';
+import { Injectable } from '@nestjs/common';
+import { TxHost } from '../unit-of-work';
 
 /**
  * What admins did, and who did it (`audit.entries`). Actions are dotted verbs naming what changed:
@@ -41,9 +41,14 @@ export function cliActor(): string {
 
 type AuditRow = { id: string; at: Date; actor: string; action: string; target: string | null; details: Record<string, unknown> };
 
-/** The audit log: append and read, nothing else. */
+/** The audit log: append and read, nothing else. An entry joins the unit of work of the change it records. */
+@Injectable()
 export class AuditLog {
-  constructor(private readonly db: SqlRunner) {}
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   async record(entry: NewAuditEntry): Promise<void> {
     await this.db.query('INSERT INTO audit.entries (actor, action, target, details) VALUES ($1, $2, $3, $4)', [
@@ -64,8 +69,7 @@ export class AuditLog {
     if (query.since) add('at >= ?', query.since);
     if (query.before) add('id < ?::bigint', query.before);
     params.push(Math.min(Math.max(query.limit ?? 100, 1), 1000));
-    const rows = await queryRows<AuditRow>(
-      this.db,
+    const rows: AuditRow[] = await this.db.query(
       `SELECT id::text AS id, at, actor, action, target, details FROM audit.entries
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
       params,

@@ -1,0 +1,63 @@
+// Lint: typescript-eslint's recommended rules, and the boundaries the layout promises, checked
+// in CI (`npm run lint`):
+// - domain libraries (contracts, health, alerting, ingest) are plain TypeScript: no Nest, no
+//   database, no Kafka, no file system;
+// - apps never import each other, and libraries never import apps;
+// - inside an app, feature folders import one way: no import cycles.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+const DOMAIN_LIBS = ['contracts', 'health', 'alerting', 'ingest'];
+const APPS = ['gateway', 'account-health', 'notifier', 'dashboard', 'forewarn'];
+
+const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];
+
+const noImportOf = (groups, message) => ({
+  'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group: [group].flat(), message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })], 'import-x/extensions': ['.ts'], 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Empty interfaces name a shape on purpose; `any` is refused where it matters (on the wire) by zod, not here.
+      '@typescript-eslint/no-empty-object-type': 'off',
+      '@typescript-eslint/no-explicit-any': 'error',
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-self-import': 'error',
+    },
+  },
+  // Libraries never import apps.
+  {
+    files: ['libs/**/*.ts'],
+    rules: noImportOf([['**/apps/**', '../../apps/**', '../../../apps/**']], 'Libraries never import apps: move what both need into a library.'),
+  },
+  // Domain libraries stay free of frameworks and I/O.
+  ...DOMAIN_LIBS.map((lib) => ({
+    files: [`libs/${lib}/src/**/*.ts`],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: infrastructure, message: `@forewarn/${lib} is a domain library: plain functions and types, no framework, database, broker or file system. Do the I/O in an app or an infrastructure library and pass the data in.` },
+          { group: ['**/apps/**'], message: 'Libraries never import apps.' },
+          { group: ['@forewarn/database', '@forewarn/messaging', '@forewarn/service-kit', '@forewarn/devstack', '@forewarn/projection'], message: `@forewarn/${lib} is a domain library: it may use other domain libraries and @forewarn/config types only.` },
+        ],
+      }],
+    },
+  })),
+  // Apps never import each other.
+  ...APPS.map((app) => ({
+    files: [`apps/${app}/**/*.ts`],
+    rules: noImportOf([APPS.filter((other) => other !== app).flatMap((other) => [`**/apps/${other}/**`, `../../${other}/**`, `../../../${other}/**`, `../../../../${other}/**`])], `Apps never import each other: ${app} must not reach into another app; share through a library.`),
+  })),
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,2 @@
+// Integration tests wait for a real PostgreSQL: give hooks room.
+jest.setTimeout(60_000);
