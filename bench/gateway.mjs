@@ -7,8 +7,8 @@
 //   BENCH_SECONDS=15 BENCH_CONCURRENCY=32 BENCH_ROUNDS=2
 //   BENCH_HEADERLESS_BARE=1           also the bare endpoint as it was before 2026-12-01 evening
 //                                     (no headers, unstamped value), to compare with older figures
-//   BENCH_GATEWAY_BEFORE=<main.js>    also another build of the gateway (e.g. a worktree of the
-//                                     base commit), for a same-run before/after
+//   BENCH_BEFORE=<checkout>           also the gateway as built in another checkout (dist/ built,
+//                                     e.g. a worktree of the base commit), for a same-run before/after
 import { eventStream } from './lib/events.mjs';
 import { runLoad } from './lib/load.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
@@ -41,7 +41,7 @@ const REFERENCE = 'bare (concurrent sends)';
 const HEADERLESS = 'bare (concurrent, header-less, old)';
 const systems = {
   gateway: () => startProcess('gateway', gatewayEnv),
-  ...(process.env.BENCH_GATEWAY_BEFORE ? { 'gateway (before)': () => startProcess('gateway', gatewayEnv, { script: process.env.BENCH_GATEWAY_BEFORE }) } : {}),
+  ...(process.env.BENCH_BEFORE ? { 'gateway (before)': () => startProcess('gateway', gatewayEnv, { root: process.env.BENCH_BEFORE }) } : {}),
   [REFERENCE]: bare('concurrent'),
   'bare (serialised idempotent)': bare('serialised'),
   ...(process.env.BENCH_HEADERLESS_BARE === '1' ? { [HEADERLESS]: bare('concurrent', 'headerless') } : {}),
@@ -114,5 +114,5 @@ for (const mode of MODES) {
 }
 process.stdout.write(`\n${table(rows)}\n`);
 // BENCH_RESULTS names the file (default gateway.json; the profile, if any, is in it too).
-const settings = { SECONDS, CONCURRENCY, ROUNDS, PROFILE, baseline: 'the gateway\'s messages: same key, stamped value and 3 headers', headerlessBare: process.env.BENCH_HEADERLESS_BARE === '1', gatewayBefore: process.env.BENCH_GATEWAY_BEFORE ?? null };
+const settings = { SECONDS, CONCURRENCY, ROUNDS, PROFILE, baseline: 'the gateway\'s messages: same key, stamped value and 3 headers', headerlessBare: process.env.BENCH_HEADERLESS_BARE === '1', gatewayBefore: process.env.BENCH_BEFORE ?? null };
 saveResults(process.env.BENCH_RESULTS ?? 'gateway', { machine: host, settings, rows, runs, profile, profileSingle });

@@ -5,15 +5,23 @@
 //
 //   node bench/pipeline.mjs     (after `npm run build`; or `npm run bench -- pipeline`)
 //   BENCH_EVENTS=200000 BENCH_ACCOUNTS=5000 BENCH_NAIVE_SECONDS=60 BENCH_PROFILE=1
+//   BENCH_BEFORE=<checkout with dist/ built>: also runs that build's account-health on the same
+//   events (its own topic and database), so a change is measured before and after in one run.
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { eventStream, keyOf } from './lib/events.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
-import { eventually, log, machine, REPO_ROOT, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
+import { dist, eventually, log, machine, REPO_ROOT, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
+
+const { ensureTopics } = dist('libs/messaging/src/index.js');
+const { topicsFor } = dist('libs/contracts/src/index.js');
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5_000);
 const NAIVE_SECONDS = Number(process.env.BENCH_NAIVE_SECONDS ?? 60);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const BEFORE = process.env.BENCH_BEFORE ?? null;
+const beforeLabel = BEFORE ? `account-health before (${execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` : null;
 
 const host = machine();
 const env = await startEnvironment('pipe');
@@ -22,14 +30,14 @@ let profile = null;
 let databaseProfile = null;
 
 /** Polls the group's lag until 0; returns wall time from start and the sustained rate after the first progress. */
-async function timeToDrain(group, startedAt, { timeoutMs = 30 * 60_000, extraDone = async () => true } = {}) {
+async function timeToDrain(group, startedAt, { timeoutMs = 30 * 60_000, extraDone = async () => true, topic = env.topics.events } = {}) {
   let firstProgressAt = null;
   let firstProgressDone = 0;
   let halfAt = null;
   let halfDone = 0;
   let lastLog = 0;
   for (;;) {
-    const lag = await env.lag(group, env.topics.events).catch(() => EVENTS);
+    const lag = await env.lag(group, topic).catch(() => EVENTS);
     const done = EVENTS - lag;
     const now = Date.now();
     if (done > 0 && firstProgressAt === null) {
@@ -61,24 +69,32 @@ async function timeToDrain(group, startedAt, { timeoutMs = 30 * 60_000, extraDon
 }
 
 try {
-  // 1. The events, on the topic before any consumer starts.
-  log(`producing ${EVENTS} events over ${ACCOUNTS} accounts to ${env.topics.events}`);
-  const producer = env.kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  const next = eventStream({ tag: env.tag, accounts: ACCOUNTS, seed: 7, source: '/sources/bench' });
-  const producedAt = Date.now();
-  const sends = [];
-  for (let i = 0; i < EVENTS; i += 1000) {
-    const messages = Array.from({ length: Math.min(1000, EVENTS - i) }, () => {
-      const event = next();
-      return { key: keyOf(event), value: JSON.stringify(event) };
-    });
-    sends.push(producer.send({ topic: env.topics.events, acks: -1, messages }));
-    if (sends.length >= 8) await sends.shift();
+  // 1. The events, on the topic before any consumer starts (and the same events on the "before" topic).
+  const produce = async (topic) => {
+    log(`producing ${EVENTS} events over ${ACCOUNTS} accounts to ${topic}`);
+    const producer = env.kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const next = eventStream({ tag: env.tag, accounts: ACCOUNTS, seed: 7, source: '/sources/bench' });
+    const producedAt = Date.now();
+    const sends = [];
+    for (let i = 0; i < EVENTS; i += 1000) {
+      const messages = Array.from({ length: Math.min(1000, EVENTS - i) }, () => {
+        const event = next();
+        return { key: keyOf(event), value: JSON.stringify(event) };
+      });
+      sends.push(producer.send({ topic, acks: -1, messages }));
+      if (sends.length >= 8) await sends.shift();
+    }
+    await Promise.all(sends);
+    await producer.disconnect();
+    log(`produced in ${((Date.now() - producedAt) / 1000).toFixed(1)} s`);
+  };
+  await produce(env.topics.events);
+  const beforePrefix = `${env.prefix}before.`;
+  if (BEFORE) {
+    await ensureTopics(env.kafka, beforePrefix);
+    await produce(topicsFor(beforePrefix).events);
   }
-  await Promise.all(sends);
-  await producer.disconnect();
-  log(`produced in ${((Date.now() - producedAt) / 1000).toFixed(1)} s`);
 
   // 2. Raw kafkajs, doing nothing.
   {
@@ -90,6 +106,22 @@ try {
     await raw.stop();
     results.push({ system: 'raw kafkajs (no work)', ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb });
     log(`raw: ${JSON.stringify(results.at(-1))}`);
+  }
+
+  // 3a. The same events through account-health as built in BENCH_BEFORE (its own database, which it migrates).
+  if (BEFORE) {
+    const beforeEnv = { ...env.env, FOREWARN_TOPIC_PREFIX: beforePrefix, DATABASE_URL: `${env.databaseUrl}_before` };
+    const startedAt = Date.now();
+    const health = await startProcess('account-health', beforeEnv, { waitForHealth: false, root: BEFORE });
+    const timing = await timeToDrain(`${beforePrefix}account-health`, startedAt, { topic: topicsFor(beforePrefix).events });
+    const memory = health.memory();
+    const cpu = health.cpuSeconds();
+    await health.stop();
+    results.push({ system: beforeLabel, ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb });
+    log(`before: ${JSON.stringify(results.at(-1))}`);
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${new URL(beforeEnv.DATABASE_URL).pathname.slice(1)}" WITH (FORCE)`).finally(() => admin.end());
   }
 
   // 3. Forewarn account-health.
@@ -182,4 +214,4 @@ const rows = results.map((r) => ({
 }));
 process.stdout.write(`\n${EVENTS} events, ${ACCOUNTS} accounts\n${table(rows)}\n`);
 for (const r of results) if (r.note) process.stdout.write(`  ${r.system}: ${r.note}\n`);
-saveResults(PROFILE ? 'pipeline-profile' : 'pipeline', { machine: host, settings: { EVENTS, ACCOUNTS, NAIVE_SECONDS, PROFILE }, rows, results, profile, databaseProfile });
+saveResults(PROFILE ? 'pipeline-profile' : 'pipeline', { machine: host, settings: { EVENTS, ACCOUNTS, NAIVE_SECONDS, PROFILE, BEFORE: beforeLabel }, rows, results, profile, databaseProfile });

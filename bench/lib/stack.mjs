@@ -6,8 +6,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import { BENCH_BROKERS, dist, ensureBenchKafka, REPO_ROOT } from './kafka.mjs';
+
+const require = createRequire(import.meta.url);
 
 export { BENCH_BROKERS, dist, REPO_ROOT };
 
@@ -146,14 +149,15 @@ const PORT_VARIABLE = { gateway: 'GATEWAY_PORT', 'account-health': 'ACCOUNT_HEAL
  * Starts a compiled service, or any script (`{ script }`), as a process of its own; waits for
  * `GET /healthz` when `waitForHealth` (the default for services).
  */
-export async function startProcess(name, env, { script, args = [], waitForHealth = true, nodeArgs = [] } = {}) {
+export async function startProcess(name, env, { script, args = [], waitForHealth = true, nodeArgs = [], root = REPO_ROOT } = {}) {
   const port = await freePort();
-  const file = script ?? join(REPO_ROOT, 'dist/apps', name, 'src/main.js');
+  // `root`: another checkout's build (BENCH_BEFORE), to measure before and after a change in one run.
+  const file = script ?? join(root, 'dist/apps', name, 'src/main.js');
   // A service runs with the Node.js options it is always started with (libs/service-kit/src/node-args.ts).
-  const serviceArgs = script ? [] : dist('libs/service-kit/src/node-args.js').nodeArgsFor(name);
+  const serviceArgs = script ? [] : require(join(root, 'dist/libs/service-kit/src/node-args.js')).nodeArgsFor(name);
   const output = [];
   const child = spawn(process.execPath, [...serviceArgs, ...nodeArgs, file, ...args], {
-    cwd: REPO_ROOT,
+    cwd: root,
     env: { ...process.env, ...env, [PORT_VARIABLE[name] ?? 'PORT']: String(port), PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
