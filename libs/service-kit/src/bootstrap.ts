@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { httpMetrics } from './http-metrics';
+import { Metrics } from './metrics';
 import { StartupDetailAtDebug } from './startup-log-level';
 
 /** The tail of every `main.ts`: our logger, clean shutdown on SIGTERM/SIGINT, listen. */
@@ -9,6 +11,8 @@ export async function serve(app: INestApplication, port: number, service: string
   // Nest's start-up narration (modules, route maps) at debug: a healthy start says what matters.
   app.useLogger(new StartupDetailAtDebug(app.get(PinoNestLogger)));
   app.enableShutdownHooks();
+  // Before the routes (Nest adds them when it listens), so every request is timed, refused ones too.
+  app.use(httpMetrics(app.get(Metrics)));
   const server = app.getHttpServer() as Server;
   answerProtocolErrorsAsProblems(server);
   // Keep idle connections longer than clients and load balancers do (Node closes them after 5 s):

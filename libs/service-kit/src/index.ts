@@ -8,3 +8,4 @@ export * from './node-args';
 export * from './transient-errors';
 export * from './background-worker';
 export * from './startup-log-level';
+export * from './http-metrics';

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/** One Prometheus registry per process, with the Node.js defaults and a service label. */
+/**
+ * One Prometheus registry per process, with a service label: Node.js's default metrics under their
+ * standard names (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`, …) so stock
+ * dashboards work, and Forewarn's own under `forewarn_`.
+ */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'forewarn_' });
+    collectDefaultMetrics({ register: this.registry });
   }
 
   setService(service: string): void {
