@@ -1,11 +1,9 @@
 import { DatabaseModule, NotificationsRepository, NotifierDataModule } from '@forewarn/database';
 import { type MailSink, startMailSink } from '@forewarn/devstack';
-import { Metrics, Readiness } from '@forewarn/service-kit';
-import { Global, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DeliveryModule } from '../../apps/notifier/src/delivery/delivery.module';
 import { NotifierConfigModule } from '../../apps/notifier/src/notifier.config';
-import { type IntegrationApp, integrationApp } from '../support/integration';
+import { type IntegrationApp, integrationApp, TestKitModule } from '../support/integration';
 import { alertAbout, notifierConfig, ownerOf } from '../support/notifier-fixtures';
 import { eventually, freePort, sleep } from '../support/services';
 
@@ -50,11 +48,6 @@ describe('the delivery ledger’s leases', () => {
   });
 });
 
-/** What services get from ServiceKitModule, for a second notifier on the same database. */
-@Global()
-@Module({ providers: [Readiness, Metrics], exports: [Readiness, Metrics] })
-class SecondKitModule {}
-
 /** Two notifiers' senders on one database, mailing through the development mail sink over real SMTP. */
 describe('senders delivering over SMTP', () => {
   let first: IntegrationApp;
@@ -68,7 +61,7 @@ describe('senders delivering over SMTP', () => {
     const delivery = [NotifierConfigModule.forRoot(notifierConfig({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SENDER_POLL_MS: '50', SMTP_RETRY_MAX_MS: '500' })), DeliveryModule];
     first = await integrationApp('notifier-senders', { imports: delivery });
     second = await Test.createTestingModule({
-      imports: [SecondKitModule, DatabaseModule.forRoot({ url: first.database.url, applicationName: 'forewarn-it-second-sender', poolSize: 2 }), ...delivery],
+      imports: [TestKitModule, DatabaseModule.forRoot({ url: first.database.url, applicationName: 'forewarn-it-second-sender', poolSize: 2 }), ...delivery],
     }).compile();
     await second.init();
   });

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** The latest alert about each account (`notifier.account_status`): who is on it, for the digests. */
 @Entity({ schema: 'notifier', name: 'account_status' })
-export class AccountStatus {
+export class AccountStatusEntity {
   @PrimaryColumn({ name: 'account_id', type: 'text' })
   accountId: string;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AlertRaised } from '@forewarn/contracts';
 import { In } from 'typeorm';
 import { TxHost } from '../unit-of-work';
-import { AccountStatus } from './account-status.entity';
+import { AccountStatusEntity } from './account-status.entity';
 
 /** The latest alert about each account (`notifier.account_status`), so a digest knows who is on it without asking other services. */
 @Injectable()
@@ -10,7 +10,7 @@ export class AccountStatusRepository {
   constructor(private readonly txHost: TxHost) {}
 
   private get statuses() {
-    return this.txHost.tx.getRepository(AccountStatus);
+    return this.txHost.tx.getRepository(AccountStatusEntity);
   }
 
   /** Keeps this alert as the account's latest, unless a newer one is already kept (alerts may arrive out of order). */

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Someone on the team said they are on an account (`notifier.acknowledgements`): one per account, the latest; cleared on recovery. */
 @Entity({ schema: 'notifier', name: 'acknowledgements' })
-export class Acknowledgement {
+export class AcknowledgementEntity {
   @PrimaryColumn({ name: 'account_id', type: 'text' })
   accountId: string;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertAcknowledged, HealthState } from '@forewarn/contracts';
 import { TxHost } from '../unit-of-work';
-import { Acknowledgement } from './acknowledgement.entity';
+import { AcknowledgementEntity } from './acknowledgement.entity';
 
 /** Who said they are on an account, and at which state (`notifier.acknowledgements`): the latest per account. */
 @Injectable()
@@ -9,7 +9,7 @@ export class AcknowledgementsRepository {
   constructor(private readonly txHost: TxHost) {}
 
   private get acknowledgements() {
-    return this.txHost.tx.getRepository(Acknowledgement);
+    return this.txHost.tx.getRepository(AcknowledgementEntity);
   }
 
   async record(ack: AlertAcknowledged): Promise<void> {

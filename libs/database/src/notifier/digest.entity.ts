@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A digest composed for one person and local day (`notifier.digests`), so each goes out once. */
 @Entity({ schema: 'notifier', name: 'digests' })
-export class Digest {
+export class DigestEntity {
   @PrimaryColumn({ type: 'text' })
   email: string;
 

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** The one row of `notifier.preference_defaults`: what the notifier applies to people who saved no preferences. */
 @Entity({ schema: 'notifier', name: 'preference_defaults' })
-export class PreferenceDefaults {
+export class PreferenceDefaultsEntity {
   @PrimaryColumn({ type: 'boolean' })
   singleton: boolean;
 

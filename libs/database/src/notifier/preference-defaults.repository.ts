@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RecipientPreferences } from '@forewarn/alerting';
 import { TxHost } from '../unit-of-work';
-import { PreferenceDefaults } from './preference-defaults.entity';
+import { PreferenceDefaultsEntity } from './preference-defaults.entity';
 
 /** The defaults this notifier applies to people who saved none (`notifier.preference_defaults`), for the dashboard to show. */
 @Injectable()
@@ -11,7 +11,7 @@ export class PreferenceDefaultsRepository {
   /** One row: the last writer's (every notifier instance applies the same configuration). */
   async save(defaults: RecipientPreferences): Promise<void> {
     await this.txHost.tx
-      .getRepository(PreferenceDefaults)
+      .getRepository(PreferenceDefaultsEntity)
       .createQueryBuilder()
       .insert()
       .values({ singleton: true, mode: defaults.mode, quietStart: defaults.quietHours?.start ?? null, quietEnd: defaults.quietHours?.end ?? null, updatedAt: () => 'now()' })

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A person's notification preferences (`notifier.preferences`), as they last saved them on the dashboard. */
 @Entity({ schema: 'notifier', name: 'preferences' })
-export class Preference {
+export class PreferenceEntity {
   @PrimaryColumn({ type: 'text' })
   email: string;
 

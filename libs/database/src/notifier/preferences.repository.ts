@@ -3,7 +3,7 @@ import type { RecipientPreferences } from '@forewarn/alerting';
 import type { PreferencesUpdated } from '@forewarn/contracts';
 import { IsNull, Not } from 'typeorm';
 import { TxHost } from '../unit-of-work';
-import { Preference } from './preference.entity';
+import { PreferenceEntity } from './preference.entity';
 
 /** People's notification preferences (`notifier.preferences`), one record at a time. */
 @Injectable()
@@ -11,7 +11,7 @@ export class PreferencesRepository {
   constructor(private readonly txHost: TxHost) {}
 
   private get preferences() {
-    return this.txHost.tx.getRepository(Preference);
+    return this.txHost.tx.getRepository(PreferenceEntity);
   }
 
   /** Keeps what someone saved, unless a newer update of theirs is already kept (updates may arrive out of order). */

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Someone snoozed an account for themselves (`notifier.snoozes`) until a time; a louder state breaks through; cleared on recovery. */
 @Entity({ schema: 'notifier', name: 'snoozes' })
-export class Snooze {
+export class SnoozeEntity {
   @PrimaryColumn({ name: 'account_id', type: 'text' })
   accountId: string;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountSnoozed, HealthState } from '@forewarn/contracts';
 import { TxHost } from '../unit-of-work';
-import { Snooze } from './snooze.entity';
+import { SnoozeEntity } from './snooze.entity';
 
 /** Who snoozed an account for themselves, until when (`notifier.snoozes`): the latest per account and person. */
 @Injectable()
@@ -9,7 +9,7 @@ export class SnoozesRepository {
   constructor(private readonly txHost: TxHost) {}
 
   private get snoozes() {
-    return this.txHost.tx.getRepository(Snooze);
+    return this.txHost.tx.getRepository(SnoozeEntity);
   }
 
   async record(snooze: AccountSnoozed): Promise<void> {
