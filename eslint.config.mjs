@@ -56,6 +56,25 @@ export default tseslint.config(
     files: [`apps/${app}/**/*.ts`],
     rules: noImportOf([APPS.filter((other) => other !== app).flatMap((other) => [`**/apps/${other}/**`, `../../${other}/**`, `../../../${other}/**`, `../../../../${other}/**`])], `Apps never import each other: ${app} must not reach into another app; share through a library.`),
   })),
+  // The notifier's feature folders import one way: intake and digest -> delivery -> audience; the root module imports them all.
+  {
+    files: ['apps/notifier/src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', {
+        zones: [
+          ['intake', ['digest', 'preferences']],
+          ['digest', ['intake', 'preferences']],
+          ['preferences', ['intake', 'digest', 'delivery', 'audience']],
+          ['delivery', ['intake', 'digest', 'preferences']],
+          ['audience', ['intake', 'digest', 'preferences', 'delivery']],
+        ].map(([target, from]) => ({
+          target: `./apps/notifier/src/${target}`,
+          from: [...from.map((folder) => `./apps/notifier/src/${folder}`), './apps/notifier/src/notifier.module.ts'],
+          message: `The notifier's folders import one way (intake, digest -> delivery -> audience): ${target} must not import this.`,
+        })),
+      }],
+    },
+  },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

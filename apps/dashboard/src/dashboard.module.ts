@@ -58,9 +58,10 @@ export class DashboardModule {
         // Who our own people are (as in the notifier), for the account page's warnings and the customer's people.
         {
           provide: AudienceBook,
-          useFactory: (db: DataSource) => new AudienceBook(new AudienceRepository(db), { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
-          inject: [DataSource],
+          useFactory: (source: AudienceRepository) => new AudienceBook(source, { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
+          inject: [AudienceRepository],
         },
+        AudienceRepository,
         { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
         AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
         AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,

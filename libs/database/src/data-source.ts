@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { withSessionLock } from './advisory-locks';
 import { ENTITIES } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
-import { NotificationDelivery1764100000000 } from './migrations/1764100000000-notification-delivery';
-import { NoiseControl1764200000000 } from './migrations/1764200000000-noise-control';
-import { ChatChannel1764400000000 } from './migrations/1764400000000-chat-channel';
+import { NotificationDelivery1764100000000 } from './migrations/notifier/1764100000000-notification-delivery';
+import { NoiseControl1764200000000 } from './migrations/notifier/1764200000000-noise-control';
+import { ChatChannel1764400000000 } from './migrations/notifier/1764400000000-chat-channel';
 import { HealthSignals1764300000000 } from './migrations/1764300000000-health-signals';
 import { MappedSources1764500000000 } from './migrations/1764500000000-mapped-sources';
 import { CalendarFeeds1764510000000 } from './migrations/1764510000000-calendar-feeds';
@@ -17,7 +17,7 @@ import { SourceAllowanceAndKeyRotation1765010000000 } from './migrations/1765010
 import { SignInLimits1765020000000 } from './migrations/1765020000000-sign-in-limits';
 import { InternalAudience1765030000000 } from './migrations/1765030000000-internal-audience';
 import { CalendarAllowInternal1765030000001 } from './migrations/1765030000001-calendar-allow-internal';
-import { NotificationLedgerViews1765040000000 } from './migrations/1765040000000-notification-ledger-views';
+import { NotificationLedgerViews1765040000000 } from './migrations/notifier/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/1765040000001-health-policy-in-use';
 import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
 

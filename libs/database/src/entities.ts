@@ -1,6 +1,20 @@
+import { AccountStatusEntity } from './notifier/account-status.entity';
+import { AcknowledgementEntity } from './notifier/acknowledgement.entity';
+import { DigestEntity } from './notifier/digest.entity';
+import { PreferenceDefaultsEntity } from './notifier/preference-defaults.entity';
+import { PreferenceEntity } from './notifier/preference.entity';
+import { SnoozeEntity } from './notifier/snooze.entity';
+
 /**
  * Every TypeORM entity, registered on the one DataSource (the record-at-a-time aggregates; the
  * batch paths use typed SQL in their repositories). Each entity lives beside the repository that
  * owns its table, in the folder of the schema's owner (`gateway/`, `dashboard/`, `notifier/`, `health/`).
  */
-export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities']> = [];
+export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities']> = [
+  PreferenceEntity,
+  PreferenceDefaultsEntity,
+  AcknowledgementEntity,
+  SnoozeEntity,
+  AccountStatusEntity,
+  DigestEntity,
+];

@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AudienceBook, type ChatSummary, type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
+import { AudienceBook, type ChatSummary, type DeliveryMemory, type MailActions, type RenderedMail, renderAlertMail, renderDigestMail, retryDelivery, signLink, suppressionFor } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { MAIL_HEADER } from '@forewarn/contracts';
+import { AcknowledgementsRepository, type DueNotification, NotificationsRepository, PreferencesRepository, SnoozesRepository } from '@forewarn/database';
 import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
-import { DataSource } from 'typeorm';
-import { noisePolicyOf } from '../intake/intake.service';
-import { NoiseStore } from '../noise/noise.store';
-import { NOTIFIER_CONFIG } from '../notifier.config';
+import { NOTIFIER_CONFIG, noisePolicyOf } from '../notifier.config';
 import { ChatPoster } from './chat-poster';
 import { Mailer } from './mailer';
-import { type DueNotification, NotificationsStore } from './notifications.store';
 
 const CLAIM_BATCH = 20;
 const PARALLEL_SENDS = 2;
@@ -38,7 +35,10 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly worker: BackgroundWorker;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    private readonly notifications: NotificationsRepository,
+    private readonly preferences: PreferencesRepository,
+    private readonly acknowledgements: AcknowledgementsRepository,
+    private readonly snoozes: SnoozesRepository,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly mailer: Mailer,
     private readonly chat: ChatPoster,
@@ -64,7 +64,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
   private async drain(): Promise<void> {
     while (!this.worker.isStopped) {
       const leaseEndsAt = Date.now() + LEASE_MS;
-      const due = (await new NotificationsStore(this.db.manager).claimDue(CLAIM_BATCH, LEASE_MS)).map((n) => ({ ...n, leaseEndsAt }));
+      const due = (await this.notifications.claimDue(CLAIM_BATCH, LEASE_MS)).map((n) => ({ ...n, leaseEndsAt }));
       if (due.length === 0) return;
       for (let i = 0; i < due.length; i += PARALLEL_SENDS) {
         await Promise.all(due.slice(i, i + PARALLEL_SENDS).map((n) => this.deliver(n)));
@@ -80,14 +80,14 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     const verdict = await this.audience.judge(notification.recipient.email);
     if (!verdict.kept) {
       this.suppressed.inc({ kind: notification.kind, reason: 'not internal' });
-      await this.persist(() => new NotificationsStore(this.db.manager).markDropped(notification.id, verdict.reason), notification);
+      await this.persist(() => this.notifications.markDropped(notification.id, verdict.reason), notification);
       return;
     }
     const now = new Date();
     const composed = await this.compose(notification, now);
     if ('suppressed' in composed) {
       this.suppressed.inc({ kind: notification.kind, reason: composed.suppressed });
-      await this.persist(() => new NotificationsStore(this.db.manager).markSuppressed(notification.id, composed.suppressed), notification);
+      await this.persist(() => this.notifications.markSuppressed(notification.id, composed.suppressed), notification);
       return;
     }
     const { mail, chat } = composed;
@@ -113,7 +113,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log({ msg: 'mail sent', alertId: notification.alertId, account: notification.accountId, kind: notification.kind, attempts: notification.attempts });
     await Promise.all([
       chatCopy,
-      this.persist(() => new NotificationsStore(this.db.manager).markSent(notification.id, { messageId, response, subject: mail.subject, resend: notification.resend }), notification),
+      this.persist(() => this.notifications.markSent(notification.id, { messageId, response, subject: mail.subject, resend: notification.resend }), notification),
     ]);
   }
 
@@ -124,11 +124,11 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The same alert in the recipient's chat channel, if they set one; best effort, recorded in the ledger. */
   private async copyToChat(notification: Leased, summary: ChatSummary): Promise<void> {
-    const prefs = await new NoiseStore(this.db.manager).preferences(notification.recipient.email).catch(() => null);
+    const prefs = await this.preferences.of(notification.recipient.email).catch(() => null);
     if (!prefs?.chat) return;
     const outcome = await this.chat.post(prefs.chat, summary);
     this.chatPosts.inc({ kind: prefs.chat.kind, outcome: outcome.startsWith('sent') ? 'sent' : 'failed' });
-    await this.persist(() => new NotificationsStore(this.db.manager).recordChat(notification.id, outcome), notification);
+    await this.persist(() => this.notifications.recordChat(notification.id, outcome), notification);
   }
 
   /** Renders the mail, unless what the team said since (acknowledged, snoozed, already told) makes it noise. */
@@ -137,7 +137,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     const { PUBLIC_URL: publicUrl } = this.config;
     if ('kind' in alert) return { mail: renderDigestMail(alert, publicUrl, now), chat: null };
     const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
-    const memory = await new NoiseStore(this.db.manager).memory(notification.accountId, recipient.email);
+    const memory = await this.memoryOf(notification.accountId, recipient.email);
     const suppressed = notification.resend ? null : suppressionFor(facts, memory, now, noisePolicyOf(this.config));
     if (suppressed) return { suppressed };
     const expires = new Date(now.getTime() + this.config.LINK_TTL_DAYS * 24 * 3_600_000);
@@ -159,20 +159,28 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     return { mail, chat };
   }
 
+  /** What this recipient was told about this account, and what the team said back. */
+  private async memoryOf(accountId: string, recipient: string): Promise<DeliveryMemory> {
+    return {
+      lastSent: await this.notifications.lastSent(accountId, recipient),
+      acknowledged: await this.acknowledgements.of(accountId),
+      snoozed: await this.snoozes.of(accountId, recipient),
+    };
+  }
+
   private async recordFailure(notification: Leased, error: Error & { responseCode?: number }): Promise<void> {
     const decision = retryDelivery(notification.attempts, { responseCode: error.responseCode }, this.config.SMTP_RETRY_MAX_MS);
-    const store = new NotificationsStore(this.db.manager);
     if ('giveUp' in decision) {
       this.failures.inc({ kind: notification.kind, outcome: 'failed' });
       // Recipients' addresses only at debug level: the ledger says who, the log says what.
       this.logger.error({ msg: 'mail rejected for good', alertId: notification.alertId, notification: notification.id, error: error.message });
       this.logger.debug({ msg: 'mail rejected for good', notification: notification.id, recipient: notification.recipient.email });
-      await this.persist(() => store.markFailed(notification.id, error.message), notification);
+      await this.persist(() => this.notifications.markFailed(notification.id, error.message), notification);
       return;
     }
     this.failures.inc({ kind: notification.kind, outcome: 'retrying' });
     this.logger.warn({ msg: 'mail not sent, will retry', alertId: notification.alertId, attempts: notification.attempts, retryInMs: decision.retryInMs, error: error.message });
-    await this.persist(() => store.markRetry(notification.id, error.message, decision.retryInMs), notification);
+    await this.persist(() => this.notifications.markRetry(notification.id, error.message, decision.retryInMs), notification);
   }
 
   /**

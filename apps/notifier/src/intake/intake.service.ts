@@ -1,22 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AudienceBook, type NoisePolicy, planNotification, recipientsFor, sendTime, validTimeZone } from '@forewarn/alerting';
+import { AudienceBook, planNotification, recipientsFor, sendTime, validTimeZone } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import { ALERT_TOPIC_SCHEMAS, type AlertRaised, type AlertTopicMessage } from '@forewarn/contracts';
+import { AccountStatusRepository, AcknowledgementsRepository, NotificationsRepository, PreferencesRepository, SnoozesRepository, TxHost } from '@forewarn/database';
 import { type BatchOutcome, type ConsumedMessage, parseJson } from '@forewarn/messaging';
 import { Metrics } from '@forewarn/service-kit';
-import { DataSource, type EntityManager } from 'typeorm';
-import { NotificationsStore } from '../delivery/notifications.store';
-import { NoiseStore } from '../noise/noise.store';
-import { preferenceDefaultsOf } from '../noise/preference-defaults.service';
-import { NOTIFIER_CONFIG } from '../notifier.config';
+import { NOTIFIER_CONFIG, noisePolicyOf, preferenceDefaultsOf } from '../notifier.config';
 
 /** When a message says it happened; now, when it says something that is not a time. */
 const timeOf = (time: string): Date => (Number.isNaN(Date.parse(time)) ? new Date() : new Date(time));
-
-export const noisePolicyOf = (config: NotifierConfig): NoisePolicy => ({
-  repeatIntervalMs: config.NOTIFY_REPEAT_INTERVAL_MS,
-  urgentMeetingWithinMs: config.NOTIFY_URGENT_MEETING_MS,
-});
 
 /**
  * Turns alert decisions into notification rows: one per alert and recipient (unique, so a
@@ -30,7 +22,12 @@ export class IntakeService {
   private readonly queued;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    private readonly txHost: TxHost,
+    private readonly notifications: NotificationsRepository,
+    private readonly preferences: PreferencesRepository,
+    private readonly acknowledgements: AcknowledgementsRepository,
+    private readonly snoozes: SnoozesRepository,
+    private readonly accountStatus: AccountStatusRepository,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly audience: AudienceBook,
     metrics: Metrics,
@@ -63,25 +60,25 @@ export class IntakeService {
     }
     if (messages.length === 0) return { rejected };
 
-    await this.db.transaction(async (tx) => {
-      const noise = new NoiseStore(tx);
+    // The whole batch is one unit of work: Kafka's offsets are committed after it.
+    await this.txHost.withTransaction(async () => {
       for (const message of messages) {
         switch (message.type) {
           case 'forewarn.alert.raised':
-            await noise.recordAlert(message);
-            await this.queue(tx, message);
+            await this.recordAlert(message);
+            await this.queue(message);
             break;
           case 'forewarn.alert.acknowledged':
-            await noise.acknowledge(message);
+            await this.acknowledgements.record(message);
             break;
           case 'forewarn.account.snoozed':
-            await noise.snooze(message);
+            await this.snoozes.record(message);
             break;
           case 'forewarn.preferences.updated':
-            await noise.savePreferences(message);
+            await this.preferences.save(message);
             break;
           case 'forewarn.notification.resend_requested':
-            await new NotificationsStore(tx).resend(message.data.notificationId, message.data.accountId, message.data.by.email, timeOf(message.time));
+            await this.notifications.resend(message.data.notificationId, message.data.accountId, message.data.by.email, timeOf(message.time));
             break;
         }
       }
@@ -90,31 +87,38 @@ export class IntakeService {
     return { rejected };
   }
 
-  private async queue(tx: EntityManager, alert: AlertRaised): Promise<void> {
-    const store = new NotificationsStore(tx);
-    const noise = new NoiseStore(tx, preferenceDefaultsOf(this.config));
+  private async recordAlert(alert: AlertRaised): Promise<void> {
+    await this.accountStatus.record(alert);
+    // Acknowledgements and snoozes end by themselves when the account recovers.
+    if (alert.data.kind === 'all-clear') {
+      await this.acknowledgements.clear(alert.data.account.id);
+      await this.snoozes.clear(alert.data.account.id);
+    }
+  }
+
+  private async queue(alert: AlertRaised): Promise<void> {
     const now = new Date();
     const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
     // Only our own people: a customer who organised the meeting is recorded as dropped, never mailed.
     const { kept, dropped } = await this.audience.split(recipientsFor(alert.data));
     for (const { recipient, reason } of dropped) {
-      const id = await store.addDropped(alert, recipient, reason);
+      const id = await this.notifications.addDropped(alert, recipient, reason);
       this.queued.inc({ kind: alert.data.kind, outcome: id === null ? 'duplicate' : 'dropped' });
       if (id !== null) this.logger.log({ msg: 'recipient dropped: only our own people hear about an account', alertId: alert.id, account: alert.data.account.id, role: recipient.role, reason });
     }
     for (const recipient of kept) {
-      const id = await store.add(alert, recipient, new Date(now.getTime() + this.config.NOTIFY_GROUP_WAIT_MS));
+      const id = await this.notifications.add(alert, recipient, new Date(now.getTime() + this.config.NOTIFY_GROUP_WAIT_MS));
       if (id === null) {
         this.queued.inc({ kind: alert.data.kind, outcome: 'duplicate' });
         continue;
       }
-      const waiting = await store.findWaiting(alert.data.account.id, recipient.email, id);
+      const waiting = await this.notifications.findWaiting(alert.data.account.id, recipient.email, id);
       const plan = planNotification(waiting, alert.data, now, this.config.NOTIFY_GROUP_WAIT_MS);
-      if (plan.supersedes) await store.supersede(plan.supersedes, id);
-      const prefs = await noise.preferences(recipient.email);
+      if (plan.supersedes) await this.notifications.supersede(plan.supersedes, id);
+      const prefs = (await this.preferences.of(recipient.email)) ?? preferenceDefaultsOf(this.config);
       const timing = sendTime(plan.dueAt, facts, prefs, validTimeZone(alert.data.account.timezone), now, noisePolicyOf(this.config));
       const toDigest = prefs.mode === 'digest' && alert.data.kind === 'heads-up' && alert.data.state !== 'firestorm';
-      await store.reschedule(id, timing.dueAt, plan.cancelled || toDigest ? (toDigest ? 'in the digest (preference)' : 'cancelled out by a recovery within the group wait') : null);
+      await this.notifications.reschedule(id, timing.dueAt, plan.cancelled || toDigest ? (toDigest ? 'in the digest (preference)' : 'cancelled out by a recovery within the group wait') : null);
       this.queued.inc({ kind: alert.data.kind, outcome: plan.cancelled ? 'cancelled' : toDigest ? 'digest' : timing.held ? 'held' : plan.supersedes ? 'grouped' : 'queued' });
     }
   }

@@ -1,11 +1,18 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { TxHost } from '../unit-of-work';
 
 /**
  * Who our own people are and which domains are customers', read through the read views their
- * owners define (`dashboard.internal_people`, `health.account_domains`), never their tables.
+ * owners define (`dashboard.internal_people`, `health.account_domains`), never their tables. The
+ * notifier's read model, and the dashboard's too (its account page warns about the same rule).
  */
+@Injectable()
 export class AudienceRepository {
-  constructor(private readonly db: DataSource | EntityManager) {}
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   async users(): Promise<string[]> {
     const rows: { email: string }[] = await this.db.query('SELECT email FROM dashboard.internal_people');

@@ -1,7 +1,7 @@
-import type { AlertKind, AlertRaised } from '@forewarn/contracts';
+import { Injectable } from '@nestjs/common';
 import type { DigestContent, Recipient, WaitingNotification } from '@forewarn/alerting';
-import { queryRows } from '@forewarn/database';
-import type { EntityManager } from 'typeorm';
+import type { AlertKind, AlertRaised, HealthState } from '@forewarn/contracts';
+import { TxHost } from '../unit-of-work';
 
 export interface DueNotification {
   id: string;
@@ -32,9 +32,17 @@ interface DueRow {
   chat_outcome: string | null;
 }
 
-/** The delivery ledger (`notifier.notifications`): one row per alert and recipient. */
-export class NotificationsStore {
-  constructor(private readonly db: EntityManager) {}
+/**
+ * The delivery ledger (`notifier.notifications`): one row per alert and recipient. Typed SQL, each
+ * statement once: the sender claims rows in batches under a lease (`FOR UPDATE SKIP LOCKED`).
+ */
+@Injectable()
+export class NotificationsRepository {
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   /** Adds the row for one alert and recipient; `null` when it already exists (a redelivered alert). */
   async add(alert: AlertRaised, recipient: Recipient, dueAt: Date): Promise<string | null> {
@@ -59,6 +67,17 @@ export class NotificationsStore {
       [alert.id, recipient.email, recipient.name, recipient.role, alert.data.account.id, alert.data.kind, reason, alert],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /** Queues a digest mail, or with a reason records it as dropped (not one of ours); `false` when this one was already there. */
+  async addDigest(digest: DigestContent, droppedBecause: string | null = null): Promise<boolean> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, outcome_note, next_attempt_at, alert)
+       VALUES ($1, $2, $3, 'lead', '', 'digest', CASE WHEN $5::text IS NULL THEN 'pending' ELSE 'dropped' END, $5, now(), $4)
+       ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
+      [`digest:${digest.day}`, digest.recipient.email, digest.recipient.name, digest, droppedBecause],
+    );
+    return rows.length > 0;
   }
 
   /** The newest notification for this account and recipient that waits and was never tried, locked. */
@@ -87,34 +106,17 @@ export class NotificationsStore {
 
   /**
    * Sends a finished notification again, now and without the noise checks' say (someone asked for
-   * it). The first delivery time stays; the resend is counted with who asked and when.
+   * it). The first delivery time stays; the resend is counted with who asked and when. `false` when
+   * there is no such finished notification on that account.
    */
   async resend(id: string, accountId: string, requestedBy: string, requestedAt: Date): Promise<boolean> {
     const rows: { id: string }[] = await this.db.query(
-      `UPDATE notifier.notifications SET status = 'retrying', attempts = 0, next_attempt_at = now(), outcome_note = $3,
-         resend_count = resend_count + 1, resend_requested_by = $4, resend_requested_at = $5
-       WHERE id = $1 AND account_id = $2 AND status IN ('sent', 'failed', 'suppressed') RETURNING id`,
+      `WITH resent AS (
+         UPDATE notifier.notifications SET status = 'retrying', attempts = 0, next_attempt_at = now(), outcome_note = $3,
+           resend_count = resend_count + 1, resend_requested_by = $4, resend_requested_at = $5
+         WHERE id = $1 AND account_id = $2 AND status IN ('sent', 'failed', 'suppressed') RETURNING id)
+       SELECT id FROM resent`,
       [id, accountId, `resend requested by ${requestedBy}`, requestedBy, requestedAt],
-    );
-    return rows.length > 0;
-  }
-
-  /** Not one of ours (any more) when it was due: it does not go, by mail or chat. */
-  async markDropped(id: string, because: string): Promise<void> {
-    await this.db.query(`UPDATE notifier.notifications SET status = 'dropped', outcome_note = $2 WHERE id = $1`, [id, because]);
-  }
-
-  async markSuppressed(id: string, because: string): Promise<void> {
-    await this.db.query(`UPDATE notifier.notifications SET status = 'suppressed', outcome_note = $2 WHERE id = $1`, [id, because]);
-  }
-
-  /** Queues a digest mail, or with a reason records it as dropped (not one of ours); `false` when this one was already there. */
-  async addDigest(digest: DigestContent, droppedBecause: string | null = null): Promise<boolean> {
-    const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, outcome_note, next_attempt_at, alert)
-       VALUES ($1, $2, $3, 'lead', '', 'digest', CASE WHEN $5::text IS NULL THEN 'pending' ELSE 'dropped' END, $5, now(), $4)
-       ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
-      [`digest:${digest.day}`, digest.recipient.email, digest.recipient.name, digest, droppedBecause],
     );
     return rows.length > 0;
   }
@@ -124,13 +126,14 @@ export class NotificationsStore {
    * a lease, so a second sender (or this one after a crash) only retries them once the lease ran out.
    */
   async claimDue(limit: number, leaseMs: number): Promise<DueNotification[]> {
-    const rows = await queryRows<DueRow>(
-      this.db,
-      `UPDATE notifier.notifications SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-       WHERE id IN (SELECT id FROM notifier.notifications
-                    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
-                    ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert, outcome_note LIKE 'resend requested%' AS resend, chat_outcome`,
+    const rows: DueRow[] = await this.db.query(
+      `WITH claimed AS (
+         UPDATE notifier.notifications SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+         WHERE id IN (SELECT id FROM notifier.notifications
+                      WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
+                      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert, outcome_note LIKE 'resend requested%' AS resend, chat_outcome)
+       SELECT * FROM claimed`,
       [limit, leaseMs],
     );
     return rows.map((r) => ({
@@ -170,7 +173,22 @@ export class NotificationsStore {
     await this.db.query(`UPDATE notifier.notifications SET status = 'failed', last_error = $2 WHERE id = $1`, [id, error.slice(0, 1000)]);
   }
 
-  async backlog(): Promise<{ status: string; count: number }[]> {
-    return this.db.query(`SELECT status, count(*)::int AS count FROM notifier.notifications WHERE status IN ('pending', 'retrying') GROUP BY status`);
+  /** Not one of ours (any more) when it was due: it does not go, by mail or chat. */
+  async markDropped(id: string, because: string): Promise<void> {
+    await this.db.query(`UPDATE notifier.notifications SET status = 'dropped', outcome_note = $2 WHERE id = $1`, [id, because]);
+  }
+
+  async markSuppressed(id: string, because: string): Promise<void> {
+    await this.db.query(`UPDATE notifier.notifications SET status = 'suppressed', outcome_note = $2 WHERE id = $1`, [id, because]);
+  }
+
+  /** The last alert mail this recipient got about this account (digests aside), for the noise checks. */
+  async lastSent(accountId: string, recipient: string): Promise<{ kind: AlertKind; state: HealthState; at: Date } | null> {
+    const [last]: { kind: AlertKind; state: HealthState; sent_at: Date }[] = await this.db.query(
+      `SELECT kind, alert->'data'->>'state' AS state, sent_at FROM notifier.notifications
+       WHERE account_id = $1 AND recipient = $2 AND status = 'sent' AND kind <> 'digest' ORDER BY sent_at DESC LIMIT 1`,
+      [accountId, recipient],
+    );
+    return last ? { kind: last.kind, state: last.state, at: new Date(last.sent_at) } : null;
   }
 }

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AudienceBook, digestDay, validTimeZone } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
-import { tryLockForTransaction } from '@forewarn/database';
+import {
+  AccountStatusRepository, CurrentHealthRepository, DigestsRepository, NotificationsRepository, PreferencesRepository, tryLockForTransaction, TxHost,
+} from '@forewarn/database';
 import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
-import { DataSource } from 'typeorm';
-import { NotificationsStore } from '../delivery/notifications.store';
 import { SenderService } from '../delivery/sender.service';
 import { NOTIFIER_CONFIG } from '../notifier.config';
-import { NoiseStore } from './noise.store';
+import { type DigestRecipient, digestRecipients } from './digest-recipients';
 
 /** Once a day, at DIGEST_HOUR in each recipient's zone: a digest of their accounts that are not healthy. */
 @Injectable()
@@ -16,7 +16,12 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly worker: BackgroundWorker;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    private readonly txHost: TxHost,
+    private readonly digests: DigestsRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly accountStatus: AccountStatusRepository,
+    private readonly health: CurrentHealthRepository,
+    private readonly preferences: PreferencesRepository,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly sender: SenderService,
     private readonly audience: AudienceBook,
@@ -32,19 +37,18 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Queues every digest that is due now; returns how many. */
   async composeDue(now: Date): Promise<number> {
-    const queued = await this.db.transaction(async (tx) => {
-      if (!(await tryLockForTransaction(tx, 'digest'))) return 0;
+    const queued = await this.txHost.withTransaction(async () => {
+      if (!(await tryLockForTransaction(this.txHost.tx, 'digest'))) return 0;
       let count = 0;
-      for (const person of await new NoiseStore(tx).digestCandidates()) {
+      for (const person of await this.recipients()) {
         const timeZone = validTimeZone(person.timeZone);
         const day = digestDay(now, timeZone, this.config.DIGEST_HOUR);
         if (!day) continue;
-        const fresh = await tx.query('INSERT INTO notifier.digests (email, day) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING email', [person.email, day]);
-        if (fresh.length === 0) continue;
+        if (!(await this.digests.claim(person.email, day))) continue;
         // Leads named by the CRM get a digest only when they are our own people; others are recorded as dropped.
         const verdict = await this.audience.judge(person.email);
         const digest = { kind: 'digest' as const, recipient: { email: person.email, name: person.name }, day, timeZone, accounts: person.accounts };
-        if (await new NotificationsStore(tx).addDigest(digest, verdict.kept ? null : verdict.reason)) count += verdict.kept ? 1 : 0;
+        if (await this.notifications.addDigest(digest, verdict.kept ? null : verdict.reason)) count += verdict.kept ? 1 : 0;
       }
       return count;
     });
@@ -53,6 +57,12 @@ export class DigestService implements OnApplicationBootstrap, OnApplicationShutd
       this.sender.wake();
     }
     return queued;
+  }
+
+  private async recipients(): Promise<DigestRecipient[]> {
+    const unhealthy = await this.health.unhealthyAmong(await this.accountStatus.accountIds());
+    const latestAlerts = await this.accountStatus.latestAlerts(unhealthy.map((h) => h.accountId));
+    return digestRecipients(latestAlerts, unhealthy, new Set(await this.preferences.digestReaders()), await this.preferences.timeZones());
   }
 
   async onApplicationShutdown(): Promise<void> {

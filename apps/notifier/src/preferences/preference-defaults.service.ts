@@ -1,17 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DEFAULT_PREFERENCES, type RecipientPreferences } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
-import { DataSource } from 'typeorm';
-import { NOTIFIER_CONFIG } from '../notifier.config';
-import { NoiseStore } from './noise.store';
+import { PreferenceDefaultsRepository } from '@forewarn/database';
+import { NOTIFIER_CONFIG, preferenceDefaultsOf } from '../notifier.config';
 
 const RETRY_MS = 5_000;
 
-/** What the notifier applies to people who saved no preferences: the defaults with this notifier's quiet hours. */
-export const preferenceDefaultsOf = (config: NotifierConfig): RecipientPreferences => ({ ...DEFAULT_PREFERENCES, quietHours: config.NOTIFY_QUIET_HOURS });
-
 /**
- * Writes those defaults at start (`notifier.preference_defaults`), so the dashboard shows people
+ * Writes the defaults at start (`notifier.preference_defaults`), so the dashboard shows people
  * who saved nothing what the notifier really does with their mail, not a guess of its own.
  */
 @Injectable()
@@ -19,7 +14,7 @@ export class PreferenceDefaultsService implements OnApplicationBootstrap, OnAppl
   private readonly logger = new Logger(PreferenceDefaultsService.name);
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(@Inject(DataSource) private readonly db: DataSource, @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig) {}
+  constructor(private readonly defaults: PreferenceDefaultsRepository, @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig) {}
 
   onApplicationBootstrap(): void {
     void this.record();
@@ -27,7 +22,7 @@ export class PreferenceDefaultsService implements OnApplicationBootstrap, OnAppl
 
   private async record(): Promise<void> {
     try {
-      await new NoiseStore(this.db.manager).saveDefaults(preferenceDefaultsOf(this.config));
+      await this.defaults.save(preferenceDefaultsOf(this.config));
     } catch (error) {
       this.logger.warn({ msg: 'could not record the default preferences, will retry', error: (error as Error).message });
       this.timer = setTimeout(() => void this.record(), RETRY_MS);
