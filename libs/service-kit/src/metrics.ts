@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * One Prometheus registry per process, with a service label: Node.js's default metrics under their
@@ -26,5 +26,25 @@ export class Metrics {
   histogram(name: string, help: string, labelNames: string[] = [], buckets?: number[]): Histogram<string> {
     const existing = this.registry.getSingleMetric(name);
     return (existing as Histogram<string>) ?? new Histogram({ name, help, labelNames, registers: [this.registry], ...(buckets ? { buckets } : {}) });
+  }
+
+  /**
+   * A gauge read when Prometheus scrapes: `read` returns the current values by label set (e.g. a
+   * backlog counted in PostgreSQL). A failing read leaves the series out rather than failing the scrape.
+   */
+  gauge(name: string, help: string, labelNames: string[], read: () => Promise<{ labels?: Record<string, string>; value: number }[]>): Gauge<string> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Gauge<string>;
+    return new Gauge({
+      name, help, labelNames, registers: [this.registry],
+      async collect() {
+        this.reset();
+        const values = await read().catch(() => []);
+        for (const { labels, value } of values) {
+          if (labels) this.set(labels, value);
+          else this.set(value);
+        }
+      },
+    });
   }
 }
