@@ -5,8 +5,6 @@ import { TxHost } from '../unit-of-work';
 import { type CalendarFeed, CalendarFeedExistsError, CalendarFeedNotFoundError, type CalendarPollResult, type StoredCalendarMeeting } from './calendar-feed';
 import { CalendarFeedEntity } from './calendar-feed.entity';
 
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: string }).code === '23505';
-
 /**
  * Calendar feeds (`gateway.calendar_feeds`, through the entity) and what the poller published from
  * them (`gateway.calendar_meetings`, a feed's meetings read and written as a set, in SQL).
@@ -21,10 +19,11 @@ export class CalendarFeedsRepository {
 
   async add(url: string, options: { ownerEmail?: string | null; team?: string | null; intervalMinutes: number; allowInternal?: boolean }): Promise<CalendarFeed> {
     const id = randomBytes(5).toString('hex');
-    try {
-      await this.feeds.insert({ id, url, ownerEmail: options.ownerEmail ?? null, team: options.team ?? null, intervalMinutes: options.intervalMinutes, allowInternal: options.allowInternal ?? false });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+    // A registered URL inserts nothing rather than failing: a failed statement would be logged with its parameters, the secret URL among them.
+    const { raw } = await this.feeds.createQueryBuilder().insert()
+      .values({ id, url, ownerEmail: options.ownerEmail ?? null, team: options.team ?? null, intervalMinutes: options.intervalMinutes, allowInternal: options.allowInternal ?? false })
+      .orIgnore().returning('id').execute();
+    if ((raw as unknown[]).length === 0) {
       const existing = await this.find(url);
       throw new CalendarFeedExistsError(url, existing?.id ?? '?');
     }

@@ -11,8 +11,6 @@ const SOURCE_COLUMNS = 'name, kind, signing_secret AS "signingSecret", mapping, 
 
 const toSource = (entity: SourceEntity): Source => ({ name: entity.name, kind: entity.kind, signingSecret: entity.signingSecret, mapping: entity.mapping, allow: entity.allow });
 
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: string }).code === '23505';
-
 /**
  * Support systems allowed to send events (`gateway.sources`). Only a hash of each api key is kept.
  * Changes go through the entity; the gateway's lookups by key and by name and the key rotation
@@ -29,14 +27,11 @@ export class SourcesRepository {
   /** `allow` defaults to everything the kind can be for. */
   async add(name: string, kind: SourceKind, signingSecret: string | null, mapping: string | null = null, allow: readonly Allowance[] = SOURCE_KIND_ALLOWANCES[kind]): Promise<{ source: Source; apiKey: string }> {
     const apiKey = newCredential('fw_src');
-    try {
-      await this.sources.insert({
-        name, kind, apiKeyHash: hashCredential(apiKey), signingSecret, mapping, mappingUpdatedAt: mapping === null ? null : () => 'now()', allow: [...allow],
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new SourceExistsError(name);
-      throw error;
-    }
+    // A taken name inserts nothing rather than failing: a failed statement would be logged with its parameters, the secret among them.
+    const { raw } = await this.sources.createQueryBuilder().insert()
+      .values({ name, kind, apiKeyHash: hashCredential(apiKey), signingSecret, mapping, mappingUpdatedAt: mapping === null ? null : () => 'now()', allow: [...allow] })
+      .orIgnore().returning('name').execute();
+    if ((raw as unknown[]).length === 0) throw new SourceExistsError(name);
     return { source: { name, kind, signingSecret, mapping, allow: [...allow] }, apiKey };
   }
 
