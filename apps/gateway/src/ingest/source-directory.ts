@@ -27,20 +27,9 @@ export class SourceDirectory {
     this.cacheMs = config.GATEWAY_SOURCE_CACHE_MS;
   }
 
-  /** Bearer token, HTTP Basic with the key as user name, or `?token=` (for systems that cannot set headers). */
-  static credentialOf(request: Request): string | null {
-    const header = request.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header);
-    if (bearer) return bearer[1];
-    const basic = /^Basic\s+(\S+)$/i.exec(header);
-    if (basic) return Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] || null;
-    const token = request.query.token;
-    return typeof token === 'string' && token ? token : null;
-  }
-
   /** The source whose api key the request carries; a 401 problem when it carries none or an unknown one. */
   async authenticate(request: Request): Promise<Source> {
-    const key = SourceDirectory.credentialOf(request);
+    const key = credentialOf(request);
     if (!key) throw new Problem(401, 'Unauthorized', 'An api key is required: send "Authorization: Bearer <source api key>".', { headers: { 'WWW-Authenticate': 'Bearer realm="forewarn"' } });
     const source = await this.findByApiKey(key);
     if (!source) throw new Problem(401, 'Unauthorized', 'The api key is not known. Register a source with "npx forewarn source add <name> --kind events".', { headers: { 'WWW-Authenticate': 'Bearer realm="forewarn", error="invalid_token"' } });
@@ -66,6 +55,17 @@ export class SourceDirectory {
     remember(this.byKey, key, { source: found?.source ?? null, until });
     return found?.source ?? null;
   }
+}
+
+/** Bearer token, HTTP Basic with the key as user name, or `?token=` (for systems that cannot set headers). */
+function credentialOf(request: Request): string | null {
+  const header = request.headers.authorization ?? '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+(\S+)$/i.exec(header);
+  if (basic) return Buffer.from(basic[1], 'base64').toString('utf8').split(':')[0] || null;
+  const token = request.query.token;
+  return typeof token === 'string' && token ? token : null;
 }
 
 function remember(cache: Map<string, Cached>, key: string, entry: Cached): void {
