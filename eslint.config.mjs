@@ -13,6 +13,12 @@ const APPS = ['gateway', 'account-health', 'notifier', 'dashboard', 'forewarn'];
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];
 
+/** Import paths into the apps other than `app`. */
+const otherApps = (app) => APPS.filter((other) => other !== app).flatMap((other) => [`**/apps/${other}/**`, `../../${other}/**`, `../../../${other}/**`, `../../../../${other}/**`]);
+
+/** The gateway's features: each may use `ingest/` (what every ingest route shares) and the root's files, never another feature. */
+const GATEWAY_FEATURES = ['events', 'webhooks', 'calendar', 'docs'];
+
 const noImportOf = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group: [group].flat(), message })) }],
 });
@@ -54,7 +60,24 @@ export default tseslint.config(
   // Apps never import each other.
   ...APPS.map((app) => ({
     files: [`apps/${app}/**/*.ts`],
-    rules: noImportOf([APPS.filter((other) => other !== app).flatMap((other) => [`**/apps/${other}/**`, `../../${other}/**`, `../../../${other}/**`, `../../../../${other}/**`])], `Apps never import each other: ${app} must not reach into another app; share through a library.`),
+    rules: noImportOf([otherApps(app)], `Apps never import each other: ${app} must not reach into another app; share through a library.`),
+  })),
+  // Inside the gateway, folders import one way: features → ingest → nothing of theirs. (A later block's
+  // no-restricted-imports replaces an earlier one's, so the apps' rule is stated again.)
+  ...['ingest', ...GATEWAY_FEATURES].map((folder) => ({
+    files: [`apps/gateway/src/${folder}/**/*.ts`],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: otherApps('gateway'), message: 'Apps never import each other: gateway must not reach into another app; share through a library.' },
+          {
+            group: GATEWAY_FEATURES.filter((feature) => feature !== folder).flatMap((feature) => [`../${feature}`, `../${feature}/**`, `../../${feature}`, `../../${feature}/**`]),
+            message: `apps/gateway/src/${folder} must not import ${folder === 'ingest' ? 'a' : 'another'} feature: features use ingest/ and the root's files; ingest/ uses no feature.`,
+          },
+        ],
+      }],
+    },
   })),
   // The notifier's feature folders import one way: intake and digest -> delivery -> audience; the root module imports them all.
   {

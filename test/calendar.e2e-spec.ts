@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CalendarFeedsRepository } from '@forewarn/database';
+import { CalendarFeedsRepository, GatewayDataModule } from '@forewarn/database';
 import { Client } from 'pg';
 import { type Bus, startBus } from './support/bus';
 import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
+import { withRepositories } from './support/repositories';
 import { eventually, sleep } from './support/services';
 
 /**
@@ -210,7 +211,7 @@ describe('calendar feeds: customer meetings from iCalendar', () => {
     expect(requests.some((r) => r.path?.startsWith('/internal'))).toBe(false);
 
     // A feed stored without the check (before this version): the gateway refuses it at poll time and says so.
-    const old = await new CalendarFeedsRepository(bus.database.db).add(`http://localhost:${port}/internal/old.ics`, { intervalMinutes: 60 });
+    const old = await withRepositories(bus.database.url, [GatewayDataModule], (app) => app.get(CalendarFeedsRepository).add(`http://localhost:${port}/internal/old.ics`, { intervalMinutes: 60 }));
     const status = await eventually('the refusal to be recorded', async () => {
       const [row] = await bus.database.db.query('SELECT last_status, last_error FROM gateway.calendar_feeds WHERE id = $1', [old.id]);
       return row?.last_status === 'error' ? row : null;

@@ -1,5 +1,4 @@
 import { type Topics, topicsFor } from '@forewarn/contracts';
-import { SourcesRepository } from '@forewarn/database';
 import { ensureKafka, type LocalKafka, type MailSink, startMailSink } from '@forewarn/devstack';
 import { createKafka, ensureTopics } from '@forewarn/messaging';
 import type { Kafka } from 'kafkajs';
@@ -8,6 +7,7 @@ import { type Bus, startBus } from './support/bus';
 import { Crasher, duplicateMails, expectNothingLost, expectSameAsCleanRun, lostAlerts, mailLedger, mailSettled, note, projection, random, settle, startSupervisedBus, stream, SWEEP_ENV, workload } from './support/faults';
 import { type PrivatePostgres, startPrivatePostgres } from './support/private-postgres';
 import { REPO_ROOT } from './support/paths';
+import { addSource } from './support/sources';
 import { type AppName, createTestDatabase, eventually, type RunningService, sleep, startService, type TestDatabase, testTag } from './support/services';
 
 /**
@@ -408,7 +408,7 @@ describeLong('faults (long): the Kafka broker stops and restarts during ingest',
       FOREWARN_SECRET: 'test-secret-0123456789abcdef0123456789', NOTIFY_GROUP_WAIT_MS: '1500', NOTIFY_QUIET_HOURS: 'off', DIGEST_CHECK_MS: '86400000', GATEWAY_RATE_LIMIT_PER_SECOND: '100000',
     };
     for (const name of ['account-health', 'notifier', 'gateway'] as const) services[name] = await startService(name, env);
-    apiKey = (await new SourcesRepository(database.db).add('helpdesk', 'events', null)).apiKey;
+    apiKey = await addSource(database.url, 'helpdesk');
   });
 
   afterAll(async () => {

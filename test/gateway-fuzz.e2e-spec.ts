@@ -1,5 +1,4 @@
 import { EVENT_TYPES } from '@forewarn/contracts';
-import { SourcesRepository } from '@forewarn/database';
 import { jiraSignature, zendeskSignature } from '@forewarn/ingest';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -186,12 +185,11 @@ describe('gateway fuzz: hostile requests get a 4xx problem, never a 5xx, and not
   beforeAll(async () => {
     bus = await startBus('fuzz', { GATEWAY_RATE_LIMIT_PER_SECOND: '100000' }, ['gateway']);
     apiKey = await bus.addSource('fuzzer');
-    const sources = new SourcesRepository(bus.database.db);
     webhookKeys = {
-      zendesk: (await sources.add('zd', 'zendesk', secrets.zendesk)).apiKey,
-      jira: (await sources.add('jira', 'jira', secrets.jira)).apiKey,
-      freshdesk: (await sources.add('fd', 'freshdesk', null)).apiKey,
-      servicenow: (await sources.add('snow', 'servicenow', null)).apiKey,
+      zendesk: await bus.addSource('zd', 'zendesk', secrets.zendesk),
+      jira: await bus.addSource('jira', 'jira', secrets.jira),
+      freshdesk: await bus.addSource('fd', 'freshdesk'),
+      servicenow: await bus.addSource('snow', 'servicenow'),
     };
     onTopicBefore = await bus.messageCount(bus.topics.events);
   });

@@ -1,4 +1,4 @@
-import { SourcesRepository, UsersRepository } from '@forewarn/database';
+import { UsersRepository } from '@forewarn/database';
 import { type Bus, startBus } from './support/bus';
 import { eventually } from './support/services';
 
@@ -29,7 +29,7 @@ describe('logs: nothing secret in any service’s output', () => {
   beforeAll(async () => {
     bus = await startBus('log-secrets', { LOG_LEVEL: 'info' });
     const apiKey = await bus.addSource('helpdesk');
-    const { apiKey: webhookKey } = await new SourcesRepository(bus.database.db).add(`fd-${T}`, 'freshdesk', null);
+    const webhookKey = await bus.addSource(`fd-${T}`, 'freshdesk');
     const { token } = await new UsersRepository(bus.database.db).upsert({ email: owner, name: 'Lou Gray', role: 'rep', team: 'enterprise' }, password);
     secrets.push(apiKey, webhookKey, token);
 

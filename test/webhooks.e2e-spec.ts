@@ -1,4 +1,3 @@
-import { SourcesRepository } from '@forewarn/database';
 import { jiraSignature, zendeskSignature } from '@forewarn/ingest';
 import freshdeskCreated from '../libs/ingest/src/freshdesk/fixtures/ticket-created.json';
 import jiraCreated from '../libs/ingest/src/jira/fixtures/issue-created.json';
@@ -26,11 +25,10 @@ describe('webhooks: helpdesks post their own payloads', () => {
 
   beforeAll(async () => {
     bus = await startBus('webhooks', {}, ['account-health', 'gateway']);
-    const sources = new SourcesRepository(bus.database.db);
-    await sources.add('zendesk-eu', 'zendesk', ZENDESK_SECRET);
-    await sources.add('jira-cloud', 'jira', JIRA_SECRET);
-    keys.freshdesk = (await sources.add('freshdesk', 'freshdesk', null)).apiKey;
-    keys.servicenow = (await sources.add('servicenow', 'servicenow', null)).apiKey;
+    await bus.addSource('zendesk-eu', 'zendesk', ZENDESK_SECRET);
+    await bus.addSource('jira-cloud', 'jira', JIRA_SECRET);
+    keys.freshdesk = await bus.addSource('freshdesk', 'freshdesk');
+    keys.servicenow = await bus.addSource('servicenow', 'servicenow');
     const crm = await bus.addSource('crm');
     const owner = { name: 'Riley Chen', email: `riley.${T}@sales.example` };
     const upsert = (id: string, name: string, domains: string[], externalRefs: { source: string; id: string }[] = []) => ({

@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 
 export { BENCH_BROKERS, dist, REPO_ROOT };
 
-const { openDatabase, SourcesRepository } = dist('libs/database/src/index.js');
+const { openDatabase } = dist('libs/database/src/index.js');
 const { createKafka, ensureTopics } = dist('libs/messaging/src/index.js');
 const { topicsFor } = dist('libs/contracts/src/index.js');
 
@@ -80,8 +80,11 @@ export async function startEnvironment(name, { databaseUrl: reuseUrl = null, kee
     db,
     databaseUrl,
     env,
+    /** Registers a source as an operator does (`forewarn source add`); its api key. */
     async addSource(sourceName) {
-      return (await new SourcesRepository(db).add(sourceName, 'events', null)).apiKey;
+      const cli = join(REPO_ROOT, 'dist/apps/forewarn/src/main.js');
+      const added = execFileSync(process.execPath, [cli, 'source', 'add', sourceName, '--kind', 'events'], { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: 'utf8' });
+      return JSON.parse(added).apiKey;
     },
     /** Messages ever written to a topic (sum of high watermarks). */
     async messageCount(topic) {

@@ -1,9 +1,10 @@
 import { type Topics, topicsFor } from '@forewarn/contracts';
-import { SourcesRepository, type UserRole, UsersRepository } from '@forewarn/database';
+import { type SourceKind, type UserRole, UsersRepository } from '@forewarn/database';
 import { type MailSink, startMailSink } from '@forewarn/devstack';
 import { createKafka, ensureTopics } from '@forewarn/messaging';
 import type { Kafka } from 'kafkajs';
 import { TEST_KAFKA_BROKERS } from './paths';
+import { addSource } from './sources';
 import { type AppName, createTestDatabase, type RunningService, startService, type TestDatabase, testTag } from './services';
 
 export interface Bus {
@@ -17,7 +18,8 @@ export interface Bus {
   dashboardUrl: string;
   /** The environment the services were started with (to start another instance alike). */
   env: NodeJS.ProcessEnv;
-  addSource(name: string): Promise<string>;
+  /** Registers a source (an `events` source unless `kind` says otherwise); its api key. */
+  addSource(name: string, kind?: SourceKind, signingSecret?: string | null): Promise<string>;
   addUser(email: string, role: UserRole, team?: string): Promise<string>;
   postEvents(apiKey: string, body: unknown, contentType?: string): Promise<{ status: number; json: Record<string, unknown> | null; headers: Headers }>;
   /** Sum of the high watermarks of a topic: how many messages were ever written to it. */
@@ -80,8 +82,8 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     tag, topics, kafka, database, sink, services, env,
     gatewayUrl: services.gateway?.url,
     dashboardUrl: services.dashboard?.url,
-    async addSource(sourceName) {
-      return (await new SourcesRepository(database.db).add(sourceName, 'events', null)).apiKey;
+    async addSource(sourceName, kind, signingSecret) {
+      return addSource(database.url, sourceName, kind, signingSecret);
     },
     async addUser(email, role, team) {
       return (await new UsersRepository(database.db).upsert({ email, role, team: team ?? null, name: null })).token;

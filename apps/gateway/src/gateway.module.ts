@@ -4,17 +4,13 @@ import type { GatewayConfig } from '@forewarn/config';
 import { DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ProblemFilter, ServiceKitModule } from '@forewarn/service-kit';
-import { CalendarPoller } from './calendar/calendar-poller';
-import { CALENDAR_CONFIG, calendarSettings } from './calendar/calendar.config';
-import { DocsController } from './docs/docs.controller';
-import { EventsController } from './events/events.controller';
-import { GATEWAY_CONFIG } from './gateway.config';
-import { IngestService } from './events/ingest.service';
-import { SourceAuth } from './events/source-auth';
-import { ClientRateLimiter } from './limits/client-rate-limiter';
-import { RateLimiter } from './limits/rate-limiter';
-import { WebhooksController } from './webhooks/webhooks.controller';
+import { CalendarModule } from './calendar/calendar.module';
+import { DocsModule } from './docs/docs.module';
+import { EventsModule } from './events/events.module';
+import { GatewayConfigModule } from './gateway.config';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
+/** The gateway: the infrastructure it runs on, and its features. */
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig): DynamicModule {
@@ -24,18 +20,13 @@ export class GatewayModule {
         ServiceKitModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL, prettyLogs: config.LOG_FORMAT === 'pretty' }),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-gateway', poolSize: 5 }),
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-gateway', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
+        GatewayConfigModule.forRoot(config),
+        EventsModule,
+        WebhooksModule,
+        CalendarModule,
+        DocsModule,
       ],
-      controllers: [EventsController, WebhooksController, DocsController],
-      providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: CALENDAR_CONFIG, useValue: calendarSettings(config) },
-        { provide: APP_FILTER, useClass: ProblemFilter },
-        SourceAuth,
-        IngestService,
-        RateLimiter,
-        ClientRateLimiter,
-        CalendarPoller,
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 }

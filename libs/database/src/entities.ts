@@ -4,6 +4,8 @@ import { DigestEntity } from './notifier/digest.entity';
 import { PreferenceDefaultsEntity } from './notifier/preference-defaults.entity';
 import { PreferenceEntity } from './notifier/preference.entity';
 import { SnoozeEntity } from './notifier/snooze.entity';
+import { CalendarFeedEntity } from './gateway/calendar-feed.entity';
+import { SourceEntity } from './gateway/source.entity';
 
 /**
  * Every TypeORM entity, registered on the one DataSource (the record-at-a-time aggregates; the
@@ -17,4 +19,6 @@ export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities
   SnoozeEntity,
   AccountStatusEntity,
   DigestEntity,
+  SourceEntity,
+  CalendarFeedEntity,
 ];

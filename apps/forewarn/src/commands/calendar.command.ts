@@ -1,9 +1,9 @@
 import { ConfigError, gatewayEnvSchema, loadConfig } from '@forewarn/config';
-import { CalendarFeedExistsError, CalendarFeedNotFoundError, CalendarFeedsRepository } from '@forewarn/database';
+import { type CalendarFeed, CalendarFeedExistsError, CalendarFeedNotFoundError, CalendarFeedsRepository, GatewayDataModule } from '@forewarn/database';
 import { CalendarParseError, CalendarTooLargeError, expandCalendar } from '@forewarn/ingest';
 import { checkOutboundAddress, OutboundError, outboundGet, type OutboundPolicy } from '@forewarn/outbound';
 import type { Command } from 'commander';
-import { CliError, printJson, withDatabase } from '../cli-support';
+import { CliError, printJson, withApp } from '../cli-support';
 
 const DAY = 86_400_000;
 
@@ -71,7 +71,7 @@ async function checkFeed(url: string, policy: OutboundPolicy): Promise<{ events:
   }
 }
 
-const view = (feed: Awaited<ReturnType<CalendarFeedsRepository['find']>> & object) => ({
+const view = (feed: CalendarFeed) => ({
   id: feed.id,
   url: feed.url,
   owner: feed.ownerEmail,
@@ -84,6 +84,9 @@ const view = (feed: Awaited<ReturnType<CalendarFeedsRepository['find']>> & objec
   ...(feed.allowInternal ? { allowInternal: true } : {}),
   ...(feed.removedAt ? { removing: true } : {}),
 });
+
+const withCalendarFeeds = <T>(work: (feeds: CalendarFeedsRepository) => Promise<T>): Promise<T> =>
+  withApp([GatewayDataModule], (app) => work(app.get(CalendarFeedsRepository)));
 
 export function registerCalendarCommands(program: Command): void {
   const calendar = program.command('calendar').description('iCalendar (RFC 5545) feeds the gateway polls for customer meetings');
@@ -104,8 +107,8 @@ export function registerCalendarCommands(program: Command): void {
       const interval = Number(options.interval);
       if (!Number.isInteger(interval) || interval < 1 || interval > 10_080) throw new CliError(`--interval must be whole minutes from 1 to 10080, not "${options.interval}"`);
       const check = options.check ? await checkFeed(url, policy) : null;
-      const feed = await withDatabase((db) =>
-        new CalendarFeedsRepository(db).add(url, { ownerEmail: options.owner?.toLowerCase() ?? null, team: options.team ?? null, intervalMinutes: interval, allowInternal: options.allowInternal === true }).catch((error) => {
+      const feed = await withCalendarFeeds((feeds) =>
+        feeds.add(url, { ownerEmail: options.owner?.toLowerCase() ?? null, team: options.team ?? null, intervalMinutes: interval, allowInternal: options.allowInternal === true }).catch((error) => {
           throw error instanceof CalendarFeedExistsError ? new CliError(error.message) : error;
         }),
       );
@@ -116,7 +119,7 @@ export function registerCalendarCommands(program: Command): void {
     .command('list')
     .description('the registered feeds, when each was last polled and how it went')
     .action(async () => {
-      const feeds = await withDatabase((db) => new CalendarFeedsRepository(db).list());
+      const feeds = await withCalendarFeeds((feeds) => feeds.list());
       printJson(feeds.map((f) => ({ ...view(f), meetings: f.meetings })));
     });
 
@@ -124,7 +127,7 @@ export function registerCalendarCommands(program: Command): void {
     .command('remove <id-or-url>')
     .description('stop polling a feed; its upcoming meetings are cancelled')
     .action(async (ref: string) => {
-      const feed = await withDatabase((db) => new CalendarFeedsRepository(db).remove(ref).catch((error) => {
+      const feed = await withCalendarFeeds((feeds) => feeds.remove(ref).catch((error) => {
         throw error instanceof CalendarFeedNotFoundError ? new CliError(error.message) : error;
       }));
       printJson({ id: feed.id, url: feed.url, removing: true, note: 'the gateway cancels its upcoming meetings and then forgets the feed' });
@@ -134,7 +137,7 @@ export function registerCalendarCommands(program: Command): void {
     .command('refresh <id-or-url>')
     .description('poll a feed at the next opportunity instead of waiting for its interval')
     .action(async (ref: string) => {
-      const feed = await withDatabase((db) => new CalendarFeedsRepository(db).refresh(ref).catch((error) => {
+      const feed = await withCalendarFeeds((feeds) => feeds.refresh(ref).catch((error) => {
         throw error instanceof CalendarFeedNotFoundError ? new CliError(error.message) : error;
       }));
       printJson(view(feed));

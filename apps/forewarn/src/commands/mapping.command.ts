@@ -1,9 +1,9 @@
-import { AuditLog, cliActor, SourceNotFoundError, SourcesRepository, TxHost } from '@forewarn/database';
+import { AuditLog, cliActor, GatewayDataModule, SourceNotFoundError, SourcesRepository, TxHost } from '@forewarn/database';
 import { compileMapping, describeMappingError, MAPPED_KIND, type MappingTestReport, testMapping } from '@forewarn/ingest';
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CliError, printJson, withDatabase, withApp } from '../cli-support';
+import { CliError, printJson, withApp } from '../cli-support';
 
 /** Reads a file for a command, with the file name in the error. */
 export function readTextFile(path: string, what: string): string {
@@ -71,8 +71,8 @@ export function registerMappingCommands(program: Command): void {
           throw new CliError(`the mapping does not map ${options.sample} to valid events; nothing was stored`);
         }
       }
-      const saved = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
-        const sources = new SourcesRepository(app.get(TxHost).tx);
+      const saved = await withApp([GatewayDataModule], (app) => app.get(TxHost).withTransaction(async () => {
+        const sources = app.get(SourcesRepository);
         const existing = await sources.findByName(name);
         if (!existing) throw new CliError(`there is no source named "${name}"; add it with "forewarn source add ${name} --kind ${MAPPED_KIND} --mapping ${mappingFile}"`);
         if (existing.kind !== MAPPED_KIND) throw new CliError(`source "${name}" is of kind ${existing.kind}; only ${MAPPED_KIND} sources have a mapping`);
@@ -90,7 +90,7 @@ export function registerMappingCommands(program: Command): void {
     .command('show <source>')
     .description('print the mapping stored with a source')
     .action(async (name: string) => {
-      const source = await withDatabase((db) => new SourcesRepository(db).findByName(name));
+      const source = await withApp([GatewayDataModule], (app) => app.get(SourcesRepository).findByName(name));
       if (!source) throw new CliError(`there is no source named "${name}"`);
       if (!source.mapping) throw new CliError(`source "${name}" has no mapping`);
       process.stdout.write(source.mapping.endsWith('\n') ? source.mapping : `${source.mapping}\n`);

@@ -1,7 +1,9 @@
 import { type Allowance, narrowAllowance, parseAllowList } from '@forewarn/contracts';
-import { AuditLog, cliActor, SOURCE_KIND_ALLOWANCES, SOURCE_KINDS, type SourceKind, SourceExistsError, SourceNotFoundError, SourcesRepository, TxHost } from '@forewarn/database';
+import {
+  AuditLog, cliActor, GatewayDataModule, SOURCE_KIND_ALLOWANCES, SOURCE_KINDS, type SourceKind, SourceExistsError, SourceNotFoundError, SourcesRepository, TxHost,
+} from '@forewarn/database';
 import type { Command } from 'commander';
-import { CliError, parseDuration, printJson, withApp, withDatabase } from '../cli-support';
+import { CliError, parseDuration, printJson, withApp } from '../cli-support';
 import { readMappingFile } from './mapping.command';
 
 /** How long a rotated-out key may keep working at most. */
@@ -18,10 +20,7 @@ function allowanceFor(kind: SourceKind, allow: string | undefined): Allowance[] 
 
 /** Changes sources and records what changed in the audit log, in one transaction; "not found" as a CliError. */
 async function changeSources<T>(work: (sources: SourcesRepository, audit: AuditLog) => Promise<T>): Promise<T> {
-  return withApp([], (app) => {
-    const txHost = app.get(TxHost);
-    return txHost.withTransaction(() => work(new SourcesRepository(txHost.tx), app.get(AuditLog)));
-  }).catch((error) => {
+  return withApp([GatewayDataModule], (app) => app.get(TxHost).withTransaction(() => work(app.get(SourcesRepository), app.get(AuditLog)))).catch((error) => {
     throw error instanceof SourceNotFoundError || error instanceof SourceExistsError ? new CliError(error.message) : error;
   });
 }
@@ -54,7 +53,7 @@ export function registerSourceCommands(program: Command): void {
     .command('list')
     .description('every source: name, kind, what it may send, when it was added and its key rotation (never a key)')
     .action(async () => {
-      printJson(await withDatabase((db) => new SourcesRepository(db).list()));
+      printJson(await withApp([GatewayDataModule], (app) => app.get(SourcesRepository).list()));
     });
 
   source

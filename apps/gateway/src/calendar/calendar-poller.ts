@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Topics } from '@forewarn/contracts';
-import { type CalendarFeed, CalendarFeedsRepository, withSessionLock } from '@forewarn/database';
+import { AccountDomainsReadModel, type CalendarFeed, CalendarFeedsRepository, type CalendarPollResult, TxHost, withSessionLock } from '@forewarn/database';
 import {
   type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
 } from '@forewarn/ingest';
@@ -10,7 +10,6 @@ import { DataSource } from 'typeorm';
 import { FeedFetchError, fetchFeed } from './calendar-fetch';
 import { CALENDAR_CONFIG, type CalendarSettings, feedPolicy } from './calendar.config';
 
-/** Held while polling, so one gateway instance polls at a time (others skip the tick). */
 const DAY = 86_400_000;
 const CHUNK = 500;
 /** After a failure (feed down, Kafka down) a feed is tried again this soon, or at its interval if sooner. */
@@ -28,9 +27,10 @@ export interface FeedPollSummary {
 /**
  * Polls the registered iCalendar feeds (`forewarn calendar add`), each at its own interval, with
  * ETag / If-Modified-Since; expands recurring events within the window; matches attendees' and
- * organizers' email domains to accounts (health.accounts, read only); and publishes what changed
- * as meeting.scheduled / updated / cancelled events on `<prefix>events.v1` (acks from all in-sync
- * replicas) before recording it, so a crash in between republishes the same event ids.
+ * organizers' email domains to accounts (account-health's view `health.account_domains`); and
+ * publishes what changed as meeting.scheduled / updated / cancelled events on `<prefix>events.v1`
+ * (acks from all in-sync replicas) before recording it, so a crash in between republishes the
+ * same event ids.
  */
 @Injectable()
 export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +41,9 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
+    private readonly txHost: TxHost,
+    private readonly feeds: CalendarFeedsRepository,
+    private readonly accountDomains: AccountDomainsReadModel,
     private readonly publisher: Publisher,
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(CALENDAR_CONFIG) private readonly settings: CalendarSettings,
@@ -59,10 +62,10 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     await this.worker.stop();
   }
 
-  /** Polls every feed that is due, under the advisory lock; null when another instance holds it. */
+  /** Polls every feed that is due, under the advisory lock (one gateway instance polls at a time); null when another instance holds it. */
   async pollDue(now = new Date()): Promise<FeedPollSummary[] | null> {
     return withSessionLock(this.db, 'calendar', async () => {
-      const feeds = await new CalendarFeedsRepository(this.db).due(now);
+      const feeds = await this.feeds.due(now);
       const summaries: FeedPollSummary[] = [];
       for (const feed of feeds) {
         if (this.worker.isStopped) break;
@@ -73,19 +76,18 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async pollFeed(feed: CalendarFeed, now: Date): Promise<FeedPollSummary> {
-    const feeds = new CalendarFeedsRepository(this.db);
     const nextPollAt = new Date(now.getTime() + feed.intervalMinutes * 60_000);
     const fail = (error: string) => this.failed(feed, now, error);
 
     let occurrences: CalendarOccurrence[] = [];
-    let result: Parameters<CalendarFeedsRepository['recordPoll']>[1] = { status: 'ok', nextPollAt };
+    let result: CalendarPollResult = { status: 'ok', nextPollAt };
     if (!feed.removedAt) {
       let body: string | null = null;
       const limits = { timeoutMs: this.settings.fetchTimeoutMs, maxBytes: this.settings.maxBytes };
       try {
         let download = await fetchFeed(feed.url, feed, limits, feedPolicy(feed, this.settings));
         if (download.status === 'not_modified') {
-          body = await feeds.body(feed.id);
+          body = await this.feeds.body(feed.id);
           // Nothing cached to re-read (a failed parse before): fetch it whole.
           if (body === null) download = await fetchFeed(feed.url, {}, limits, feedPolicy(feed, this.settings));
         }
@@ -109,8 +111,8 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     }
 
     const internalDomains = [domainOf(feed.ownerEmail ?? undefined)].filter((d): d is string => !!d);
-    const previous = await feeds.meetings<CalendarMeeting>(feed.id);
-    const accountsByDomain = await this.accountsByDomain(calendarDomains(occurrences, internalDomains));
+    const previous = await this.feeds.meetings<CalendarMeeting>(feed.id);
+    const accountsByDomain = await this.accountDomains.accountsByDomain(calendarDomains(occurrences, internalDomains));
     const plan = planCalendarSync({ feedId: feed.id, occurrences, accountsByDomain, previous, internalDomains, now });
 
     try {
@@ -127,11 +129,10 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     }
     for (const event of plan.events) this.published.inc({ type: event.type });
 
-    await this.db.transaction(async (tx) => {
-      const repository = new CalendarFeedsRepository(tx);
-      await repository.saveMeetings(feed.id, plan.save, plan.forget);
-      if (feed.removedAt) await repository.delete(feed.id);
-      else await repository.recordPoll(feed.id, result);
+    await this.txHost.withTransaction(async () => {
+      await this.feeds.saveMeetings(feed.id, plan.save, plan.forget);
+      if (feed.removedAt) await this.feeds.delete(feed.id);
+      else await this.feeds.recordPoll(feed.id, result);
     });
     const outcome = feed.removedAt ? 'removed' : result.status === 'not_modified' ? 'not_modified' : 'synced';
     this.polls.inc({ outcome });
@@ -146,19 +147,7 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
     this.polls.inc({ outcome: 'failed' });
     this.logger.warn({ msg: 'calendar feed not synced', feed: feed.id, error });
     const retryAt = new Date(now.getTime() + Math.min(RETRY_MS, feed.intervalMinutes * 60_000));
-    await new CalendarFeedsRepository(this.db).recordPoll(feed.id, { status: 'error', error: error.slice(0, 1000), nextPollAt: retryAt });
+    await this.feeds.recordPoll(feed.id, { status: 'error', error: error.slice(0, 1000), nextPollAt: retryAt });
     return { feedId: feed.id, outcome: 'failed', error, scheduled: 0, updated: 0, cancelled: 0 };
-  }
-
-  /** Accounts owning any of the domains (account-health's read view `health.account_domains`). */
-  private async accountsByDomain(domains: string[]): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>();
-    if (domains.length === 0) return map;
-    const rows: { id: string; domains: string[] }[] = await this.db.query('SELECT account_id AS id, domains FROM health.account_domains WHERE domains && $1::text[] ORDER BY account_id', [domains]);
-    const wanted = new Set(domains);
-    for (const row of rows) {
-      for (const domain of row.domains) if (wanted.has(domain)) map.set(domain, [...(map.get(domain) ?? []), row.id]);
-    }
-    return map;
   }
 }

@@ -1,8 +1,9 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { GatewayConfig } from '@forewarn/config';
 import { GATEWAY_CONFIG } from '../gateway.config';
-import { ClientRateLimiter } from '../limits/client-rate-limiter';
-import { RateLimiter } from '../limits/rate-limiter';
+import { BodyLimits } from '../ingest/body-limits';
+import { ClientRateLimiter } from '../ingest/limits/client-rate-limiter';
+import { RateLimiter } from '../ingest/limits/rate-limiter';
 import { openApiDocument, openApiHtml, type OpenApiDocument } from './openapi';
 
 /** The gateway's API description: `/docs` for people, `/docs/openapi.json` for tools. */
@@ -11,11 +12,11 @@ export class DocsController {
   private readonly document: OpenApiDocument;
   private readonly html: string;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, rateLimiter: RateLimiter, clientLimiter: ClientRateLimiter) {
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, limits: BodyLimits, rateLimiter: RateLimiter, clientLimiter: ClientRateLimiter) {
     this.document = openApiDocument({
       maxBatch: config.GATEWAY_MAX_BATCH,
-      maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
-      webhookMaxBodyBytes: Math.min(config.GATEWAY_WEBHOOK_MAX_BODY_BYTES, config.GATEWAY_MAX_BODY_BYTES),
+      maxBodyBytes: limits.events,
+      webhookMaxBodyBytes: limits.webhooks,
       ratePerSecond: rateLimiter.ratePerSecond,
       burst: rateLimiter.burst,
       clientRatePerSecond: clientLimiter.ratePerSecond,

@@ -1,5 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { MAPPED_KIND } from '@forewarn/ingest';
 import { OpsController } from '@forewarn/service-kit';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { EventsController } from '../events/events.controller';
@@ -9,7 +10,10 @@ import { openApiDocument, openApiHtml } from './openapi';
 
 const options = { maxBatch: 1000, maxBodyBytes: 5 * 1024 * 1024, webhookMaxBodyBytes: 1024 * 1024, ratePerSecond: 50, burst: 100, clientRatePerSecond: 200, clientBurst: 400, toleranceSeconds: 300 };
 
-/** Every route the gateway's controllers declare, as OpenAPI paths (`:kind` → `{kind}`). */
+/**
+ * Every route the gateway's controllers declare, as OpenAPI paths (`:kind` → `{kind}`). The
+ * document gives mapped sources a path of their own, which `/v1/webhooks/{kind}/{source}` serves.
+ */
 function declaredRoutes(): string[] {
   const routes: string[] = [];
   for (const controller of [EventsController, WebhooksController, DocsController, OpsController]) {
@@ -24,6 +28,7 @@ function declaredRoutes(): string[] {
       routes.push(`${method} ${full}`);
     }
   }
+  if (routes.includes('post /v1/webhooks/{kind}/{source}')) routes.push(`post /v1/webhooks/${MAPPED_KIND}/{source}`);
   return routes.sort();
 }
 

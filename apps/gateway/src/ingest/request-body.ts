@@ -1,3 +1,4 @@
+import type { RawBodyRequest } from '@nestjs/common';
 import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import getRawBody from 'raw-body';
@@ -48,6 +49,12 @@ export async function readRawBody(request: Request, limitBytes: number): Promise
     if (type === 'entity.too.large') throw tooLarge(request, limitBytes);
     throw new Problem(400, 'Bad Request', `The body could not be read: ${(error as Error).message}.`);
   }
+}
+
+/** The body of a request, read once: a guard that checked a signature over it has read it already (`rawBody`). */
+export async function bodyOf(request: RawBodyRequest<Request>, limitBytes: number): Promise<Buffer> {
+  request.rawBody ??= await readRawBody(request, limitBytes);
+  return request.rawBody;
 }
 
 /** Deeper than any real event or vendor webhook; deeper values would overflow later serialisation. */

@@ -23,11 +23,9 @@ export interface Outgoing {
 @Injectable()
 export class IngestService {
   private readonly accepted;
-  private readonly rejected;
 
   constructor(private readonly publisher: Publisher, @Inject(TOPICS) private readonly topics: Topics, metrics: Metrics) {
     this.accepted = metrics.counter('forewarn_gateway_events_accepted_total', 'Events accepted and acknowledged by Kafka', ['source']);
-    this.rejected = metrics.counter('forewarn_gateway_requests_rejected_total', 'Requests rejected, by HTTP status', ['status']);
   }
 
   /**
@@ -46,7 +44,7 @@ export class IngestService {
     const where = isBatch ? `The batch was rejected as a whole (nothing was accepted): ` : '';
     if (errors.length > 0) {
       const first = errors[0];
-      throw this.reject(new Problem(400, 'Invalid event', `${where}${first.field} ${first.message}.`, { errors }));
+      throw new Problem(400, 'Invalid event', `${where}${first.field} ${first.message}.`, { errors });
     }
     this.checkAllowance(events, source, (index) => (isBatch ? `[${index}].type` : 'type'), where);
     return events;
@@ -57,7 +55,7 @@ export class IngestService {
     const errors = disallowedEvents(events, source.allow, source.name, fieldOf);
     if (errors.length === 0) return;
     const first = errors[0];
-    throw this.reject(new Problem(403, 'Forbidden', `${where || 'Nothing was accepted: '}${first.field}: ${first.message}.`, { errors }));
+    throw new Problem(403, 'Forbidden', `${where || 'Nothing was accepted: '}${first.field}: ${first.message}.`, { errors });
   }
 
   async publish(events: InboundEvent[], source: Source, correlationId: string): Promise<string[]> {
@@ -78,7 +76,7 @@ export class IngestService {
       await this.publisher.publish([{ topic: this.topics.events, messages: outgoing.messages }]);
     } catch (error) {
       if (error instanceof KafkaUnavailableError) {
-        throw this.reject(new Problem(503, 'Service Unavailable', 'Kafka is unavailable, so nothing was accepted; retry later.', { headers: { 'Retry-After': RETRY_AFTER_SECONDS } }));
+        throw new Problem(503, 'Service Unavailable', 'Kafka is unavailable, so nothing was accepted; retry later.', { headers: { 'Retry-After': RETRY_AFTER_SECONDS } });
       }
       throw error;
     }
@@ -101,23 +99,9 @@ export class IngestService {
       else errors.push(...result.errors);
     });
     if (errors.length > 0) {
-      throw this.reject(new Problem(400, 'Invalid webhook payload', `The payload maps to an event Forewarn cannot accept (nothing was accepted): ${errors[0].field} ${errors[0].message}.`, { errors }));
+      throw new Problem(400, 'Invalid webhook payload', `The payload maps to an event Forewarn cannot accept (nothing was accepted): ${errors[0].field} ${errors[0].message}.`, { errors });
     }
     this.checkAllowance(events, source, (index) => `events[${index}].type`, 'The delivery was rejected as a whole (nothing was accepted): ');
     return events;
-  }
-
-  reject(problem: Problem): Problem {
-    this.rejected.inc({ status: String(problem.status) });
-    return problem;
-  }
-
-  /** Runs a step whose problems should be counted as rejections. */
-  async rejecting<T>(step: () => Promise<T>): Promise<T> {
-    try {
-      return await step();
-    } catch (error) {
-      throw error instanceof Problem ? this.reject(error) : error;
-    }
   }
 }

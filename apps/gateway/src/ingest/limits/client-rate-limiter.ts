@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '@forewarn/config';
 import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
-import { GATEWAY_CONFIG } from '../gateway.config';
+import { GATEWAY_CONFIG } from '../../gateway.config';
 import { RateLimits } from './token-bucket';
 
 /**
