@@ -56,22 +56,26 @@ export default tseslint.config(
     files: [`apps/${app}/**/*.ts`],
     rules: noImportOf([APPS.filter((other) => other !== app).flatMap((other) => [`**/apps/${other}/**`, `../../${other}/**`, `../../../${other}/**`, `../../../../${other}/**`])], `Apps never import each other: ${app} must not reach into another app; share through a library.`),
   })),
-  // account-health's feature folders import one way: sweep → projection → policy, outbox.
-  {
-    files: ['apps/account-health/**/*.ts'],
-    rules: {
-      'import-x/no-restricted-paths': ['error', {
-        basePath: 'apps/account-health/src',
-        zones: [
-          { target: './policy', from: ['./outbox', './projection', './sweep'], message: 'account-health: policy/ is below the other features.' },
-          { target: './outbox', from: ['./policy', './projection', './sweep'], message: 'account-health: outbox/ is below the other features.' },
-          { target: './projection', from: './sweep', message: 'account-health: the sweep uses the projection, not the other way round.' },
-        ],
-      }],
-    },
-  },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  // account-health's feature folders import one way: sweep -> projection -> policy, outbox; the root module imports them all.
+  {
+    files: ['apps/account-health/src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', {
+        zones: [
+          ['policy', ['outbox', 'projection', 'sweep']],
+          ['outbox', ['policy', 'projection', 'sweep']],
+          ['projection', ['sweep']],
+          ['sweep', []],
+        ].map(([target, from]) => ({
+          target: `./apps/account-health/src/${target}`,
+          from: [...from.map((folder) => `./apps/account-health/src/${folder}`), './apps/account-health/src/account-health.module.ts'],
+          message: `account-health's folders import one way (sweep -> projection -> policy, outbox): ${target} must not import this.`,
+        })),
+      }],
+    },
   },
 );

@@ -1,4 +1,4 @@
-import { PolicyInUseRecord } from './health/policy-in-use.entity';
+import { PolicyInUseEntity } from './health/policy-in-use.entity';
 
 /**
  * Every TypeORM entity, registered on the one DataSource (the record-at-a-time aggregates; the
@@ -6,5 +6,5 @@ import { PolicyInUseRecord } from './health/policy-in-use.entity';
  * owns its table, in the folder of the schema's owner (`gateway/`, `dashboard/`, `notifier/`, `health/`).
  */
 export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities']> = [
-  PolicyInUseRecord,
+  PolicyInUseEntity,
 ];

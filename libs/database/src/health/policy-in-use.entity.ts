@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** The one row of `health.policy_in_use`: the health policy account-health runs with. */
 @Entity({ schema: 'health', name: 'policy_in_use' })
-export class PolicyInUseRecord {
+export class PolicyInUseEntity {
   /** Always true: the table holds one row. */
   @PrimaryColumn({ type: 'boolean' })
   singleton: boolean;

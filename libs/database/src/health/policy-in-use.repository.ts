@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { HealthPolicy } from '@forewarn/health';
 import { TxHost } from '../unit-of-work';
-import { PolicyInUseRecord } from './policy-in-use.entity';
+import { PolicyInUseEntity } from './policy-in-use.entity';
 
 /** The health policy account-health runs with, as it recorded it. */
-export type PolicyInUse = Pick<PolicyInUseRecord, 'version' | 'policy' | 'source' | 'since'>;
+export type PolicyInUse = Pick<PolicyInUseEntity, 'version' | 'policy' | 'source' | 'since'>;
 
 /**
  * The health policy account-health runs with (`health.policy_in_use`), recorded at its start and
@@ -15,7 +15,7 @@ export class PolicyInUseRepository {
   constructor(private readonly txHost: TxHost) {}
 
   private get records() {
-    return this.txHost.tx.getRepository(PolicyInUseRecord);
+    return this.txHost.tx.getRepository(PolicyInUseEntity);
   }
 
   async record(policy: HealthPolicy, source: string): Promise<void> {
