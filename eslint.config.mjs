@@ -102,4 +102,22 @@ export default tseslint.config(
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  // account-health's feature folders import one way: sweep -> projection -> policy, outbox; the root module imports them all.
+  {
+    files: ['apps/account-health/src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', {
+        zones: [
+          ['policy', ['outbox', 'projection', 'sweep']],
+          ['outbox', ['policy', 'projection', 'sweep']],
+          ['projection', ['sweep']],
+          ['sweep', []],
+        ].map(([target, from]) => ({
+          target: `./apps/account-health/src/${target}`,
+          from: [...from.map((folder) => `./apps/account-health/src/${folder}`), './apps/account-health/src/account-health.module.ts'],
+          message: `account-health's folders import one way (sweep -> projection -> policy, outbox): ${target} must not import this.`,
+        })),
+      }],
+    },
+  },
 );

@@ -4,14 +4,16 @@ import { DatabaseModule } from '@forewarn/database';
 import type { HealthPolicy } from '@forewarn/health';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
-import { ACCOUNT_HEALTH_CONFIG } from './account-health.config';
-import { OutboxRelay } from './outbox/outbox-relay';
-import { HealthPolicyHolder, INITIAL_POLICY } from './policy/health-policy.holder';
-import { PolicyInUseRecorder } from './policy/policy-in-use.recorder';
-import { EventsController } from './projection/events.controller';
-import { ProjectionService } from './projection/projection.service';
-import { HealthSweep } from './sweep/health-sweep.service';
+import { AccountHealthConfigModule } from './account-health.config';
+import { OutboxModule } from './outbox/outbox.module';
+import { PolicyModule } from './policy/policy.module';
+import { ProjectionModule } from './projection/projection.module';
+import { SweepModule } from './sweep/sweep.module';
 
+/**
+ * account-health: the infrastructure, then its features. Feature folders import one way:
+ * sweep → projection → policy, outbox.
+ */
 @Module({})
 export class AccountHealthModule {
   static forRoot(config: AccountHealthConfig, policy: HealthPolicy): DynamicModule {
@@ -24,16 +26,11 @@ export class AccountHealthModule {
           brokers: config.KAFKA_BROKERS, clientId: 'forewarn-account-health', topicPrefix: config.FOREWARN_TOPIC_PREFIX,
           consumer: { group: 'account-health', topics: ['events'], partitionsConcurrently: config.HEALTH_PARTITIONS_CONCURRENTLY },
         }),
-      ],
-      controllers: [EventsController],
-      providers: [
-        { provide: ACCOUNT_HEALTH_CONFIG, useValue: config },
-        { provide: INITIAL_POLICY, useValue: policy },
-        HealthPolicyHolder,
-        PolicyInUseRecorder,
-        ProjectionService,
-        OutboxRelay,
-        HealthSweep,
+        AccountHealthConfigModule.forRoot(config, policy),
+        PolicyModule,
+        OutboxModule,
+        ProjectionModule,
+        SweepModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { PreferenceEntity } from './notifier/preference.entity';
 import { SnoozeEntity } from './notifier/snooze.entity';
 import { CalendarFeedEntity } from './gateway/calendar-feed.entity';
 import { SourceEntity } from './gateway/source.entity';
+import { PolicyInUseEntity } from './health/policy-in-use.entity';
 
 /**
  * Every TypeORM entity, registered on the one DataSource (the record-at-a-time aggregates; the
@@ -21,4 +22,5 @@ export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities
   DigestEntity,
   SourceEntity,
   CalendarFeedEntity,
+  PolicyInUseEntity,
 ];

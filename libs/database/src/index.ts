@@ -13,3 +13,4 @@ export * from './repositories/users.repository';
 export * from './sign-in/backoff';
 export * from './sign-in/sign-in-failures.repository';
 export * from './notifier';
+export * from './health';

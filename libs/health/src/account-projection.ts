@@ -5,6 +5,12 @@ import { foldMeeting, type MeetingFact, type MeetingState } from './meeting-stat
 import type { HealthPolicy } from './policy';
 import { DAY_MS } from './words';
 
+/**
+ * The identity of a stored event for the folds: a duplicate has the same key. Unambiguous and
+ * free of NUL, because a case state keeps the key of its last event in jsonb (`foldedThrough`).
+ */
+export const eventKey = (source: string, id: string): string => JSON.stringify([source, id]);
+
 /** An event already resolved to its account, as stored in `health.events`. */
 export interface AccountEvent {
   /** Source and id: the event's identity (a duplicate has the same key). */

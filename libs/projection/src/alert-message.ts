@@ -1,6 +1,6 @@
 import type { AlertCase, AlertRaised, Briefing, HealthChanged, HealthState } from '@forewarn/contracts';
 import { type BriefableMeeting, type CaseState, type HealthAssessment, isOpen } from '@forewarn/health';
-import type { StoredAccount } from './projection.store';
+import type { StoredAccount } from '@forewarn/database';
 
 const SOURCE = '/forewarn/account-health';
 

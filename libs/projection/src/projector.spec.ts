@@ -1,7 +1,7 @@
 import { foldCase, isOpen } from '@forewarn/health';
 import type { AccountUpsertedData } from '@forewarn/contracts';
+import type { AccountsRepository } from '@forewarn/database';
 import { parseMessages, type RawMessage } from './projector';
-import type { ProjectionStore } from './projection.store';
 import { Rebuild } from './rebuild';
 
 const T = Date.UTC(2026, 10, 25, 9, 0);
@@ -38,8 +38,9 @@ describe('events from the future, written to Kafka directly', () => {
       message(T + MINUTE, upsert('real', T + MINUTE, 'rep@vendor.example')),
     ], T + MINUTE);
     const saved: { data: AccountUpsertedData; time: string }[] = [];
-    const store = { upsertAccount: async (data: AccountUpsertedData, time: string) => void saved.push({ data, time }) } as unknown as ProjectionStore;
-    const rebuild = new Rebuild(store);
+    const accounts = { upsert: async (data: AccountUpsertedData, time: string) => void saved.push({ data, time }) } as unknown as AccountsRepository;
+    const unused = {} as never; // this pass writes accounts only
+    const rebuild = new Rebuild(unused, accounts, unused, unused, unused, unused);
     rebuild.noteAccounts(events);
     await rebuild.saveAccounts();
     expect(saved.map((s) => s.data.owner.email)).toEqual(['rep@vendor.example']);

@@ -1,8 +1,11 @@
+import { Injectable } from '@nestjs/common';
 import { accountKeyOf, type AccountRef, accountRefOf, capFutureTime, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
+import {
+  AccountsRepository, AlertsRepository, CasesRepository, EventsRepository, HealthRepository, type HealthRow, MeetingsRepository, type OutboxMessage, OutboxRepository, subjectKey,
+} from '@forewarn/database';
 import { randomUUID } from 'node:crypto';
-import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
+import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, eventKey, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
 import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
-import { eventKey, type HealthRow, type OutboxRow, ProjectionStore, referenceKey } from './projection.store';
 
 /** A Kafka message as the projector needs it. */
 export interface RawMessage {
@@ -38,21 +41,42 @@ export function parseMessages<M extends RawMessage>(messages: readonly M[], now:
   return { events, rejected };
 }
 
-export interface ProjectorHooks {
-  applied?(count: number): void;
-  duplicates?(count: number): void;
-  alertRaised?(alert: { alertId: string; kind: string; accountId: string; state: string; score: number; meetingId: string | null }): void;
-  healthChanged?(count: number, cause: RecomputeCause): void;
+/** The identity of an event's reference to its account, for resolving each distinct one once. */
+export const referenceKey = (event: InboundEvent): string => {
+  const ref = accountRefOf(event);
+  return JSON.stringify([ref.id ?? null, ref.domain ?? null, ref.externalId ?? null, event.source]);
+};
+
+/** An alert decision written to the outbox. */
+export interface RaisedAlert {
+  alertId: string;
+  kind: string;
+  accountId: string;
+  state: string;
+  score: number;
+  meetingId: string | null;
 }
 
-/** An event as the case fold sees it, the same as `ProjectionStore.caseFacts` reads it back. */
+/** What re-scoring did: how many accounts' health (state or score) changed, and the alerts it raised. */
+export interface RecomputeOutcome {
+  changed: number;
+  alerts: RaisedAlert[];
+}
+
+/** What applying a batch did: new events stored, duplicates ignored, the accounts re-scored and what that did. */
+export interface ApplyOutcome extends RecomputeOutcome {
+  applied: number;
+  duplicates: number;
+  accounts: string[];
+}
+
+/** An event as the case fold sees it, the same as `EventsRepository.caseFacts` reads it back. */
 const caseFactOf = (event: InboundEvent, seq: number, key: string): CaseFact => ({
   type: event.type, time: new Date(event.time).toISOString(), seq, key, data: event.data as CaseFact['data'],
 });
 
 type AccountUpserted = Extract<InboundEvent, { type: 'forewarn.account.upserted' }>;
 
-const subjectKey = (accountId: string, subjectId: string) => `${accountId}\u0000${subjectId}`;
 const splitSubject = (key: string) => {
   const [accountId, subjectId] = key.split('\u0000');
   return { accountId, subjectId };
@@ -60,18 +84,27 @@ const splitSubject = (key: string) => {
 
 
 /**
- * The account-health projection, without a framework: a batch of inbound events in, the event
- * store, accounts, cases, meetings, health and the outbox out — all in the caller's transaction.
+ * The account-health projection: a batch of inbound events in, the event store, accounts, cases,
+ * meetings, health and the outbox out — all through the repositories, in the caller's unit of work.
  * Used by the account-health service (live and on its sweep); `forewarn replay` rebuilds with
- * `Rebuild` and scores with `recompute`.
+ * `Rebuild`, which scores with `recompute`.
  */
+@Injectable()
 export class Projector {
-  constructor(private readonly policy: () => HealthPolicy, private readonly hooks: ProjectorHooks = {}) {}
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly cases: CasesRepository,
+    private readonly meetings: MeetingsRepository,
+    private readonly health: HealthRepository,
+    private readonly alerts: AlertsRepository,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   /**
-   * Stores and folds a batch, and re-scores the accounts it touched, which it returns.
+   * Stores and folds a batch, and re-scores the accounts it touched with `policy`.
    */
-  async apply(store: ProjectionStore, events: InboundEvent[], now: Date): Promise<string[]> {
+  async apply(events: InboundEvent[], now: Date, policy: HealthPolicy): Promise<ApplyOutcome> {
     const touchedAccounts = new Set<string>();
     const touchedCases = new Set<string>();
     const touchedMeetings = new Set<string>();
@@ -98,11 +131,11 @@ export class Projector {
     // Accounts first, so events in the same batch can resolve to them. Each event is stored with
     // its account (or unmapped) in one write; the insert also tells which events are new.
     const upserts = events.filter((e): e is AccountUpserted => e.type === 'forewarn.account.upserted');
-    const storedUpserts = await store.insertEvents(upserts.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: event.data.id })));
+    const storedUpserts = await this.events.insert(upserts.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: event.data.id })));
     const freshUpserts = new Set(storedUpserts.map((i) => eventKey(i.source, i.id)));
     const newUpserts = upserts.filter((e) => freshUpserts.delete(eventKey(e.source, e.id))); // each new upsert once
     for (const event of newUpserts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))) {
-      await store.upsertAccount(event.data, event.time);
+      await this.accounts.upsert(event.data, event.time);
       touchedAccounts.add(event.data.id);
     }
 
@@ -113,20 +146,20 @@ export class Projector {
     others.forEach((event, i) => refs.set(refKeys[i], { ref: accountRefOf(event), source: event.source }));
     const accountOf = new Map<string, string | null>();
     const resolve = async (keys: string[]) => {
-      const found = await store.resolveAccounts(keys.map((key) => refs.get(key)!));
+      const found = await this.accounts.resolve(keys.map((key) => refs.get(key)!));
       keys.forEach((key, i) => accountOf.set(key, found[i]));
     };
     await resolve([...refs.keys()]);
     const unresolved = [...refs.keys()].filter((key) => !accountOf.get(key));
     if (newUpserts.length > 0 || unresolved.length > 0) {
-      await store.lockUnmapped();
+      await this.events.lockUnmapped();
       // An account committed while we waited for the lock may be the one these need.
       if (unresolved.length > 0) await resolve(unresolved);
     }
-    const storedOthers = await store.insertEvents(others.map((event, i) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(refKeys[i]) ?? null })));
-    this.hooks.duplicates?.(events.length - storedUpserts.length - storedOthers.length);
-    if (storedUpserts.length + storedOthers.length === 0) return [];
-    this.hooks.applied?.(storedUpserts.length + storedOthers.length);
+    const storedOthers = await this.events.insert(others.map((event, i) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(refKeys[i]) ?? null })));
+    const applied = storedUpserts.length + storedOthers.length;
+    const duplicates = events.length - applied;
+    if (applied === 0) return { applied, duplicates, accounts: [], changed: 0, alerts: [] };
     const storedByKey = new Map(storedOthers.map((i) => [eventKey(i.source, i.id), i]));
     for (const [i, event] of others.entries()) {
       const key = eventKey(event.source, event.id);
@@ -137,10 +170,11 @@ export class Projector {
       touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq, key));
     }
     // After this batch's events are stored, so that only events still unmapped are looked at.
-    for (const claimed of await store.claimUnmapped([...new Set(newUpserts.map((e) => e.data.id))])) touch(claimed.accountId, claimed.type, claimed.subjectId);
+    const claiming = await this.accounts.referencesOf([...new Set(newUpserts.map((e) => e.data.id))]);
+    for (const claimed of await this.events.claimUnmapped(claiming)) touch(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
-    const { states: stored, created } = await store.lockCases(caseSubjects);
+    const { states: stored, created } = await this.cases.lock(caseSubjects);
     const folded = new Map<string, CaseState>();
     for (const key of touchedCases) {
       if (refoldCases.has(key)) continue;
@@ -150,9 +184,9 @@ export class Projector {
       if (next) folded.set(key, next);
     }
     const refold = caseSubjects.filter(({ accountId, subjectId }) => !folded.has(subjectKey(accountId, subjectId)));
-    const caseFacts = await store.caseFacts(refold);
+    const caseFacts = await this.events.caseFacts(refold);
     for (const { accountId, subjectId } of refold) folded.set(subjectKey(accountId, subjectId), foldCase(subjectId, caseFacts.get(subjectKey(accountId, subjectId)) ?? []));
-    await store.saveCases(
+    await this.cases.save(
       caseSubjects.map(({ accountId, subjectId }) => {
         const state = folded.get(subjectKey(accountId, subjectId))!;
         return { accountId, state, isOpen: isOpen(state) };
@@ -160,9 +194,9 @@ export class Projector {
     );
 
     const meetingSubjects = [...touchedMeetings].map(splitSubject);
-    await store.lockMeetings(meetingSubjects);
-    const meetingFacts = await store.meetingFacts(meetingSubjects);
-    await store.saveMeetings(
+    await this.meetings.lock(meetingSubjects);
+    const meetingFacts = await this.events.meetingFacts(meetingSubjects);
+    await this.meetings.save(
       meetingSubjects.flatMap(({ accountId, subjectId }) => {
         const state = foldMeeting(subjectId, meetingFacts.get(subjectKey(accountId, subjectId)) ?? []);
         return state ? [{ accountId, state }] : [];
@@ -170,30 +204,29 @@ export class Projector {
     );
 
     const accounts = [...touchedAccounts].sort();
-    await this.recompute(store, accounts, now, 'events');
-    return accounts;
+    return { applied, duplicates, accounts, ...(await this.recompute(accounts, now, 'events', policy)) };
   }
 
   /**
-   * Re-scores accounts, records every change in the history and on `<prefix>health.v1`, and
-   * writes alert decisions to the outbox. A replay changes no alert memory and raises no alerts.
-   * `policy` defaults to the one in force; a sweep passes the one it started with, so a reload
-   * in the middle of a run is applied by the full re-evaluation that follows it.
-   * Returns how many accounts changed state or score.
+   * Re-scores accounts with `policy`, records every change in the history and on
+   * `<prefix>health.v1`, and writes alert decisions to the outbox. A replay changes no alert
+   * memory and raises no alerts. A sweep passes the policy it started with, so a reload in the
+   * middle of a run is applied by the full re-evaluation that follows it.
    */
-  async recompute(store: ProjectionStore, accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy = this.policy()): Promise<number> {
-    if (accountIds.length === 0) return 0;
+  async recompute(accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy): Promise<RecomputeOutcome> {
+    if (accountIds.length === 0) return { changed: 0, alerts: [] };
     const recentDays = memoryDays(policy);
     // Lock the health rows first, so a concurrent writer's cases are committed before we read them.
-    const previous = await store.healthOf(accountIds);
-    const accounts = await store.accounts(accountIds);
-    const cases = await store.casesOf(accountIds, recentDays, now);
-    const surveys = await store.caselessSurveys(accountIds, policy.poorSurveys.withinDays, now);
-    const meetings = await store.upcomingMeetings(accountIds, now);
-    const briefed = cause === 'replay' ? new Map<string, Set<string>>() : await store.briefedMeetings(accountIds);
+    const previous = await this.health.lockCurrent(accountIds);
+    const accounts = await this.accounts.byIds(accountIds);
+    const cases = await this.cases.ofAccounts(accountIds, recentDays, now);
+    const surveys = await this.events.caselessSurveys(accountIds, policy.poorSurveys.withinDays, now);
+    const meetings = await this.meetings.upcoming(accountIds, now);
+    const briefed = cause === 'replay' ? new Map<string, Set<string>>() : await this.alerts.briefedMeetings(accountIds);
     const rows: HealthRow[] = [];
     const changed: HealthRow[] = [];
-    const outbox: OutboxRow[] = [];
+    const outbox: OutboxMessage[] = [];
+    const raised: RaisedAlert[] = [];
     for (const account of accounts.values()) {
       const accountCases = cases.get(account.id) ?? [];
       const upcoming = meetings.get(account.id) ?? [];
@@ -221,22 +254,21 @@ export class Projector {
         const alertId = randomUUID();
         const meeting = planned.meeting ?? upcoming[0] ?? null;
         if (planned.kind === 'briefing' && planned.meeting) {
-          const claimed = await store.claimBriefing({ accountId: account.id, meetingId: planned.meeting.id, startsAt: planned.meeting.startsAt as string, alertId, state: assessment.state, at: now });
+          const claimed = await this.alerts.claimBriefing({ accountId: account.id, meetingId: planned.meeting.id, startsAt: planned.meeting.startsAt as string, alertId, state: assessment.state, at: now });
           if (!claimed) continue;
         }
-        await store.saveAlert({ id: alertId, accountId: account.id, kind: planned.kind, state: assessment.state, previousState: before?.state ?? null, score: assessment.score, reasons: assessment.reasons, createdAt: now, meetingId: planned.meeting?.id ?? null });
+        await this.alerts.save({ id: alertId, accountId: account.id, kind: planned.kind, state: assessment.state, previousState: before?.state ?? null, score: assessment.score, reasons: assessment.reasons, createdAt: now, meetingId: planned.meeting?.id ?? null });
         const message = alertRaisedMessage({
           id: alertId, kind: planned.kind, account, assessment, previousState: before?.state ?? null, cases: accountCases, nextMeeting: meeting, now,
           ...(planned.kind === 'briefing' && planned.meeting ? { briefing: buildBriefing({ meeting: planned.meeting, facts, assessment, now, policy }) } : {}),
           ...(planned.kind === 'all-clear' ? { resolvedBeforeMeeting: resolvedBeforeMeeting({ meetings: upcoming, facts, now, policy }) ?? undefined } : {}),
         });
         outbox.push({ topic: 'alerts', key: account.id, value: message });
-        this.hooks.alertRaised?.({ alertId, kind: planned.kind, accountId: account.id, state: assessment.state, score: assessment.score, meetingId: planned.meeting?.id ?? null });
+        raised.push({ alertId, kind: planned.kind, accountId: account.id, state: assessment.state, score: assessment.score, meetingId: planned.meeting?.id ?? null });
       }
     }
-    await store.saveHealth(rows, changed, now, cause);
-    await store.enqueue(outbox);
-    this.hooks.healthChanged?.(changed.length, cause);
-    return changed.length;
+    await this.health.save(rows, changed, now, cause);
+    await this.outbox.enqueue(outbox);
+    return { changed: changed.length, alerts: raised };
   }
 }

@@ -1,17 +1,21 @@
+import { Injectable, Scope } from '@nestjs/common';
 import { accountKeyOf, type AccountRef, accountRefOf, type AccountUpsertedData, type InboundEvent } from '@forewarn/contracts';
-import { type CaseFact, type CaseState, foldCase, foldMeeting, isOpen, type MeetingFact } from '@forewarn/health';
-import { type ProjectionStore, referenceKey } from './projection.store';
+import { AccountsRepository, CasesRepository, EventsRepository, HealthRepository, MeetingsRepository } from '@forewarn/database';
+import { type CaseFact, type CaseState, foldCase, foldMeeting, type HealthPolicy, isOpen, type MeetingFact } from '@forewarn/health';
+import { Projector, referenceKey } from './projector';
 
 type AccountUpserted = Extract<InboundEvent, { type: 'forewarn.account.upserted' }>;
 
 /** Cases written per statement while folding. */
 const CASES_PER_WRITE = 2_000;
+/** Accounts scored per statement set at the end. */
+const ACCOUNTS_PER_SCORE = 2_000;
 
 /**
  * A full rebuild of the projections from the whole topic, for `forewarn replay`, in the caller's
- * transaction on empty tables. It reaches what the live projector reaches event by event, with
- * each row written once:
+ * unit of work. It reaches what the live projector reaches event by event, with each row written once:
  *
+ * 0. `clear`: empties what is rebuilt from the topic.
  * 1. `noteAccounts` over the whole topic: the newest upsert of each account (by event time; on a
  *    tie the later one, as the live upsert keeps it), then `saveAccounts`.
  * 2. `storeEvents` over the whole topic again: each event stored with the account it resolves to
@@ -19,16 +23,33 @@ const CASES_PER_WRITE = 2_000;
  *    per distinct reference. An event whose account arrived after it is stored mapped, as the
  *    live projector's claim would have left it; one no account matches stays unmapped.
  * 3. `foldAll`: every case and meeting folded once from all its events, read back in order.
+ * 4. `scoreAll`: health scored once per account by `Projector.recompute` with the cause `replay`.
  *
- * Health is then scored once per account by `Projector.recompute` with the cause `replay`.
  * One difference from the live path, on purpose: an event is mapped by the accounts as they are
  * at the end of the topic, not as they were when it arrived — a rebuild applies what is known now.
+ * It remembers what it has read, so each rebuild gets an instance of its own (`app.resolve(Rebuild)`).
  */
+@Injectable({ scope: Scope.TRANSIENT })
 export class Rebuild {
   private readonly newest = new Map<string, { data: AccountUpsertedData; time: string; at: number }>();
   private readonly resolved = new Map<string, string | null>();
 
-  constructor(private readonly store: ProjectionStore) {}
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly cases: CasesRepository,
+    private readonly meetings: MeetingsRepository,
+    private readonly health: HealthRepository,
+    private readonly projector: Projector,
+  ) {}
+
+  /** Empties what is rebuilt from the topic. Health, history, alerts and briefings stay (they are what people were told). */
+  async clear(): Promise<void> {
+    await this.events.deleteAll();
+    await this.cases.deleteAll();
+    await this.meetings.deleteAll();
+    await this.accounts.deleteAll();
+  }
 
   /** Pass 1: keeps the newest upsert of each account; other events are ignored. */
   noteAccounts(events: readonly InboundEvent[]): void {
@@ -43,7 +64,7 @@ export class Rebuild {
 
   /** Between the passes: the accounts as the end of the topic leaves them. */
   async saveAccounts(): Promise<number> {
-    for (const { data, time } of this.newest.values()) await this.store.upsertAccount(data, time);
+    for (const { data, time } of this.newest.values()) await this.accounts.upsert(data, time);
     return this.newest.size;
   }
 
@@ -56,9 +77,9 @@ export class Rebuild {
       const key = refKeys[i];
       if (key !== null && !this.resolved.has(key)) unknown.set(key, { ref: accountRefOf(event), source: event.source });
     });
-    const found = await this.store.resolveAccounts([...unknown.values()]);
+    const found = await this.accounts.resolve([...unknown.values()]);
     [...unknown.keys()].forEach((key, i) => this.resolved.set(key, found[i]));
-    const inserted = await this.store.insertEvents(events.map((event, i) => {
+    const inserted = await this.events.insert(events.map((event, i) => {
       const key = refKeys[i];
       return { event, accountKey: accountKeyOf(event), accountId: key === null ? (event as AccountUpserted).data.id : this.resolved.get(key) };
     }));
@@ -68,22 +89,36 @@ export class Rebuild {
   /** Folds every mapped case and meeting from its stored events and saves them. */
   async foldAll(): Promise<{ cases: number; meetings: number }> {
     let pending: { accountId: string; state: CaseState; isOpen: boolean }[] = [];
-    const cases = await this.store.eachSubjectFacts<CaseFact>('case', async (accountId, subjectId, facts) => {
+    const cases = await this.events.eachSubjectFacts<CaseFact>('case', async (accountId, subjectId, facts) => {
       const state = foldCase(subjectId, facts);
       pending.push({ accountId, state, isOpen: isOpen(state) });
       if (pending.length >= CASES_PER_WRITE) {
-        await this.store.saveCases(pending);
+        await this.cases.save(pending);
         pending = [];
       }
     });
-    await this.store.saveCases(pending);
+    await this.cases.save(pending);
     let meetings = 0;
-    await this.store.eachSubjectFacts<MeetingFact>('meeting', async (accountId, subjectId, facts) => {
+    await this.events.eachSubjectFacts<MeetingFact>('meeting', async (accountId, subjectId, facts) => {
       const state = foldMeeting(subjectId, facts);
       if (!state) return;
-      await this.store.saveMeetings([{ accountId, state }]);
+      await this.meetings.save([{ accountId, state }]);
       meetings += 1;
     });
     return { cases, meetings };
+  }
+
+  /** Scores every account and drops the health of accounts that no longer exist; returns how many accounts' health changed. */
+  async scoreAll(now: Date, policy: HealthPolicy): Promise<number> {
+    const accountIds = await this.accounts.allIds();
+    let changed = 0;
+    for (let i = 0; i < accountIds.length; i += ACCOUNTS_PER_SCORE) changed += (await this.projector.recompute(accountIds.slice(i, i + ACCOUNTS_PER_SCORE), now, 'replay', policy)).changed;
+    await this.health.dropOrphans();
+    return changed;
+  }
+
+  /** What the projections hold now. */
+  async counts(): Promise<{ events: number; accounts: number; cases: number; meetings: number }> {
+    return { events: await this.events.count(), accounts: await this.accounts.count(), cases: await this.cases.count(), meetings: await this.meetings.count() };
   }
 }

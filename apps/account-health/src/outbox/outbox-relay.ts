@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
 import type { Topics } from '@forewarn/contracts';
+import { OutboxRepository, TxHost } from '@forewarn/database';
 import { Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
-import { DataSource } from 'typeorm';
 import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
 
 const BATCH = 500;
@@ -19,10 +19,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly worker: BackgroundWorker;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    private readonly txHost: TxHost,
+    private readonly outbox: OutboxRepository,
     private readonly publisher: Publisher,
     @Inject(TOPICS) private readonly topics: Topics,
-    @Inject(ACCOUNT_HEALTH_CONFIG) private readonly config: AccountHealthConfig,
+    @Inject(ACCOUNT_HEALTH_CONFIG) config: AccountHealthConfig,
     metrics: Metrics,
   ) {
     this.published = metrics.counter('forewarn_outbox_published_total', 'Outbox messages published to Kafka', ['topic']);
@@ -42,13 +43,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.worker.wake();
   }
 
-  private async publishOnce(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      // `value` is the message's JSON text, published as it is.
-      const rows: { id: string; topic: 'health' | 'alerts'; key: string; value: string }[] = await tx.query(
-        'SELECT id, topic, key, value FROM health.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [BATCH],
-      );
+  /** Publishes the oldest page of the outbox and deletes it; returns how many messages it published. */
+  async publishOnce(): Promise<number> {
+    return this.txHost.withTransaction(async () => {
+      const rows = await this.outbox.takeOldest(BATCH);
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, { key: string; value: string }[]>();
       for (const row of rows) {
@@ -59,7 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         else byTopic.set(topic, [message]);
       }
       await this.publisher.publish([...byTopic].map(([topic, messages]) => ({ topic, messages })));
-      await tx.query('DELETE FROM health.outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await this.outbox.delete(rows.map((r) => r.id));
       for (const [topic, messages] of byTopic) this.published.inc({ topic }, messages.length);
       return rows.length;
     });

@@ -6,9 +6,8 @@ import { type HealthPolicy } from '@forewarn/health';
 import { Metrics } from '@forewarn/service-kit';
 import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { Gauge } from 'prom-client';
-import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
+import { ACCOUNT_HEALTH_CONFIG, INITIAL_POLICY } from '../account-health.config';
 
-export const INITIAL_POLICY = Symbol('INITIAL_POLICY');
 /** Who reloads the policy, in the audit log. */
 export const POLICY_ACTOR = 'system:account-health';
 

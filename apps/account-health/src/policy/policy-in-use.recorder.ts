@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
+import { PolicyInUseRepository } from '@forewarn/database';
 import type { HealthPolicy } from '@forewarn/health';
-import { recordPolicyInUse } from '@forewarn/projection';
-import { DataSource } from 'typeorm';
 import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
 import { HealthPolicyHolder } from './health-policy.holder';
 
@@ -10,7 +9,8 @@ const RETRY_MS = 5_000;
 
 /**
  * Writes the policy in force to `health.policy_in_use` at start and after every reload, so
- * `forewarn replay` scores with the policy this service runs with, not the one of the shell it runs in.
+ * `forewarn replay` and `forewarn backtest` score with the policy this service runs with, not the
+ * one of the shell they run in.
  */
 @Injectable()
 export class PolicyInUseRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -18,7 +18,7 @@ export class PolicyInUseRecorder implements OnApplicationBootstrap, OnApplicatio
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    private readonly policies: PolicyInUseRepository,
     @Inject(ACCOUNT_HEALTH_CONFIG) private readonly config: AccountHealthConfig,
     private readonly holder: HealthPolicyHolder,
   ) {}
@@ -32,7 +32,7 @@ export class PolicyInUseRecorder implements OnApplicationBootstrap, OnApplicatio
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     try {
-      await recordPolicyInUse(this.db.manager, policy, this.config.HEALTH_POLICY_FILE ?? 'built-in defaults');
+      await this.policies.record(policy, this.config.HEALTH_POLICY_FILE ?? 'built-in defaults');
     } catch (error) {
       this.logger.warn({ msg: 'could not record the health policy in force, will retry', version: policy.version, error: (error as Error).message });
       // Only the newest policy matters: a retry of an older one never overtakes a later reload.

@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type HealthPolicy } from '@forewarn/health';
-import { lockForTransaction } from '@forewarn/database';
-import { parseMessages, ProjectionStore, Projector, type RecomputeCause } from '@forewarn/projection';
+import { lockForTransaction, TxHost } from '@forewarn/database';
+import { parseMessages, Projector, type RecomputeCause, type RecomputeOutcome } from '@forewarn/projection';
 import type { BatchOutcome, ConsumedMessage } from '@forewarn/messaging';
 import { Metrics } from '@forewarn/service-kit';
-import { DataSource, type EntityManager } from 'typeorm';
 import { HealthPolicyHolder } from '../policy/health-policy.holder';
 
 /**
@@ -15,43 +14,51 @@ import { HealthPolicyHolder } from '../policy/health-policy.holder';
 @Injectable()
 export class ProjectionService {
   private readonly logger = new Logger(ProjectionService.name);
-  readonly projector: Projector;
+  private readonly applied;
+  private readonly duplicates;
+  private readonly alertsRaised;
+  private readonly changes;
 
-  constructor(@Inject(DataSource) private readonly db: DataSource, policy: HealthPolicyHolder, metrics: Metrics) {
-    const applied = metrics.counter('forewarn_health_events_applied_total', 'New events applied to the projections');
-    const duplicates = metrics.counter('forewarn_health_events_duplicate_total', 'Redelivered or re-sent events ignored');
-    const alertsRaised = metrics.counter('forewarn_health_alerts_raised_total', 'Alert decisions written to the outbox', ['kind']);
-    const changes = metrics.counter('forewarn_health_changes_total', 'Account health changes (state or score), by what caused them', ['cause']);
-    this.projector = new Projector(() => policy.current(), {
-      applied: (n) => applied.inc(n),
-      duplicates: (n) => duplicates.inc(n),
-      healthChanged: (n, cause) => changes.inc({ cause }, n),
-      alertRaised: (alert) => {
-        alertsRaised.inc({ kind: alert.kind });
-        this.logger.log({ msg: 'alert raised', ...alert });
-      },
-    });
+  constructor(private readonly projector: Projector, private readonly txHost: TxHost, private readonly policy: HealthPolicyHolder, metrics: Metrics) {
+    this.applied = metrics.counter('forewarn_health_events_applied_total', 'New events applied to the projections');
+    this.duplicates = metrics.counter('forewarn_health_events_duplicate_total', 'Redelivered or re-sent events ignored');
+    this.alertsRaised = metrics.counter('forewarn_health_alerts_raised_total', 'Alert decisions written to the outbox', ['kind']);
+    this.changes = metrics.counter('forewarn_health_changes_total', 'Account health changes (state or score), by what caused them', ['cause']);
   }
 
   async applyBatch(messages: ConsumedMessage[]): Promise<BatchOutcome> {
     const { events, rejected } = parseMessages(messages);
     if (events.length > 0) {
       const now = new Date();
-      await this.inTransaction((store) => this.projector.apply(store, events, now));
+      const outcome = await this.inTransaction(() => this.projector.apply(events, now, this.policy.current()));
+      this.applied.inc(outcome.applied);
+      this.duplicates.inc(outcome.duplicates);
+      this.committed(outcome, 'events');
     }
     return { rejected };
   }
 
-  /** Re-scores accounts (the sweep, a policy reload) in one transaction. */
-  async recompute(accountIds: string[], now: Date, cause: RecomputeCause, policy?: HealthPolicy): Promise<number> {
-    return this.inTransaction((store) => this.projector.recompute(store, accountIds, now, cause, policy));
+  /** Re-scores accounts (the sweep, a policy reload) in one transaction; returns how many changed. */
+  async recompute(accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy = this.policy.current()): Promise<number> {
+    const outcome = await this.inTransaction(() => this.projector.recompute(accountIds, now, cause, policy));
+    this.committed(outcome, cause);
+    return outcome.changed;
   }
 
-  /** A projection transaction: it waits while `forewarn replay` rebuilds the projections. */
-  async inTransaction<T>(work: (store: ProjectionStore, tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
-      await lockForTransaction(tx, 'replay', 'shared');
-      return work(new ProjectionStore(tx), tx);
+  /** A projection transaction (the unit of work of every repository called in it): it waits while `forewarn replay` rebuilds the projections. */
+  async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.txHost.withTransaction(async () => {
+      await lockForTransaction(this.txHost.tx, 'replay', 'shared');
+      return work();
     });
+  }
+
+  /** Counts and logs what a committed transaction changed. */
+  private committed(outcome: RecomputeOutcome, cause: RecomputeCause): void {
+    this.changes.inc({ cause }, outcome.changed);
+    for (const alert of outcome.alerts) {
+      this.alertsRaised.inc({ kind: alert.kind });
+      this.logger.log({ msg: 'alert raised', ...alert });
+    }
   }
 }

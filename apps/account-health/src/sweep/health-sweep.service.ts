@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
-import { withSessionLock } from '@forewarn/database';
+import { AccountsRepository, HealthRepository, withSessionLock } from '@forewarn/database';
 import type { RecomputeCause } from '@forewarn/projection';
 import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
@@ -29,6 +29,8 @@ export class HealthSweep implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
+    private readonly accounts: AccountsRepository,
+    private readonly health: HealthRepository,
     private readonly projection: ProjectionService,
     private readonly relay: OutboxRelay,
     private readonly policy: HealthPolicyHolder,
@@ -72,8 +74,8 @@ export class HealthSweep implements OnApplicationBootstrap, OnApplicationShutdow
       const stop = this.duration.startTimer();
       const policy = this.policy.current();
       const accountIds: string[] = cause === 'policy'
-        ? (await this.db.query('SELECT id FROM health.accounts ORDER BY id')).map((r: { id: string }) => r.id)
-        : await this.projection.inTransaction((store) => store.accountsToSweep(policy.briefing.hoursBefore, now));
+        ? await this.accounts.allIds()
+        : await this.projection.inTransaction(() => this.health.accountsToSweep(policy.briefing.hoursBefore, now));
       let changed = 0;
       for (let i = 0; i < accountIds.length && !this.worker.isStopped; i += CHUNK) {
         changed += await this.projection.recompute(accountIds.slice(i, i + CHUNK), now, cause, policy);

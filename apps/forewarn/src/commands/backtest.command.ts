@@ -1,10 +1,10 @@
 import { accountHealthEnvSchema, ConfigError, loadConfig, loadPolicyFile } from '@forewarn/config';
-import { type AccountEvent, type BacktestAlert, compareBacktests, type HealthPolicy, PolicyError, simulateAccount } from '@forewarn/health';
-import { eventKey } from '@forewarn/projection';
+import { EventsRepository, HealthDataModule, PolicyInUseRepository } from '@forewarn/database';
+import { type BacktestAlert, compareBacktests, type HealthPolicy, PolicyError, simulateAccount } from '@forewarn/health';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import type { DataSource } from 'typeorm';
-import { CliError, printJson, withDatabase } from '../cli-support';
+import { CliError, printJson, withApp } from '../cli-support';
+import { policyInForce } from './policy-in-force';
 
 interface BacktestOptions {
   policy: string;
@@ -36,7 +36,7 @@ export function registerBacktestCommand(program: Command): void {
     .requiredOption('--policy <file>', 'the candidate policy file')
     .requiredOption('--since <date>', 'report alerts from this date (YYYY-MM-DD or RFC 3339)')
     .option('--until <date>', 'report alerts up to this date (default: now)')
-    .option('--current <file>', 'the current policy (default: HEALTH_POLICY_FILE, else the built-in defaults)')
+    .option('--current <file>', 'the current policy (default: the one account-health runs with; if it never recorded one, HEALTH_POLICY_FILE, else the built-in defaults)')
     .option('--account <id>', 'only this account')
     .option('--tick-minutes <n>', 'how often the simulated sweep re-evaluates', '60')
     .action(async (options: BacktestOptions) => {
@@ -47,13 +47,16 @@ export function registerBacktestCommand(program: Command): void {
         throw error instanceof ConfigError ? new CliError(error.message) : error;
       }
       const candidate = policyFrom(options.policy);
-      const current = policyFrom(options.current ?? env.HEALTH_POLICY_FILE);
       const since = dateOption('--since', options.since);
       const until = options.until ? dateOption('--until', options.until) : new Date();
       const tickMinutes = Number(options.tickMinutes);
       if (!Number.isFinite(tickMinutes) || tickMinutes < 1) throw new CliError(`--tick-minutes must be a number of minutes, at least 1, not "${options.tickMinutes}"`);
       if (since >= until) throw new CliError('--since must be before --until');
-      const report = await withDatabase((db) => runBacktest(db, { current, candidate, since, until, tickMinutes, account: options.account ?? null }));
+      const report = await withApp([HealthDataModule], async (app) => {
+        const current = await policyInForce(app.get(PolicyInUseRepository), { explicitFile: options.current, shellFile: env.HEALTH_POLICY_FILE, doing: 'Comparing' });
+        process.stderr.write(`${current.says}\n`);
+        return runBacktest(app.get(EventsRepository), { current: current.policy, candidate, since, until, tickMinutes, account: options.account ?? null });
+      });
       process.stderr.write(summaryText(report));
       printJson(report);
     });
@@ -62,32 +65,25 @@ export function registerBacktestCommand(program: Command): void {
 type Report = ReturnType<typeof compareBacktests> & { since: string; until: string; tickMinutes: number; accounts: number; events: number };
 
 /** Thin shell around the pure backtest: stored events account by account, through both policies. */
-async function runBacktest(db: DataSource, input: { current: HealthPolicy; candidate: HealthPolicy; since: Date; until: Date; tickMinutes: number; account: string | null }): Promise<Report> {
-  const accounts: { account_id: string }[] = await db.query(
-    `SELECT DISTINCT account_id FROM health.events WHERE account_id IS NOT NULL AND ($1::text IS NULL OR account_id = $1) ORDER BY account_id`,
-    [input.account],
-  );
+async function runBacktest(events: EventsRepository, input: { current: HealthPolicy; candidate: HealthPolicy; since: Date; until: Date; tickMinutes: number; account: string | null }): Promise<Report> {
+  const accounts = await events.accountsWithEvents(input.account);
   if (input.account && accounts.length === 0) throw new CliError(`no stored events for account "${input.account}"`);
   const window = { since: input.since, until: input.until, tickMinutes: input.tickMinutes };
   const current: BacktestAlert[] = [];
   const candidate: BacktestAlert[] = [];
-  let events = 0;
+  let eventCount = 0;
   const bar = new SingleBar({ format: 'Backtesting [{bar}] {value}/{total} accounts', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
   bar.start(accounts.length, 0);
-  for (const { account_id: accountId } of accounts) {
-    const rows: { source: string; id: string; type: AccountEvent['type']; time: Date; seq: string; data: unknown }[] = await db.query(
-      `SELECT source, id, type, time, seq, payload->'data' AS data FROM health.events WHERE account_id = $1 AND time <= $2 ORDER BY time, seq`,
-      [accountId, input.until],
-    );
-    const list: AccountEvent[] = rows.map((r) => ({ key: eventKey(r.source, r.id), type: r.type, time: r.time.toISOString(), seq: Number(r.seq), data: r.data }));
-    events += list.length;
+  for (const accountId of accounts) {
+    const list = await events.eventsOfAccount(accountId, input.until);
+    eventCount += list.length;
     current.push(...simulateAccount(accountId, list, input.current, window));
     candidate.push(...simulateAccount(accountId, list, input.candidate, window));
     bar.increment();
   }
   bar.stop();
   const comparison = compareBacktests({ version: input.current.version, alerts: current }, { version: input.candidate.version, alerts: candidate });
-  return { since: input.since.toISOString(), until: input.until.toISOString(), tickMinutes: input.tickMinutes, accounts: accounts.length, events, ...comparison };
+  return { since: input.since.toISOString(), until: input.until.toISOString(), tickMinutes: input.tickMinutes, accounts: accounts.length, events: eventCount, ...comparison };
 }
 
 function summaryText(report: Report): string {

@@ -1,17 +1,17 @@
-import { accountHealthEnvSchema, ConfigError, loadConfig, loadPolicyFile } from '@forewarn/config';
+import type { INestApplicationContext } from '@nestjs/common';
+import { accountHealthEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
-import { type HealthPolicy, parsePolicy, PolicyError } from '@forewarn/health';
-import { parseMessages, policyInUse, ProjectionStore, Projector, Rebuild } from '@forewarn/projection';
-import { AuditLog, cliActor, lockForTransaction } from '@forewarn/database';
+import type { HealthPolicy } from '@forewarn/health';
+import { parseMessages, ProjectorModule, Rebuild } from '@forewarn/projection';
+import { AuditLog, cliActor, lockForTransaction, PolicyInUseRepository, TxHost } from '@forewarn/database';
 import { createKafka } from '@forewarn/messaging';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { EachBatchPayload } from 'kafkajs';
-import type { DataSource } from 'typeorm';
-import { CliError, printJson, withApp, withDatabase } from '../cli-support';
+import { AsyncResource } from 'node:async_hooks';
+import { CliError, printJson, withApp } from '../cli-support';
+import { policyInForce } from './policy-in-force';
 
-/** Accounts scored per statement set at the end. */
-const CHUNK = 2_000;
 /** Pass 1 parses only the messages that can be account upserts. */
 const ACCOUNT_UPSERTED = 'forewarn.account.upserted';
 /** Give up when the topic stops delivering before the replay reached the end it saw at the start. */
@@ -66,139 +66,102 @@ export function registerReplayCommand(program: Command): void {
 export async function replay(options: { force: boolean; policyFile?: string }): Promise<ReplaySummary> {
   const started = Date.now();
   const config = replayConfig();
-  const chosen = await withDatabase((db) => policyForReplay(db, options.policyFile, config.HEALTH_POLICY_FILE));
-  process.stderr.write(`${chosen.says}\n`);
-  const { policy } = chosen;
-  const topic = topicsFor(config.FOREWARN_TOPIC_PREFIX).events;
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-replay' });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) throw new CliError(`topic ${topic} does not exist (run: forewarn topics)`);
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const truncated = offsets.filter((p) => Number(p.low) > 0);
-    if (truncated.length > 0 && !options.force) {
-      throw new CliError(`${topic} no longer holds every event (partition ${truncated[0].partition} starts at offset ${truncated[0].low}); a replay would lose the older ones. Use --force to replay what is left.`);
+  return withApp([ProjectorModule], async (app) => {
+    const chosen = await policyInForce(app.get(PolicyInUseRepository), { explicitFile: options.policyFile, shellFile: config.HEALTH_POLICY_FILE, doing: 'Replaying' });
+    process.stderr.write(`${chosen.says}\n`);
+    const { policy } = chosen;
+    const topic = topicsFor(config.FOREWARN_TOPIC_PREFIX).events;
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-replay' });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      if (!(await admin.listTopics()).includes(topic)) throw new CliError(`topic ${topic} does not exist (run: forewarn topics)`);
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const truncated = offsets.filter((p) => Number(p.low) > 0);
+      if (truncated.length > 0 && !options.force) {
+        throw new CliError(`${topic} no longer holds every event (partition ${truncated[0].partition} starts at offset ${truncated[0].low}); a replay would lose the older ones. Use --force to replay what is left.`);
+      }
+      const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+      const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      const groupId = `${config.FOREWARN_TOPIC_PREFIX}replay-${Date.now().toString(36)}`;
+      const summary = await rebuild({ app, kafka, topic, groupId, ends, total, policy });
+      await app.get(AuditLog).record({ actor: cliActor(), action: 'replay.run', target: topic, details: { ...summary, policyVersion: policy.version, force: options.force } });
+      await admin.deleteGroups([groupId, `${groupId}-accounts`]).catch(() => undefined);
+      return { topic, policy: { version: policy.version, from: chosen.from }, ...summary, durationMs: Date.now() - started };
+    } finally {
+      await admin.disconnect();
     }
-    const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
-    const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    const groupId = `${config.FOREWARN_TOPIC_PREFIX}replay-${Date.now().toString(36)}`;
-    const summary = await withDatabase(async (db) => {
-      const rebuilt = await rebuild({ db, kafka, topic, groupId, ends, total, projector: new Projector(() => policy) });
-      await withApp([], (app) => app.get(AuditLog).record({ actor: cliActor(), action: 'replay.run', target: topic, details: { ...rebuilt, policyVersion: policy.version, force: options.force } }));
-      return rebuilt;
-    });
-    await admin.deleteGroups([groupId, `${groupId}-accounts`]).catch(() => undefined);
-    return { topic, policy: { version: policy.version, from: chosen.from }, ...summary, durationMs: Date.now() - started };
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/**
- * Which health policy a replay scores with: the one account-health runs with (it records it at
- * start and on every reload), so the rebuilt health is what the service itself would say, and
- * `health.v1` does not flap between the two. Another only when asked for by `--policy <file>`;
- * the shell's HEALTH_POLICY_FILE only when account-health never recorded one.
- */
-export async function policyForReplay(db: DataSource, explicitFile: string | undefined, shellFile: string | undefined): Promise<{ policy: HealthPolicy; from: string; says: string }> {
-  try {
-    const inUse = await policyInUse(db.manager);
-    if (explicitFile) {
-      const policy = loadPolicyFile(explicitFile);
-      const running = inUse ? `not the one account-health runs with ("${inUse.version}")` : 'account-health has not recorded the policy it runs with';
-      return { policy, from: explicitFile, says: `Replaying with the health policy in ${explicitFile}: "${policy.version}", ${running}.` };
-    }
-    if (inUse) {
-      const policy = parsePolicy(JSON.stringify(inUse.policy), 'the policy account-health recorded');
-      return { policy, from: 'account-health', says: `Replaying with the health policy account-health runs with: "${policy.version}" (${inUse.source}, since ${inUse.since.toISOString()}).` };
-    }
-    const policy = loadPolicyFile(shellFile);
-    const from = shellFile ?? 'built-in defaults';
-    return { policy, from, says: `account-health has not recorded the policy it runs with (has it run on this database?): replaying with ${shellFile ?? 'the built-in defaults'}: "${policy.version}".` };
-  } catch (error) {
-    throw error instanceof PolicyError ? new CliError(error.message) : error;
-  }
+  });
 }
 
 async function rebuild(input: {
-  db: DataSource;
+  app: INestApplicationContext;
   kafka: ReturnType<typeof createKafka>;
   topic: string;
   groupId: string;
   ends: Map<number, number>;
   total: number;
-  projector: Projector;
+  policy: HealthPolicy;
 }): Promise<Omit<ReplaySummary, 'topic' | 'policy' | 'durationMs'>> {
-  const { db, kafka, topic, groupId, ends, total, projector } = input;
-  const runner = db.createQueryRunner();
-  await runner.connect();
+  const { app, kafka, topic, groupId, ends, total, policy } = input;
+  const txHost = app.get(TxHost);
+  const rebuild = await app.resolve(Rebuild);
   const bar = new SingleBar(
     { format: `Replaying ${topic} [{bar}] {percentage}% | {value}/{total} messages | ETA {eta_formatted}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000, hideCursor: true },
     Presets.shades_classic,
   );
   try {
-    await runner.startTransaction();
-    process.stderr.write('Waiting for account-health to finish its current batch…\n');
-    await lockForTransaction(runner, 'replay');
-    const store = new ProjectionStore(runner.manager);
-    await store.clearRebuiltProjections();
-    const rebuild = new Rebuild(store);
-    const now = new Date();
-    let messages = 0;
-    let skipped = 0;
-    const phasesMs = { accounts: 0, events: 0, fold: 0, score: 0 };
-    let phaseStarted = Date.now();
-    const endPhase = (phase: keyof typeof phasesMs) => {
-      phasesMs[phase] = Date.now() - phaseStarted;
-      phaseStarted = Date.now();
-    };
-    if (total > 0) {
-      // Pass 1: the accounts, so that pass 2 can map every event as it stores it.
-      process.stderr.write('Reading the accounts…\n');
-      const accountsRead = await consumeToEnd({ kafka, topic, groupId: `${groupId}-accounts`, ends, onBatch: async (batch) => {
-        rebuild.noteAccounts(parseMessages(batch.filter((m) => m.value?.includes(ACCOUNT_UPSERTED))).events);
-      } });
-      if (!accountsRead) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
-      await rebuild.saveAccounts();
-      endPhase('accounts');
-      // Pass 2: every event. The next batch is parsed while PostgreSQL stores the previous one.
-      bar.start(total, 0);
-      let storing: Promise<unknown> = Promise.resolve();
-      const consumed = await consumeToEnd({ kafka, topic, groupId, ends, onBatch: async (batch) => {
-        const { events, rejected } = parseMessages(batch);
+    return await txHost.withTransaction(async () => {
+      process.stderr.write('Waiting for account-health to finish its current batch…\n');
+      await lockForTransaction(txHost.tx, 'replay');
+      await rebuild.clear();
+      const now = new Date();
+      let messages = 0;
+      let skipped = 0;
+      const phasesMs = { accounts: 0, events: 0, fold: 0, score: 0 };
+      let phaseStarted = Date.now();
+      const endPhase = (phase: keyof typeof phasesMs) => {
+        phasesMs[phase] = Date.now() - phaseStarted;
+        phaseStarted = Date.now();
+      };
+      if (total > 0) {
+        // Pass 1: the accounts, so that pass 2 can map every event as it stores it.
+        process.stderr.write('Reading the accounts…\n');
+        const accountsRead = await consumeToEnd({ kafka, topic, groupId: `${groupId}-accounts`, ends, onBatch: async (batch) => {
+          rebuild.noteAccounts(parseMessages(batch.filter((m) => m.value?.includes(ACCOUNT_UPSERTED))).events);
+        } });
+        if (!accountsRead) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
+        await rebuild.saveAccounts();
+        endPhase('accounts');
+        // Pass 2: every event. The next batch is parsed while PostgreSQL stores the previous one.
+        bar.start(total, 0);
+        let storing: Promise<unknown> = Promise.resolve();
+        // Bound to this transaction's context: the repositories find the transaction there, whatever
+        // context kafkajs calls back in.
+        const consumed = await consumeToEnd({ kafka, topic, groupId, ends, onBatch: AsyncResource.bind(async (batch) => {
+          const { events, rejected } = parseMessages(batch);
+          await storing;
+          storing = rebuild.storeEvents(events).then(() => bar.increment(batch.length));
+          storing.catch(() => undefined); // surfaced by the next await
+          messages += batch.length;
+          skipped += rejected.length;
+        }) });
         await storing;
-        storing = rebuild.storeEvents(events).then(() => bar.increment(batch.length));
-        storing.catch(() => undefined); // surfaced by the next await
-        messages += batch.length;
-        skipped += rejected.length;
-      } });
-      await storing;
-      if (!consumed) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
-      bar.stop();
-      endPhase('events');
-      process.stderr.write('Folding every case and meeting…\n');
-      await rebuild.foldAll();
-      endPhase('fold');
-    }
-    process.stderr.write('Scoring every account…\n');
-    const accountIds = await store.allAccountIds();
-    let healthChanged = 0;
-    for (let i = 0; i < accountIds.length; i += CHUNK) healthChanged += await projector.recompute(store, accountIds.slice(i, i + CHUNK), now, 'replay');
-    endPhase('score');
-    await store.dropOrphanHealth();
-    const [counts] = await runner.query(
-      `SELECT (SELECT count(*) FROM health.events)::int AS events, (SELECT count(*) FROM health.accounts)::int AS accounts,
-              (SELECT count(*) FROM health.cases)::int AS cases, (SELECT count(*) FROM health.meetings)::int AS meetings`,
-    );
-    await runner.commitTransaction();
-    return { messages, skipped, ...counts, healthChanged, phasesMs };
+        if (!consumed) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
+        bar.stop();
+        endPhase('events');
+        process.stderr.write('Folding every case and meeting…\n');
+        await rebuild.foldAll();
+        endPhase('fold');
+      }
+      process.stderr.write('Scoring every account…\n');
+      const healthChanged = await rebuild.scoreAll(now, policy);
+      endPhase('score');
+      return { messages, skipped, ...(await rebuild.counts()), healthChanged, phasesMs };
+    });
   } catch (error) {
     bar.stop();
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
-  } finally {
-    await runner.release();
   }
 }
 

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import type { AccountRef, AccountUpsertedData } from '@forewarn/contracts';
+import type { AccountProfile } from '@forewarn/health';
+import { TxHost } from '../unit-of-work';
+
+/** An account as scoring and alert messages need it. */
+export interface StoredAccount {
+  id: string;
+  name: string;
+  ownerName: string | null;
+  ownerEmail: string;
+  leadName: string | null;
+  leadEmail: string | null;
+  members: { name?: string; email: string }[];
+  team: string | null;
+  timezone: string | null;
+  profile: AccountProfile;
+}
+
+/** What events may name an account by, besides its id: the sources' external ids and its email domains. */
+export interface AccountReferences {
+  id: string;
+  domains: string[];
+  externalRefs: { source: string; id: string }[];
+}
+
+/**
+ * Customer accounts (`health.accounts`), as the newest `account.upserted` of each left them, and
+ * the references that map events to them.
+ */
+@Injectable()
+export class AccountsRepository {
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
+
+  /** Applies an account upsert unless a newer one (by event time) is already stored. */
+  async upsert(data: AccountUpsertedData, time: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO health.accounts (id, name, domains, external_refs, owner_name, owner_email, team, lead_name, lead_email, members, tier, arr, renewal_date, timezone, source_time, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, domains = EXCLUDED.domains, external_refs = EXCLUDED.external_refs,
+         owner_name = EXCLUDED.owner_name, owner_email = EXCLUDED.owner_email, team = EXCLUDED.team, lead_name = EXCLUDED.lead_name,
+         lead_email = EXCLUDED.lead_email, members = EXCLUDED.members, tier = EXCLUDED.tier, arr = EXCLUDED.arr,
+         renewal_date = EXCLUDED.renewal_date, timezone = EXCLUDED.timezone, source_time = EXCLUDED.source_time, updated_at = now()
+       WHERE health.accounts.source_time <= EXCLUDED.source_time`,
+      [
+        data.id, data.name, data.domains, JSON.stringify(data.externalRefs), data.owner.name ?? null, data.owner.email, data.team ?? null,
+        data.lead?.name ?? null, data.lead?.email ?? null, JSON.stringify(data.members ?? []), data.tier ?? null, data.arr ?? null,
+        data.renewalDate ?? null, data.timezone ?? null, time,
+      ],
+    );
+  }
+
+  /**
+   * Finds the account each reference points to, by every reference it carries: its id first, then
+   * the source's external id (specific), then the email domain (broad); null where none matches
+   * (the event stays unmapped until such an account arrives). One statement for a whole batch,
+   * and a reference a event does not carry costs nothing: a NULL domain would otherwise make
+   * `domains @> ARRAY[NULL]` scan the whole GIN index for every lookup.
+   */
+  async resolve(refs: { ref: AccountRef; source: string }[]): Promise<(string | null)[]> {
+    if (refs.length === 0) return [];
+    const rows: { i: number; id: string }[] = await this.db.query(
+      `SELECT DISTINCT ON (r.i) r.i, a.id
+       FROM unnest($1::int[], $2::text[], $3::jsonb[], $4::text[]) AS r(i, account_id, external, domain)
+       JOIN LATERAL (
+         SELECT id, 0 AS rank FROM health.accounts WHERE r.account_id IS NOT NULL AND id = r.account_id
+         UNION ALL SELECT id, 1 FROM health.accounts WHERE r.external IS NOT NULL AND external_refs @> r.external
+         UNION ALL SELECT id, 2 FROM health.accounts WHERE r.domain IS NOT NULL AND domains @> ARRAY[r.domain]
+       ) a ON true
+       ORDER BY r.i, a.rank, a.id`,
+      [
+        refs.map((_, i) => i),
+        refs.map(({ ref }) => ref.id ?? null),
+        refs.map(({ ref, source }) => (ref.externalId ? JSON.stringify([{ source: source.replace(/^\/sources\//, ''), id: ref.externalId }]) : null)),
+        refs.map(({ ref }) => ref.domain?.toLowerCase() ?? null),
+      ],
+    );
+    const found = new Map(rows.map((r) => [Number(r.i), r.id]));
+    return refs.map((_, i) => found.get(i) ?? null);
+  }
+
+  /** The references of these accounts as stored (the unmapped events they may claim). */
+  async referencesOf(accountIds: string[]): Promise<AccountReferences[]> {
+    if (accountIds.length === 0) return [];
+    return this.db.query('SELECT id, domains, external_refs AS "externalRefs" FROM health.accounts WHERE id = ANY($1::text[])', [accountIds]);
+  }
+
+  async byIds(accountIds: string[]): Promise<Map<string, StoredAccount>> {
+    const rows: { id: string; name: string; owner_name: string | null; owner_email: string; lead_name: string | null; lead_email: string | null; members: StoredAccount['members']; team: string | null; timezone: string | null; tier: string | null; arr: string | null; renewal_date: string | null }[] =
+      await this.db.query(
+        'SELECT id, name, owner_name, owner_email, lead_name, lead_email, members, team, timezone, tier, arr, renewal_date FROM health.accounts WHERE id = ANY($1::text[]) ORDER BY id',
+        [accountIds],
+      );
+    return new Map(rows.map((r) => [r.id, {
+      id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, leadName: r.lead_name, leadEmail: r.lead_email, members: r.members, team: r.team, timezone: r.timezone,
+      profile: { tier: r.tier, arr: r.arr === null ? null : Number(r.arr), renewalDate: r.renewal_date },
+    }]));
+  }
+
+  async allIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query('SELECT id FROM health.accounts ORDER BY id');
+    return rows.map((r) => r.id);
+  }
+
+  async count(): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.db.query('SELECT count(*)::int AS n FROM health.accounts');
+    return n;
+  }
+
+  /** For a replay, which reads every account from the topic again. */
+  async deleteAll(): Promise<void> {
+    await this.db.query('DELETE FROM health.accounts');
+  }
+}

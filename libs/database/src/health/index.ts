@@ -1,0 +1,11 @@
+export * from './accounts.repository';
+export * from './alerts.repository';
+export * from './cases.repository';
+export * from './events.repository';
+export * from './health.repository';
+export * from './health-data.module';
+export * from './meetings.repository';
+export * from './outbox.repository';
+export * from './policy-in-use.entity';
+export * from './policy-in-use.repository';
+export { type Subject, subjectKey } from './subjects';

@@ -1,0 +1,166 @@
+import { Logger } from '@nestjs/common';
+import { KAFKA_HEADER } from '@forewarn/contracts';
+import type { EachBatchPayload, Kafka, TopicMessages } from 'kafkajs';
+import { type BatchOutcome, type ConsumedMessage, KafkaBatchServer } from './batch-server';
+import type { Publisher } from './publisher';
+
+/**
+ * The batch transport's retry, split and dead-letter logic, driven through a test double of the
+ * kafkajs consumer (the `eachBatch` it is given) and a publisher that records dead letters.
+ */
+const TOPIC = 'test.events.v1';
+const DLQ = 'test.dlq.v1';
+
+/** A dropped PostgreSQL connection, as the driver reports it. */
+const connectionLost = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+
+type Handler = (messages: ConsumedMessage[]) => Promise<BatchOutcome>;
+
+/** The transport over a fake Kafka: returns what kafkajs would call for each batch, and the dead letters it published. */
+async function transport(handler: Handler, options: { healthy?: () => boolean } = {}) {
+  let eachBatch!: (payload: EachBatchPayload) => Promise<void>;
+  const consumer = {
+    events: { CRASH: 'consumer.crash' },
+    on: () => undefined,
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    run: async (config: { eachBatch: typeof eachBatch }) => void (eachBatch = config.eachBatch),
+    disconnect: async () => undefined,
+  };
+  const deadLetters: TopicMessages[] = [];
+  const publisher = { publish: async (batches: TopicMessages[]) => void deadLetters.push(...batches) } as unknown as Publisher;
+  const server = new KafkaBatchServer({
+    kafka: { consumer: () => consumer } as unknown as Kafka,
+    groupId: 'test.account-health',
+    topics: { 'events.v1': TOPIC },
+    dlqTopic: DLQ,
+    publisher,
+    dependenciesHealthy: async () => options.healthy?.() ?? true,
+  });
+  server.addHandler('events.v1', (messages: ConsumedMessage[]) => handler(messages), true);
+  await new Promise<void>((resolve, reject) => void server.listen((error) => (error ? reject(error) : resolve())));
+  return { eachBatch: (payload: EachBatchPayload) => eachBatch(payload), deadLetters };
+}
+
+/** A batch of one partition as kafkajs hands it over, and what the transport did with its offsets. */
+function batchOf(offsets: number[], owner: { running?: () => boolean; stale?: () => boolean } = {}) {
+  const done = { resolved: [] as string[], commits: 0 };
+  const messages = offsets.map((offset) => ({
+    offset: String(offset), key: Buffer.from('acme'), value: Buffer.from(`event ${offset}`), timestamp: '1764000000000', attributes: 0,
+    headers: { [KAFKA_HEADER.correlationId]: Buffer.from('corr-1') },
+  }));
+  const payload = {
+    batch: { topic: TOPIC, partition: 2, messages, lastOffset: () => String(offsets[offsets.length - 1]) },
+    resolveOffset: (offset: string) => void done.resolved.push(offset),
+    commitOffsetsIfNecessary: async () => void (done.commits += 1),
+    heartbeat: async () => undefined,
+    isRunning: owner.running ?? (() => true),
+    isStale: owner.stale ?? (() => false),
+  } as unknown as EachBatchPayload;
+  return { payload, done };
+}
+
+/** Runs a batch to its end, the transport's back-off pauses included (on fake timers). */
+async function handle(eachBatch: (payload: EachBatchPayload) => Promise<void>, payload: EachBatchPayload): Promise<void> {
+  const handled = eachBatch(payload);
+  await jest.runAllTimersAsync();
+  await handled;
+}
+
+const offsetsOf = (messages: ConsumedMessage[]) => messages.map((m) => Number(m.offset));
+
+describe('the batch transport', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('hands a batch to its handler as consumed messages and commits its last offset', async () => {
+    const seen: ConsumedMessage[][] = [];
+    const { eachBatch, deadLetters } = await transport(async (messages) => (seen.push(messages), { rejected: [] }));
+    const { payload, done } = batchOf([5, 6, 7]);
+    await handle(eachBatch, payload);
+    expect(seen).toHaveLength(1);
+    expect(seen[0][0]).toEqual({ topic: TOPIC, partition: 2, offset: '5', key: 'acme', value: Buffer.from('event 5'), headers: { [KAFKA_HEADER.correlationId]: Buffer.from('corr-1') }, timestamp: 1764000000000 });
+    expect(done).toEqual({ resolved: ['7'], commits: 1 });
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('dead-letters the messages the handler rejects, with the reason and where they came from, and moves on', async () => {
+    const { eachBatch, deadLetters } = await transport(async (messages) => ({ rejected: [{ message: messages[1], reason: 'value is not JSON' }] }));
+    const { payload, done } = batchOf([5, 6, 7]);
+    await handle(eachBatch, payload);
+    expect(deadLetters).toEqual([{
+      topic: DLQ,
+      messages: [{
+        key: 'acme',
+        value: Buffer.from('event 6'),
+        headers: {
+          [KAFKA_HEADER.correlationId]: Buffer.from('corr-1'),
+          [KAFKA_HEADER.dlqReason]: 'value is not JSON',
+          [KAFKA_HEADER.dlqTopic]: TOPIC,
+          [KAFKA_HEADER.dlqPartition]: '2',
+          [KAFKA_HEADER.dlqOffset]: '6',
+          [KAFKA_HEADER.dlqConsumer]: 'test.account-health',
+        },
+      }],
+    }]);
+    expect(done).toEqual({ resolved: ['7'], commits: 1 });
+  });
+
+  it('retries a batch as it is, however often, while its failures say nothing about the messages', async () => {
+    const calls: number[][] = [];
+    const { eachBatch, deadLetters } = await transport(async (messages) => {
+      calls.push(offsetsOf(messages));
+      if (calls.length <= 5) throw connectionLost();
+      if (calls.length <= 7) return { rejected: [], retryLater: 'the notifier is busy' };
+      return { rejected: [] };
+    });
+    const { payload, done } = batchOf([5, 6, 7]);
+    await handle(eachBatch, payload);
+    expect(calls).toEqual(Array(8).fill([5, 6, 7]));
+    expect(deadLetters).toEqual([]);
+    expect(done).toEqual({ resolved: ['7'], commits: 1 });
+  });
+
+  it('splits a batch that keeps failing while its dependencies are up, and dead-letters only the message at fault', async () => {
+    const calls: number[][] = [];
+    const { eachBatch, deadLetters } = await transport(async (messages) => {
+      calls.push(offsetsOf(messages));
+      if (offsetsOf(messages).includes(6)) throw new Error('cannot fold this case');
+      return { rejected: [] };
+    });
+    const { payload, done } = batchOf([5, 6, 7]);
+    await handle(eachBatch, payload);
+    expect(calls).toEqual([[5, 6, 7], [5, 6, 7], [5, 6, 7], [5], [6], [6], [6], [7]]);
+    expect(deadLetters.flatMap((d) => d.messages.map((m) => [d.topic, m.headers?.[KAFKA_HEADER.dlqOffset], m.headers?.[KAFKA_HEADER.dlqReason]]))).toEqual([
+      [DLQ, '6', 'processing failed repeatedly: cannot fold this case'],
+    ]);
+    expect(done).toEqual({ resolved: ['7'], commits: 1 });
+  });
+
+  it('never takes a failure for a poison message while its dependencies are down: it waits, and leaves the batch uncommitted when it stops', async () => {
+    let calls = 0;
+    const { eachBatch, deadLetters } = await transport(async () => {
+      calls += 1;
+      throw new Error('cannot reach the database');
+    }, { healthy: () => false });
+    const { payload, done } = batchOf([5, 6, 7], { running: () => calls < 10 });
+    await handle(eachBatch, payload);
+    expect(calls).toBe(10);
+    expect(deadLetters).toEqual([]);
+    expect(done).toEqual({ resolved: [], commits: 0 });
+  });
+
+  it('leaves a batch to the next owner of its partition after a rebalance', async () => {
+    let calls = 0;
+    const { eachBatch, deadLetters } = await transport(async () => {
+      calls += 1;
+      throw new Error('cannot fold this case');
+    });
+    const { payload, done } = batchOf([5, 6, 7], { stale: () => calls >= 2 });
+    await handle(eachBatch, payload);
+    expect(calls).toBe(2);
+    expect(deadLetters).toEqual([]);
+    expect(done).toEqual({ resolved: [], commits: 0 });
+  });
+});

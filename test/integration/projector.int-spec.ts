@@ -1,0 +1,165 @@
+import type { InboundEvent } from '@forewarn/contracts';
+import { PolicyInUseRepository, TxHost } from '@forewarn/database';
+import { DEFAULT_POLICY, type HealthPolicy } from '@forewarn/health';
+import { type ApplyOutcome, parseMessages, Projector, ProjectorModule } from '@forewarn/projection';
+import { type IntegrationApp, integrationApp } from '../support/integration';
+
+/**
+ * The projector against a real PostgreSQL, without Kafka: events in; events, accounts, cases,
+ * meetings, health, alerts and outbox rows out, through the `health` repositories in one unit of work.
+ */
+const NOW = new Date('2026-11-25T09:00:00Z');
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const at = (minutesBefore: number) => new Date(NOW.getTime() - minutesBefore * MINUTE).toISOString();
+const POLICY: HealthPolicy = { ...DEFAULT_POLICY, version: 'int v1' };
+
+/** Events as the topic carries them: validated and stamped by `parseMessages`, as account-health reads them. */
+function events(...raw: Record<string, unknown>[]): InboundEvent[] {
+  const parsed = parseMessages(raw.map((event) => ({ value: Buffer.from(JSON.stringify({ specversion: '1.0', source: '/sources/helpdesk', ...event })), timestamp: NOW.getTime() })), NOW.getTime());
+  expect(parsed.rejected).toEqual([]);
+  return parsed.events;
+}
+
+const acme = { id: 'acme', name: 'Acme', domains: ['acme.example'], externalRefs: [{ source: 'helpdesk', id: 'ORG-7' }], owner: { name: 'Riley Rep', email: 'riley@sales.example' }, tier: 'enterprise' };
+const upsert = (id: string, minutesBefore: number, data: Record<string, unknown> = acme) => ({ id, type: 'forewarn.account.upserted', time: at(minutesBefore), source: '/sources/crm', data });
+const caseEvent = (id: string, type: string, minutesBefore: number, data: Record<string, unknown> = {}, account: Record<string, unknown> = { id: 'acme' }) => ({
+  id, type: `forewarn.case.${type}`, time: at(minutesBefore), data: { account, case: { id: 'ZD-1' }, ...data },
+});
+const meeting = (id: string, minutesBefore: number) => ({
+  id, type: 'forewarn.meeting.scheduled', time: at(minutesBefore), source: '/sources/calendar',
+  data: { account: { domain: 'acme.example' }, meeting: { id: 'M-1', title: 'Renewal call', startsAt: new Date(NOW.getTime() + 20 * HOUR).toISOString(), kind: 'renewal' } },
+});
+
+/** A severity-1 outage, escalated, passed around support and rejected workarounds: a customer on fire. */
+const story = () => events(
+  upsert('u1', 300),
+  caseEvent('c1', 'opened', 240, { case: { id: 'ZD-1', title: 'Checkout down', severity: 1, status: 'open' }, actor: { type: 'customer', name: 'Dana' } }),
+  caseEvent('c2', 'escalated', 200, { case: { id: 'ZD-1', escalationLevel: 2 } }),
+  ...['Sam', 'Priya', 'Lena', 'Ken'].map((name, i) => caseEvent(`c${3 + i}`, 'assigned', 180 - i * 20, { assignee: { name }, actor: { type: 'agent', name } })),
+  caseEvent('c7', 'resolution_rejected', 60, { reason: 'The workaround does not work', actor: { type: 'customer', name: 'Dana' } }),
+  meeting('m1', 30),
+);
+
+describe('the projector on PostgreSQL', () => {
+  let it_: IntegrationApp;
+  let txHost: TxHost;
+  let projector: Projector;
+
+  /** One projection transaction, as account-health runs it for a batch. */
+  const apply = (batch: InboundEvent[]): Promise<ApplyOutcome> => txHost.withTransaction(() => projector.apply(batch, NOW, POLICY));
+  const rows = (sql: string, params: unknown[] = []) => it_.db.query(sql, params) as Promise<Record<string, unknown>[]>;
+  /** What the projections hold, without the times of writing and arrival numbers. */
+  const projections = async () => ({
+    events: await rows('SELECT source, id, type, account_key, account_id, subject_id FROM health.events ORDER BY source, id'),
+    accounts: await rows('SELECT id, name, domains, external_refs, owner_email, tier, source_time FROM health.accounts ORDER BY id'),
+    cases: await rows('SELECT account_id, id, title, severity, status, escalation_level, assignee, is_open, state FROM health.cases ORDER BY account_id, id'),
+    meetings: await rows('SELECT account_id, id, title, starts_at, kind, cancelled FROM health.meetings ORDER BY account_id, id'),
+    health: await rows('SELECT account_id, score, state, reasons, open_cases, open_escalations, policy_version, time_dependent FROM health.account_health ORDER BY account_id'),
+  });
+  const outbox = () => rows(`SELECT topic, key, value::json AS value FROM health.outbox ORDER BY id`);
+  const reset = () => it_.db.query('TRUNCATE health.events, health.accounts, health.cases, health.meetings, health.account_health, health.health_history, health.alerts, health.briefings, health.outbox, health.policy_in_use');
+
+  beforeAll(async () => {
+    it_ = await integrationApp('projector', { imports: [ProjectorModule] });
+    txHost = it_.app.get(TxHost);
+    projector = it_.app.get(Projector);
+  });
+
+  afterAll(async () => {
+    await it_?.close();
+  });
+
+  beforeEach(reset);
+
+  it('turns a batch of events into the event store, the account, its case and meeting, its health, an alert and the outbox', async () => {
+    const outcome = await apply(story());
+    expect(outcome).toMatchObject({ applied: 9, duplicates: 0, accounts: ['acme'], changed: 1 });
+    expect(outcome.alerts).toEqual([expect.objectContaining({ kind: 'heads-up', accountId: 'acme', state: 'firestorm' })]);
+
+    const { events: stored, cases, meetings, health } = await projections();
+    expect(stored).toHaveLength(9);
+    expect(stored.every((e) => e.account_id === 'acme')).toBe(true);
+    expect(cases).toEqual([expect.objectContaining({ account_id: 'acme', id: 'ZD-1', title: 'Checkout down', severity: 1, escalation_level: 2, assignee: 'Ken', is_open: true })]);
+    expect(meetings).toEqual([expect.objectContaining({ account_id: 'acme', id: 'M-1', kind: 'renewal', cancelled: false })]);
+    expect(health).toEqual([expect.objectContaining({ account_id: 'acme', state: 'firestorm', open_cases: 1, open_escalations: 1, policy_version: 'int v1', time_dependent: true })]);
+    expect(await rows('SELECT account_id, kind, state, previous_state FROM health.alerts')).toEqual([{ account_id: 'acme', kind: 'heads-up', state: 'firestorm', previous_state: null }]);
+    expect(await rows('SELECT account_id, state, policy_version, cause FROM health.health_history')).toEqual([{ account_id: 'acme', state: 'firestorm', policy_version: 'int v1', cause: 'events' }]);
+
+    const messages = await outbox();
+    expect(messages.map((m) => [m.topic, m.key, (m.value as { type: string }).type])).toEqual([
+      ['health', 'acme', 'forewarn.health.changed'],
+      ['alerts', 'acme', 'forewarn.alert.raised'],
+    ]);
+    expect((messages[1].value as { id: string }).id).toBe(outcome.alerts[0].alertId);
+  });
+
+  it('ignores a redelivered batch: nothing changes, nothing more goes out', async () => {
+    await apply(story());
+    const before = await projections();
+    const sent = await outbox();
+
+    const again = await apply(story());
+    expect(again).toEqual({ applied: 0, duplicates: 9, accounts: [], changed: 0, alerts: [] });
+    expect(await projections()).toEqual(before);
+    expect(await outbox()).toEqual(sent);
+    expect(await rows('SELECT count(*)::int AS n FROM health.alerts')).toEqual([{ n: 1 }]);
+  });
+
+  it('reaches the same projections whatever order and batches the events arrive in', async () => {
+    const all = story();
+    for (const event of all) await apply([event]);
+    const inOrder = await projections();
+
+    await reset();
+    const reversed = [...all].reverse();
+    await apply(reversed.slice(0, 4));
+    await apply(reversed.slice(4, 5));
+    await apply(reversed.slice(2)); // with redeliveries
+    expect(await projections()).toEqual(inOrder);
+
+    await reset();
+    await apply(all);
+    expect(await projections()).toEqual(inOrder);
+  });
+
+  it('keeps events for an unknown account unmapped, and folds them when an account with their reference arrives', async () => {
+    const byDomain = caseEvent('d1', 'opened', 120, { case: { id: 'ZD-2', title: 'Invoices wrong', severity: 2, status: 'open' } }, { domain: 'acme.example' });
+    const byExternalId = caseEvent('x1', 'opened', 110, { case: { id: 'ZD-3', title: 'Login slow', severity: 3, status: 'open' } }, { externalId: 'ORG-7' });
+    const early = await apply(events(byDomain, byExternalId, meeting('m1', 100)));
+    expect(early).toMatchObject({ applied: 3, accounts: [], changed: 0 });
+    expect(await rows('SELECT id, account_id FROM health.events ORDER BY id')).toEqual([
+      { id: 'd1', account_id: null }, { id: 'm1', account_id: null }, { id: 'x1', account_id: null },
+    ]);
+    expect(await rows('SELECT id FROM health.cases')).toEqual([]);
+
+    const claimed = await apply(events(upsert('u1', 90)));
+    expect(claimed).toMatchObject({ applied: 1, accounts: ['acme'], changed: 1 });
+    expect(await rows('SELECT id, account_id FROM health.events ORDER BY id')).toEqual([
+      { id: 'd1', account_id: 'acme' }, { id: 'm1', account_id: 'acme' }, { id: 'u1', account_id: 'acme' }, { id: 'x1', account_id: 'acme' },
+    ]);
+    expect(await rows('SELECT id, title FROM health.cases ORDER BY id')).toEqual([{ id: 'ZD-2', title: 'Invoices wrong' }, { id: 'ZD-3', title: 'Login slow' }]);
+    expect(await rows('SELECT id FROM health.meetings')).toEqual([{ id: 'M-1' }]);
+    expect(await rows('SELECT open_cases FROM health.account_health')).toEqual([{ open_cases: 2 }]);
+  });
+
+  it('rolls every write of a batch back when the batch fails', async () => {
+    await expect(txHost.withTransaction(async () => {
+      await projector.apply(story(), NOW, POLICY);
+      throw new Error('the broker went away before the commit');
+    })).rejects.toThrow('the broker went away');
+    expect(await projections()).toEqual({ events: [], accounts: [], cases: [], meetings: [], health: [] });
+    expect(await outbox()).toEqual([]);
+  });
+
+  it('keeps the health policy account-health recorded last, once', async () => {
+    const policies = it_.app.get(PolicyInUseRepository);
+    expect(await policies.current()).toBeNull();
+    await policies.record(POLICY, '/etc/forewarn/health-policy.json');
+    await policies.record({ ...POLICY, version: 'int v2' }, 'built-in defaults');
+    const inUse = await policies.current();
+    expect(inUse).toMatchObject({ version: 'int v2', source: 'built-in defaults', policy: { ...POLICY, version: 'int v2' } });
+    expect(inUse?.since).toBeInstanceOf(Date);
+    expect(await rows('SELECT count(*)::int AS n FROM health.policy_in_use')).toEqual([{ n: 1 }]);
+  });
+});
