@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { withSessionLock } from './advisory-locks';
 import { ENTITIES } from './entities';
+import { QueryLogger } from './query-logger';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { NotificationDelivery1764100000000 } from './migrations/notifier/1764100000000-notification-delivery';
 import { NoiseControl1764200000000 } from './migrations/notifier/1764200000000-noise-control';
@@ -53,7 +54,8 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     migrations: MIGRATIONS,
     migrationsTableName: 'forewarn_migrations',
     entities: ENTITIES,
-    logging: ['error'],
+    // Failed statements are the caller's to report: TypeORM's own line would carry their parameters.
+    logger: new QueryLogger(),
     extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'forewarn', connectionTimeoutMillis: 5000, Client: ResilientClient },
     // An idle connection the server closed: the pool drops it and opens another when needed.
     poolErrorHandler: () => undefined,

@@ -1,0 +1,31 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+
+/**
+ * TypeORM's own logging, through the service's logger (and so its redaction), without query
+ * parameters: a failed statement's parameters may hold a key, a signing secret or a password hash.
+ * The statement and the error say what failed; the caller that handles the error logs the rest.
+ */
+export class QueryLogger implements TypeOrmLogger {
+  private readonly logger = new NestLogger('typeorm');
+
+  logQuery(): void {}
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.debug({ msg: 'query failed', error: typeof error === 'string' ? error : error.message, query: query.replace(/\s+/g, ' ').slice(0, 500) });
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn({ msg: 'slow query', ms: time, query: query.replace(/\s+/g, ' ').slice(0, 500) });
+  }
+
+  logSchemaBuild(): void {}
+
+  logMigration(message: string): void {
+    this.logger.log({ msg: message });
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn({ msg: String(message) });
+  }
+}
