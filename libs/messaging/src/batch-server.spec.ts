@@ -3,6 +3,7 @@ import { KAFKA_HEADER } from '@forewarn/contracts';
 import type { EachBatchPayload, Kafka, TopicMessages } from 'kafkajs';
 import { type BatchOutcome, type ConsumedMessage, KafkaBatchServer } from './batch-server';
 import type { Publisher } from './publisher';
+import { Metrics } from '@forewarn/service-kit';
 
 /**
  * The batch transport's retry, split and dead-letter logic, driven through a test double of the
@@ -17,7 +18,7 @@ const connectionLost = () => Object.assign(new Error('terminating connection due
 type Handler = (messages: ConsumedMessage[]) => Promise<BatchOutcome>;
 
 /** The transport over a fake Kafka: returns what kafkajs would call for each batch, and the dead letters it published. */
-async function transport(handler: Handler, options: { healthy?: () => boolean } = {}) {
+async function transport(handler: Handler, options: { healthy?: () => boolean; metrics?: Metrics } = {}) {
   let eachBatch!: (payload: EachBatchPayload) => Promise<void>;
   const consumer = {
     events: { CRASH: 'consumer.crash' },
@@ -36,6 +37,7 @@ async function transport(handler: Handler, options: { healthy?: () => boolean } 
     dlqTopic: DLQ,
     publisher,
     dependenciesHealthy: async () => options.healthy?.() ?? true,
+    metrics: options.metrics,
   });
   server.addHandler('events.v1', (messages: ConsumedMessage[]) => handler(messages), true);
   await new Promise<void>((resolve, reject) => void server.listen((error) => (error ? reject(error) : resolve())));
@@ -50,7 +52,7 @@ function batchOf(offsets: number[], owner: { running?: () => boolean; stale?: ()
     headers: { [KAFKA_HEADER.correlationId]: Buffer.from('corr-1') },
   }));
   const payload = {
-    batch: { topic: TOPIC, partition: 2, messages, lastOffset: () => String(offsets[offsets.length - 1]) },
+    batch: { topic: TOPIC, partition: 2, messages, highWatermark: String(offsets[offsets.length - 1] + 11), lastOffset: () => String(offsets[offsets.length - 1]) },
     resolveOffset: (offset: string) => void done.resolved.push(offset),
     commitOffsetsIfNecessary: async () => void (done.commits += 1),
     heartbeat: async () => undefined,
@@ -162,5 +164,18 @@ describe('the batch transport', () => {
     expect(calls).toBe(2);
     expect(deadLetters).toEqual([]);
     expect(done).toEqual({ resolved: [], commits: 0 });
+  });
+
+  it('counts what an operator watches: the lag after each batch, batch sizes and times, messages by outcome, dead letters', async () => {
+    const metrics = new Metrics();
+    const { eachBatch } = await transport(async (messages) => ({ rejected: messages.filter((m) => m.offset === '8').map((message) => ({ message, reason: 'not JSON' })) }), { metrics });
+    await handle(eachBatch, batchOf([7, 8, 9]).payload);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('forewarn_consumer_lag{group="test.account-health",topic="test.events.v1",partition="2"} 10');
+    expect(text).toContain('forewarn_consumer_batch_messages_count{topic="test.events.v1"} 1');
+    expect(text).toContain('forewarn_consumer_batch_seconds_count{topic="test.events.v1"} 1');
+    expect(text).toContain('forewarn_consumer_messages_total{topic="test.events.v1",type="none",outcome="processed"} 2');
+    expect(text).toContain('forewarn_consumer_messages_total{topic="test.events.v1",type="none",outcome="dead_lettered"} 1');
+    expect(text).toContain('forewarn_dead_letters_total{topic="test.events.v1"} 1');
   });
 });

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { KAFKA_HEADER } from '@forewarn/contracts';
-import { isTransientDatabaseError } from '@forewarn/service-kit';
+import { isTransientDatabaseError, type Metrics } from '@forewarn/service-kit';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Publisher } from './publisher';
@@ -52,6 +52,8 @@ export interface BatchServerOptions {
   partitionsConcurrently?: number;
   /** Most bytes fetched per partition at once; bounds the memory of one batch (default 1 MiB). */
   maxBytesPerPartition?: number;
+  /** Where the consumer's lag, batches and dead letters are counted (`/metrics`). */
+  metrics?: Metrics;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,9 +72,20 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   protected override readonly logger = new Logger(KafkaBatchServer.name);
   private consumer: Consumer | null = null;
   private running = false;
+  private readonly measure;
+  /** Messages sent to the dead-letter topic, so they are not also counted as processed. */
+  private readonly deadLettered = new WeakSet<ConsumedMessage>();
 
   constructor(private readonly options: BatchServerOptions) {
     super();
+    const metrics = options.metrics;
+    this.measure = metrics && {
+      lag: metrics.settableGauge('forewarn_consumer_lag', 'Messages of a partition this consumer group has not processed yet, as of its last batch', ['group', 'topic', 'partition']),
+      batchSize: metrics.histogram('forewarn_consumer_batch_messages', 'Messages per batch handed to a handler', ['topic'], [1, 10, 50, 100, 250, 500, 1000, 2500, 5000]),
+      batchSeconds: metrics.histogram('forewarn_consumer_batch_seconds', 'Time from a batch\'s arrival to its commit, retries included', ['topic'], [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 10, 30, 120]),
+      messages: metrics.counter('forewarn_consumer_messages_total', 'Messages consumed, by topic, event type (ce_type header) and outcome (processed, dead_lettered)', ['topic', 'type', 'outcome']),
+      deadLetters: metrics.counter('forewarn_dead_letters_total', 'Messages published to the dead-letter topic, by the topic they came from', ['topic']),
+    };
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -122,11 +135,29 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       }
     };
 
+    const stopTimer = this.measure?.batchSeconds.startTimer({ topic: batch.topic });
     const done = await this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale());
     if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
     await heartbeat();
+    if (this.measure) {
+      stopTimer?.();
+      this.measure.batchSize.observe({ topic: batch.topic }, messages.length);
+      this.measure.lag.set({ group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1));
+      this.countProcessed(messages);
+    }
+  }
+
+  /** Counts a handled batch's messages by event type; dead letters were counted as they went. */
+  private countProcessed(messages: ConsumedMessage[]): void {
+    const byType = new Map<string, number>();
+    for (const message of messages) {
+      if (this.deadLettered.has(message)) continue;
+      const type = String(message.headers.ce_type ?? 'none');
+      byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
+    for (const [type, count] of byType) this.measure?.messages.inc({ topic: messages[0].topic, type, outcome: 'processed' }, count);
   }
 
   /** Returns false when consumption stopped before the batch was fully handled. */
@@ -184,6 +215,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   private async deadLetter(rejected: BatchOutcome['rejected']): Promise<void> {
     if (rejected.length === 0) return;
+    for (const { message } of rejected) {
+      this.deadLettered.add(message);
+      this.measure?.deadLetters.inc({ topic: message.topic });
+      this.measure?.messages.inc({ topic: message.topic, type: String(message.headers.ce_type ?? 'none'), outcome: 'dead_lettered' });
+    }
     for (const { message, reason } of rejected) {
       this.logger.warn({ msg: 'dead-lettering message', topic: message.topic, partition: message.partition, offset: message.offset, reason });
     }

@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { TOPIC, type TopicName, topicsFor, type Topics } from '@forewarn/contracts';
-import { Readiness } from '@forewarn/service-kit';
+import { Metrics, Readiness } from '@forewarn/service-kit';
 import type { Kafka } from 'kafkajs';
 import { KafkaBatchServer } from './batch-server';
 import { createKafka } from './kafka-client';
@@ -47,8 +47,8 @@ export class MessagingModule {
     const transport: Provider[] = consumer
       ? [{
           provide: KafkaBatchServer,
-          inject: [Publisher, Readiness],
-          useFactory: (publisher: Publisher, readiness: Readiness) => new KafkaBatchServer({
+          inject: [Publisher, Readiness, Metrics],
+          useFactory: (publisher: Publisher, readiness: Readiness, metrics: Metrics) => new KafkaBatchServer({
             kafka,
             groupId: `${options.topicPrefix}${consumer.group}`,
             topics: Object.fromEntries(consumer.topics.map((name) => [TOPIC[name], topics[name]])),
@@ -57,6 +57,7 @@ export class MessagingModule {
             // While PostgreSQL is down a failing batch waits; it is never taken for a poison message.
             dependenciesHealthy: () => readiness.isUp('postgres'),
             partitionsConcurrently: consumer.partitionsConcurrently,
+            metrics,
           }),
         }]
       : [];

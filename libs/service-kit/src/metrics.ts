@@ -47,4 +47,10 @@ export class Metrics {
       },
     });
   }
+
+  /** A gauge the code sets as things happen (e.g. a consumer's lag after each batch). */
+  settableGauge(name: string, help: string, labelNames: string[] = []): Gauge<string> {
+    const existing = this.registry.getSingleMetric(name);
+    return (existing as Gauge<string>) ?? new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
 }

@@ -3,7 +3,7 @@ import type { AccountHealthConfig } from '@forewarn/config';
 import type { Topics } from '@forewarn/contracts';
 import { OutboxRepository, TxHost } from '@forewarn/database';
 import { Publisher, TOPICS } from '@forewarn/messaging';
-import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
+import { BackgroundWorker, Metrics } from '@forewarn/service-kit';
 import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
 
 const BATCH = 500;
@@ -27,6 +27,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     metrics: Metrics,
   ) {
     this.published = metrics.counter('forewarn_outbox_published_total', 'Outbox messages published to Kafka', ['topic']);
+    // Counted in PostgreSQL when Prometheus scrapes: a relay that stopped publishing shows as an outbox that ages.
+    metrics.gauge('forewarn_outbox_backlog', 'Messages in the outbox waiting for the relay', [], async () => [{ value: (await outbox.backlog()).count }]);
+    metrics.gauge('forewarn_outbox_oldest_seconds', 'How long the oldest outbox message has waited', [], async () => [{ value: (await outbox.backlog()).oldestSeconds }]);
     this.worker = new BackgroundWorker({
       name: 'outbox-relay', intervalMs: config.OUTBOX_POLL_MS, metrics,
       // A full page means more rows are waiting: the next pass runs at once.

@@ -46,6 +46,14 @@ export class OutboxRepository {
     return this.db.query('SELECT id, topic, key, value FROM health.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED', [limit]);
   }
 
+  /** How many messages wait for the relay, and how long the oldest has waited (for /metrics). */
+  async backlog(): Promise<{ count: number; oldestSeconds: number }> {
+    const [row]: { count: number; oldest_seconds: number }[] = await this.db.query(
+      `SELECT count(*)::int AS count, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_seconds FROM health.outbox`,
+    );
+    return { count: row.count, oldestSeconds: row.oldest_seconds };
+  }
+
   /** Removes messages Kafka acknowledged. */
   async delete(ids: string[]): Promise<void> {
     await this.db.query('DELETE FROM health.outbox WHERE id = ANY($1::bigint[])', [ids]);
