@@ -1,5 +1,6 @@
 export * from './problem';
 export * from './readiness';
+export * from './readiness-metrics';
 export * from './metrics';
 export * from './ops.controller';
 export * from './service-kit.module';

@@ -6,6 +6,7 @@ import { redactLogLine } from './log-redaction';
 import { Metrics } from './metrics';
 import { OpsController } from './ops.controller';
 import { Readiness } from './readiness';
+import { ReadinessMetrics } from './readiness-metrics';
 
 export interface ServiceKitOptions {
   service: string;
@@ -81,7 +82,7 @@ export class ServiceKitModule {
         }),
       ],
       controllers: [OpsController],
-      providers: [Readiness, { provide: Metrics, useFactory: () => { const m = new Metrics(); m.setService(options.service); return m; } }],
+      providers: [Readiness, ReadinessMetrics, { provide: Metrics, useFactory: () => { const m = new Metrics(); m.setService(options.service); return m; } }],
       exports: [Readiness, Metrics],
     };
   }
