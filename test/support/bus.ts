@@ -37,13 +37,16 @@ export interface Bus {
 
 const ALL_APPS: AppName[] = ['account-health', 'notifier', 'gateway', 'dashboard'];
 
+/** The tests share one broker and never delete their topics: a day of each is plenty. */
+const TEST_TOPIC_RETENTION_DAYS = { events: 1, health: 1, alerts: 1, dlq: 1 };
+
 /** The whole bus for one test: its own topic prefix, database and SMTP sink; the four services as real processes. */
 export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, apps: AppName[] = ALL_APPS, options: { databaseServer?: string } = {}): Promise<Bus> {
   const tag = testTag(name);
   const prefix = `test.${tag}.`;
   const topics = topicsFor(prefix);
   const kafka = createKafka({ brokers: TEST_KAFKA_BROKERS.split(','), clientId: `test-${tag}` });
-  await ensureTopics(kafka, prefix);
+  await ensureTopics(kafka, prefix, TEST_TOPIC_RETENTION_DAYS);
   const database = await createTestDatabase(tag, options.databaseServer);
   const sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
   const env: NodeJS.ProcessEnv = {

@@ -1,4 +1,4 @@
-import { ConfigError, dashboardEnvSchema, gatewayEnvSchema, loadConfig, notifierEnvSchema } from './config';
+import { accountHealthEnvSchema, baseEnvSchema, ConfigError, dashboardEnvSchema, gatewayEnvSchema, loadConfig, notifierEnvSchema, topicRetentionDays } from './config';
 
 describe('configuration', () => {
   it('uses the documented defaults when nothing is set', () => {
@@ -73,5 +73,30 @@ describe('configuration', () => {
     expect(loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1, [::1], Chat-Relay.internal' }).FOREWARN_OUTBOUND_ALLOW_HOSTS).toEqual(['127.0.0.1', '[::1]', 'chat-relay.internal']);
     expect(() => loadConfig(dashboardEnvSchema, { NODE_ENV: 'test', FOREWARN_OUTBOUND_ALLOW_HOSTS: 'http://127.0.0.1' })).toThrow(/FOREWARN_OUTBOUND_ALLOW_HOSTS must be a comma-separated list of host names or IP addresses/);
     expect(loadConfig(gatewayEnvSchema, { NODE_ENV: 'test' }).GATEWAY_CALENDAR_MAX_EVENTS).toBe(5_000);
+  });
+
+  it('keeps the events topic forever and the others for days unless told otherwise', () => {
+    expect(topicRetentionDays(loadConfig(baseEnvSchema, { NODE_ENV: 'test' }))).toEqual({ events: null, health: 7, alerts: 7, dlq: 28 });
+    const told = loadConfig(baseEnvSchema, { NODE_ENV: 'test', FOREWARN_RETENTION_EVENTS_TOPIC_DAYS: '3650', FOREWARN_RETENTION_DLQ_TOPIC_DAYS: 'Forever' });
+    expect(topicRetentionDays(told)).toEqual({ events: 3650, health: 7, alerts: 7, dlq: null });
+    expect(() => loadConfig(baseEnvSchema, { FOREWARN_RETENTION_ALERTS_TOPIC_DAYS: '0' })).toThrow(
+      'invalid configuration: FOREWARN_RETENTION_ALERTS_TOPIC_DAYS must be a whole number of days (at least 1) or forever',
+    );
+    expect(() => loadConfig(baseEnvSchema, { FOREWARN_RETENTION_EVENTS_TOPIC_DAYS: '7d' })).toThrow(/FOREWARN_RETENTION_EVENTS_TOPIC_DAYS/);
+  });
+
+  it('keeps health history a year and settled notifications 90 days unless told otherwise', () => {
+    expect(loadConfig(accountHealthEnvSchema, { NODE_ENV: 'test' }).FOREWARN_RETENTION_HEALTH_HISTORY_DAYS).toBe(365);
+    expect(loadConfig(accountHealthEnvSchema, { NODE_ENV: 'test', FOREWARN_RETENTION_HEALTH_HISTORY_DAYS: 'forever' }).FOREWARN_RETENTION_HEALTH_HISTORY_DAYS).toBeNull();
+    expect(loadConfig(notifierEnvSchema, { NODE_ENV: 'test' }).FOREWARN_RETENTION_NOTIFICATIONS_DAYS).toBe(90);
+    expect(loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_RETENTION_NOTIFICATIONS_DAYS: '2' }).FOREWARN_RETENTION_NOTIFICATIONS_DAYS).toBe(2);
+  });
+
+  it('refuses to forget the notifications that say what was mailed within the repeat interval', () => {
+    expect(() => loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_RETENTION_NOTIFICATIONS_DAYS: '1' })).toThrow(
+      'invalid configuration: FOREWARN_RETENTION_NOTIFICATIONS_DAYS must be longer than NOTIFY_REPEAT_INTERVAL_MS (86400000 ms)',
+    );
+    expect(() => loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_RETENTION_NOTIFICATIONS_DAYS: '30', NOTIFY_REPEAT_INTERVAL_MS: String(31 * 86_400_000) })).toThrow(/FOREWARN_RETENTION_NOTIFICATIONS_DAYS/);
+    expect(loadConfig(notifierEnvSchema, { NODE_ENV: 'test', FOREWARN_RETENTION_NOTIFICATIONS_DAYS: 'forever', NOTIFY_REPEAT_INTERVAL_MS: String(400 * 86_400_000) }).FOREWARN_RETENTION_NOTIFICATIONS_DAYS).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { TOPIC_RETENTION_DAYS, type TopicName } from '@forewarn/contracts';
 import { z } from 'zod';
 
 /**
@@ -70,6 +71,19 @@ const outboundAllowHosts = {
     }),
 };
 
+/** How long to keep something: a whole number of days, or `forever` (null). */
+const retentionDays = (fallback: number | null, least = 1) =>
+  z
+    .string()
+    .default(fallback === null ? 'forever' : String(fallback))
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => value === 'forever' || (/^\d{1,6}$/.test(value) && Number(value) >= least), {
+      message: `must be a whole number of days (at least ${least}) or forever`,
+    })
+    .transform((value): number | null => (value === 'forever' ? null : Number(value)));
+
+const DAY_MS = 86_400_000;
+
 const mailFrom = { MAIL_FROM: z.string().min(3).default('Forewarn <forewarn@localhost>') };
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -114,7 +128,26 @@ export const baseEnvSchema = z.object({
   FOREWARN_SECRET: z.string().optional(),
   /** Where `forewarn start` keeps the local Kafka and the development mail sink's mails; `~/.cache/forewarn` when unset. */
   FOREWARN_CACHE_DIR: z.string().trim().min(1).optional(),
+  /**
+   * How long Kafka keeps each topic, set by `forewarn topics` (and `forewarn start`) on creation and
+   * on existing topics alike. events.v1 is what `forewarn replay` rebuilds from: kept by default.
+   */
+  FOREWARN_RETENTION_EVENTS_TOPIC_DAYS: retentionDays(TOPIC_RETENTION_DAYS.events),
+  FOREWARN_RETENTION_HEALTH_TOPIC_DAYS: retentionDays(TOPIC_RETENTION_DAYS.health),
+  /** At least a day: the notifier must get its alerts after an outage. */
+  FOREWARN_RETENTION_ALERTS_TOPIC_DAYS: retentionDays(TOPIC_RETENTION_DAYS.alerts),
+  FOREWARN_RETENTION_DLQ_TOPIC_DAYS: retentionDays(TOPIC_RETENTION_DAYS.dlq),
 });
+
+/** The topics' retention in days (null: forever), from the settings. */
+export function topicRetentionDays(config: z.infer<typeof baseEnvSchema>): Record<TopicName, number | null> {
+  return {
+    events: config.FOREWARN_RETENTION_EVENTS_TOPIC_DAYS,
+    health: config.FOREWARN_RETENTION_HEALTH_TOPIC_DAYS,
+    alerts: config.FOREWARN_RETENTION_ALERTS_TOPIC_DAYS,
+    dlq: config.FOREWARN_RETENTION_DLQ_TOPIC_DAYS,
+  };
+}
 
 export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_PORT: port(3001),
@@ -160,6 +193,8 @@ export const accountHealthEnvSchema = baseEnvSchema.extend({
   HEALTH_POLICY_WATCH_MS: z.coerce.number().int().min(100).default(2_000),
   /** Partitions of the events topic projected at the same time; each batch waits mostly on PostgreSQL. */
   HEALTH_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(4).default(2),
+  /** Health history older than this is deleted (each account keeps its last point before it, where its chart starts). */
+  FOREWARN_RETENTION_HEALTH_HISTORY_DAYS: retentionDays(365),
 });
 
 export const notifierEnvSchema = baseEnvSchema.extend({
@@ -192,6 +227,14 @@ export const notifierEnvSchema = baseEnvSchema.extend({
   DIGEST_CHECK_MS: z.coerce.number().int().min(100).default(60_000),
   /** How long acknowledge and snooze links in mails keep working. */
   LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** Settled notifications (sent, failed, suppressed, superseded, dropped) and digest records older than this are deleted. */
+  FOREWARN_RETENTION_NOTIFICATIONS_DAYS: retentionDays(90),
+}).superRefine((config, context) => {
+  // "Not again within the repeat interval" reads the last mail sent from the ledger: it must still be there.
+  const days = config.FOREWARN_RETENTION_NOTIFICATIONS_DAYS;
+  if (days !== null && days * DAY_MS <= config.NOTIFY_REPEAT_INTERVAL_MS) {
+    context.addIssue({ code: z.ZodIssueCode.custom, path: ['FOREWARN_RETENTION_NOTIFICATIONS_DAYS'], message: `must be longer than NOTIFY_REPEAT_INTERVAL_MS (${config.NOTIFY_REPEAT_INTERVAL_MS} ms)` });
+  }
 });
 
 export const dashboardEnvSchema = baseEnvSchema.extend({
@@ -248,7 +291,7 @@ function secretFor(nodeEnv: 'development' | 'production' | 'test', secret: strin
 }
 
 /** Parses the environment; throws a ConfigError naming the first bad variable. */
-export function loadConfig<S extends typeof baseEnvSchema>(
+export function loadConfig<S extends z.ZodType<z.output<typeof baseEnvSchema>, z.ZodTypeDef, unknown>>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
   options: LoadOptions = {},
@@ -267,7 +310,7 @@ export function loadConfig<S extends typeof baseEnvSchema>(
 /**
  * For `main.ts`: load the config or print the one clear line and exit, instead of a stack trace.
  */
-export function loadConfigOrExit<S extends typeof baseEnvSchema>(app: string, schema: S): z.infer<S> & { FOREWARN_SECRET: string } {
+export function loadConfigOrExit<S extends z.ZodType<z.output<typeof baseEnvSchema>, z.ZodTypeDef, unknown>>(app: string, schema: S): z.infer<S> & { FOREWARN_SECRET: string } {
   try {
     return loadConfig(schema);
   } catch (error) {

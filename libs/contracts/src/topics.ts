@@ -21,6 +21,13 @@ export function topicsFor(prefix: string): Topics {
 /** Partition counts used when Forewarn creates its topics. Events are keyed by account. */
 export const TOPIC_PARTITIONS: Record<TopicName, number> = { events: 6, health: 3, alerts: 3, dlq: 1 };
 
+/**
+ * How many days Kafka keeps each topic's messages by default (null: forever), set when Forewarn
+ * creates its topics. `events.v1` is the source of truth `forewarn replay` rebuilds from, so it is
+ * kept; the others are deliveries whose effects live in PostgreSQL (and poison messages to look at).
+ */
+export const TOPIC_RETENTION_DAYS: Record<TopicName, number | null> = { events: null, health: 7, alerts: 7, dlq: 28 };
+
 /** Kafka header names that Forewarn sets. */
 export const KAFKA_HEADER = {
   correlationId: 'forewarn-correlation-id',

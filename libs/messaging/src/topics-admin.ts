@@ -1,19 +1,39 @@
-import { TOPIC_PARTITIONS, type TopicName, topicsFor } from '@forewarn/contracts';
-import type { Admin, Kafka } from 'kafkajs';
+import { TOPIC_PARTITIONS, TOPIC_RETENTION_DAYS, type TopicName, topicsFor } from '@forewarn/contracts';
+import { type Admin, ConfigResourceTypes, ConfigSource, type Kafka } from 'kafkajs';
+
+/** Days Kafka keeps each topic's messages; null: forever. */
+export type TopicRetentionDays = Record<TopicName, number | null>;
+
+export interface EnsuredTopics {
+  /** Topics that did not exist and were created. */
+  created: string[];
+  /** Existing topics whose retention differed from the settings and was set to them. */
+  retentionChanged: string[];
+}
+
+/** Kafka's `retention.ms` for a number of days (-1: forever). */
+export const retentionMs = (days: number | null): string => (days === null ? '-1' : String(days * 86_400_000));
 
 /**
- * Creates Forewarn's topics under a prefix and waits until every partition has a leader; returns
- * the names it created (idempotent). A broker that has just started may answer metadata for a new
- * topic with "does not host this topic-partition" for a moment (kafkajs' own `waitForLeaders` gives
- * up on that), so the leaders are polled here until a deadline.
+ * Creates Forewarn's topics under a prefix, gives every topic the retention the settings say (on
+ * creation, and on topics created before with another), and waits until every partition has a
+ * leader (idempotent). A broker that has just started may answer metadata for a new topic with
+ * "does not host this topic-partition" for a moment (kafkajs' own `waitForLeaders` gives up on
+ * that), so the leaders are polled here until a deadline.
  */
-export async function ensureTopics(kafka: Kafka, prefix: string, replicationFactor = 1, timeoutMs = 30_000): Promise<string[]> {
+export async function ensureTopics(
+  kafka: Kafka,
+  prefix: string,
+  retention: TopicRetentionDays = TOPIC_RETENTION_DAYS,
+  { replicationFactor = 1, timeoutMs = 30_000 }: { replicationFactor?: number; timeoutMs?: number } = {},
+): Promise<EnsuredTopics> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const names = topicsFor(prefix);
     const existing = new Set(await admin.listTopics());
-    const missing = (Object.keys(names) as TopicName[]).filter((t) => !existing.has(names[t]));
+    const all = Object.keys(names) as TopicName[];
+    const missing = all.filter((t) => !existing.has(names[t]));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: false,
@@ -21,15 +41,33 @@ export async function ensureTopics(kafka: Kafka, prefix: string, replicationFact
           topic: names[t],
           numPartitions: TOPIC_PARTITIONS[t],
           replicationFactor,
-          configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+          configEntries: [{ name: 'min.insync.replicas', value: '1' }, { name: 'retention.ms', value: retentionMs(retention[t]) }],
         })),
       });
     }
+    const retentionChanged = await alignRetention(admin, all.filter((t) => existing.has(names[t])).map((t) => ({ topic: names[t], retentionMs: retentionMs(retention[t]) })));
     await waitForLeaders(admin, Object.values(names), timeoutMs);
-    return missing.map((t) => names[t]);
+    return { created: missing.map((t) => names[t]), retentionChanged };
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Sets `retention.ms` where it differs. Kafka's AlterConfigs (what kafkajs speaks) replaces all of a
+ * topic's own settings at once, so the others an operator set on the topic are sent along unchanged.
+ */
+async function alignRetention(admin: Admin, wanted: { topic: string; retentionMs: string }[]): Promise<string[]> {
+  if (wanted.length === 0) return [];
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: wanted.map(({ topic }) => ({ type: ConfigResourceTypes.TOPIC, name: topic })) });
+  const changes = wanted.flatMap(({ topic, retentionMs: value }) => {
+    const entries = resources.find((r) => r.resourceName === topic)?.configEntries ?? [];
+    if (entries.find((e) => e.configName === 'retention.ms')?.configValue === value) return [];
+    const ownSettings = entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.isSensitive && e.configName !== 'retention.ms');
+    return [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [...ownSettings.map((e) => ({ name: e.configName, value: e.configValue })), { name: 'retention.ms', value }] }];
+  });
+  if (changes.length > 0) await admin.alterConfigs({ validateOnly: false, resources: changes });
+  return changes.map((c) => c.name);
 }
 
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { BaseConfig } from '@forewarn/config';
+import { type BaseConfig, topicRetentionDays } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
 import { createDataSource, ensureDatabase, GatewayDataModule, runMigrations, UsersRepository } from '@forewarn/database';
 import { ensureKafka, type LocalKafka, type MailSink, startMailSink } from '@forewarn/devstack';
@@ -73,8 +73,9 @@ export class LocalStack {
     const cacheDir = config.FOREWARN_CACHE_DIR ?? join(homedir(), '.cache', 'forewarn');
     this.kafka = await ensureKafka({ brokers: config.KAFKA_BROKERS.join(','), repoRoot: this.root, cacheDir, log: step });
     step(this.kafka.started ? `Kafka started at ${this.kafka.brokers}` : `using the Kafka already running at ${config.KAFKA_BROKERS.join(',')}`);
-    const created = await ensureTopics(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-stack' }), config.FOREWARN_TOPIC_PREFIX);
-    if (created.length) step(`created topics: ${created.join(', ')}`);
+    const topics = await ensureTopics(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-stack' }), config.FOREWARN_TOPIC_PREFIX, topicRetentionDays(config));
+    if (topics.created.length) step(`created topics: ${topics.created.join(', ')}`);
+    if (topics.retentionChanged.length) step(`set the retention of: ${topics.retentionChanged.join(', ')}`);
 
     // The local stack is development unless the operator says otherwise: the development secret and pages.
     const serviceEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: env.NODE_ENV || 'development', LOG_FORMAT: env.LOG_FORMAT ?? 'pretty' };
