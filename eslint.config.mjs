@@ -79,7 +79,7 @@ export default tseslint.config(
       }],
     },
   })),
-  // The notifier's feature folders import one way: intake and digest -> delivery -> audience; the root module imports them all.
+  // The notifier's feature folders import one way: intake and digest -> delivery -> audience; retention imports none of them; the root module imports them all.
   {
     files: ['apps/notifier/src/**/*.ts'],
     rules: {
@@ -90,6 +90,7 @@ export default tseslint.config(
           ['preferences', ['intake', 'digest', 'delivery', 'audience']],
           ['delivery', ['intake', 'digest', 'preferences']],
           ['audience', ['intake', 'digest', 'preferences', 'delivery']],
+          ['retention', ['intake', 'digest', 'preferences', 'delivery', 'audience']],
         ].map(([target, from]) => ({
           target: `./apps/notifier/src/${target}`,
           from: [...from.map((folder) => `./apps/notifier/src/${folder}`), './apps/notifier/src/notifier.module.ts'],
@@ -102,7 +103,7 @@ export default tseslint.config(
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
-  // account-health's feature folders import one way: sweep -> projection -> policy, outbox; the root module imports them all.
+  // account-health's feature folders import one way: sweep -> projection -> policy, outbox; retention imports none of them; the root module imports them all.
   {
     files: ['apps/account-health/src/**/*.ts'],
     rules: {
@@ -112,6 +113,7 @@ export default tseslint.config(
           ['outbox', ['policy', 'projection', 'sweep']],
           ['projection', ['sweep']],
           ['sweep', []],
+          ['retention', ['outbox', 'policy', 'projection', 'sweep']],
         ].map(([target, from]) => ({
           target: `./apps/account-health/src/${target}`,
           from: [...from.map((folder) => `./apps/account-health/src/${folder}`), './apps/account-health/src/account-health.module.ts'],

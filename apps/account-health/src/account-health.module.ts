@@ -8,6 +8,7 @@ import { AccountHealthConfigModule } from './account-health.config';
 import { OutboxModule } from './outbox/outbox.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProjectionModule } from './projection/projection.module';
+import { RetentionModule } from './retention/retention.module';
 import { SweepModule } from './sweep/sweep.module';
 
 /**
@@ -31,6 +32,7 @@ export class AccountHealthModule {
         OutboxModule,
         ProjectionModule,
         SweepModule,
+        RetentionModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ import { DigestModule } from './digest/digest.module';
 import { IntakeModule } from './intake/intake.module';
 import { NotifierConfigModule } from './notifier.config';
 import { PreferenceDefaultsModule } from './preferences/preference-defaults.module';
+import { RetentionModule } from './retention/retention.module';
 
 /** The notifier: alerts in from Kafka, mail (and chat) out, daily digests. */
 @Module({})
@@ -23,7 +24,7 @@ export class NotifierModule {
           consumer: { group: 'notifier', topics: ['alerts'] },
         }),
         NotifierConfigModule.forRoot(config),
-        IntakeModule, DeliveryModule, DigestModule, PreferenceDefaultsModule,
+        IntakeModule, DeliveryModule, DigestModule, PreferenceDefaultsModule, RetentionModule,
       ],
     };
   }

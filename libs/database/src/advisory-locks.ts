@@ -15,10 +15,14 @@ export const LOCK = {
   unmapped: 4_711_103,
   /** Seed of the per-meeting locks (`hashtextextended(meeting key, seed)`). */
   meeting: 4_711_104,
+  /** The one account-health instance deleting health history past its retention. */
+  historyRetention: 4_711_105,
   /** The one gateway instance polling calendar feeds. */
   calendar: 4_711_201,
   /** The one notifier instance composing digests. */
   digest: 0x46574447, // "FWDG", the id it had before this registry
+  /** The one notifier instance deleting settled notifications past their retention. */
+  ledgerRetention: 4_711_301,
 } as const;
 
 export type LockName = keyof typeof LOCK;

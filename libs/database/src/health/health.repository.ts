@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HealthReason, HealthState } from '@forewarn/contracts';
+import { queryRows } from '../query-rows';
 import { TxHost } from '../unit-of-work';
 
 /** An account's health as stored, for deciding what changed. */
@@ -89,5 +90,24 @@ export class HealthRepository {
        SELECT count(*)::int AS n FROM dropped`,
     );
     return n;
+  }
+
+  /**
+   * Deletes up to `limit` history points from before `cutoff`, except each account's last one
+   * before it: the dashboard's chart of a window starts from that point. Returns how many went.
+   */
+  async deleteHistoryBefore(cutoff: Date, limit: number): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `DELETE FROM health.health_history WHERE id IN (
+         SELECT h.id FROM health.health_history h
+         WHERE h.at < $1 AND EXISTS (
+           SELECT 1 FROM health.health_history later
+           WHERE later.account_id = h.account_id AND later.at < $1 AND (later.at, later.id) > (h.at, h.id))
+         LIMIT $2)
+       RETURNING id`,
+      [cutoff, limit],
+    );
+    return rows.length;
   }
 }

@@ -12,4 +12,10 @@ export class DigestsRepository {
     const result = await this.txHost.tx.getRepository(DigestEntity).createQueryBuilder().insert().values({ email, day }).orIgnore().returning(['email']).execute();
     return (result.raw as unknown[]).length > 0;
   }
+
+  /** Forgets which digests were composed on days before `day` (a digest is only ever due today). */
+  async forgetBefore(day: string): Promise<number> {
+    const result = await this.txHost.tx.getRepository(DigestEntity).createQueryBuilder().delete().where('day < :day', { day }).execute();
+    return result.affected ?? 0;
+  }
 }

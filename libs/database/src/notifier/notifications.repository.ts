@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DigestContent, Recipient, WaitingNotification } from '@forewarn/alerting';
 import type { AlertKind, AlertRaised, HealthState } from '@forewarn/contracts';
+import { queryRows } from '../query-rows';
 import { TxHost } from '../unit-of-work';
 
 export interface DueNotification {
@@ -199,5 +200,23 @@ export class NotificationsRepository {
       [accountId, recipient],
     );
     return last ? { kind: last.kind, state: last.state, at: new Date(last.sent_at) } : null;
+  }
+
+  /**
+   * Deletes up to `limit` settled notifications (sent, failed, suppressed, superseded, dropped) that
+   * nothing happened to since `cutoff` (created, sent or resent); rows still to go always stay.
+   */
+  async deleteSettledBefore(cutoff: Date, limit: number): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `DELETE FROM notifier.notifications WHERE id IN (
+         SELECT id FROM notifier.notifications
+         WHERE status IN ('sent', 'failed', 'suppressed', 'superseded', 'dropped')
+           AND GREATEST(created_at, sent_at, resend_requested_at, resent_at) < $1
+         LIMIT $2)
+       RETURNING id`,
+      [cutoff, limit],
+    );
+    return rows.length;
   }
 }
