@@ -13,6 +13,7 @@ export default async function globalSetup(): Promise<void> {
   await ensurePostgres(log);
   ensureChromium(log);
   ensureDockerCompose(log);
+  ensurePromtool(log);
   const kafka = await ensureKafka({ brokers: TEST_KAFKA_BROKERS, repoRoot: REPO_ROOT, log });
   (globalThis as { __forewarnKafka?: typeof kafka }).__forewarnKafka = kafka;
 }
@@ -56,4 +57,13 @@ function ensureDockerCompose(log: (msg: string) => void): void {
   log('installing Debian docker-compose for the container test (first run only)');
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+/** Debian's prometheus package brings promtool, which checks and tests docker/prometheus/ (the observability test). */
+function ensurePromtool(log: (msg: string) => void): void {
+  if (existsSync('/usr/bin/promtool')) return;
+  if (process.getuid?.() !== 0) throw new Error('the observability test needs promtool: run `sudo apt-get install -y --no-install-recommends prometheus`');
+  log('installing Debian prometheus (for promtool) for the observability test (first run only)');
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'prometheus'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
