@@ -198,11 +198,17 @@ describe('observability: the dashboard, the alert rules and the compose profile 
     expect(providers.map((p) => p.options.path)).toEqual(['/var/lib/grafana/dashboards']);
   });
 
-  it('has a compose profile `observability` that scrapes each service where compose runs it and hands the services the trace endpoint', async () => {
-    const env = { PATH: process.env.PATH, FOREWARN_SECRET: 'x'.repeat(40), FOREWARN_ADMIN_EMAIL: 'admin@ops.example', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' };
-    const resolved = await run('docker-compose', ['-f', 'docker/compose.yaml', '--profile', 'observability', 'config'], { cwd: REPO_ROOT, env });
-    expect({ code: resolved.code, stderr: resolved.stderr }).toEqual({ code: 0, stderr: '' });
-    const compose = await yamlToJson<{ services: Record<string, ComposeService> }>(resolved.stdout);
+  it('has a compose profile `observability` that scrapes each service where compose runs it and hands the services the trace endpoint you set', async () => {
+    const composeConfig = async (extra: Record<string, string>) => {
+      const env = { PATH: process.env.PATH, FOREWARN_SECRET: 'x'.repeat(40), FOREWARN_ADMIN_EMAIL: 'admin@ops.example', ...extra };
+      const resolved = await run('docker-compose', ['-f', 'docker/compose.yaml', '--profile', 'observability', 'config'], { cwd: REPO_ROOT, env });
+      expect({ code: resolved.code, stderr: resolved.stderr }).toEqual({ code: 0, stderr: '' });
+      return yamlToJson<{ services: Record<string, ComposeService> }>(resolved.stdout);
+    };
+    const compose = await composeConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' });
+    // Unset in your shell, unset in the services (compose passes the variable through): they export no traces.
+    const untraced = await composeConfig({});
+    expect(APPS.map((app) => untraced.services[app].environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? null)).toEqual(APPS.map(() => null));
     for (const name of ['prometheus', 'grafana', 'jaeger']) {
       const service = compose.services[name];
       expect({ name, profiles: service.profiles, pinned: /:v?\d+\.\d+\.\d+$/.test(service.image ?? '') }).toEqual({ name, profiles: ['observability'], pinned: true });
