@@ -31,7 +31,9 @@ describe('ingest helpers', () => {
   it('resolves the account by business domain, then organisation, then anything that keeps the event visible', () => {
     expect(accountRef({ orgId: '360001', orgName: 'Acme', requesterEmail: 'dana@acme.com' })).toEqual({ domain: 'acme.com', externalId: '360001', name: 'Acme' });
     expect(accountRef({ orgId: '360001', requesterEmail: 'dana@gmail.com' })).toEqual({ externalId: '360001' });
-    expect(accountRef({ orgId: '0', requesterEmail: 'dana@gmail.com' })).toEqual({ domain: 'gmail.com' });
+    // Updated for issue 14: a public mailbox domain is never an account's domain; the requester keeps the event visible.
+    expect(accountRef({ orgId: '0', requesterEmail: 'dana@gmail.com' })).toEqual({ externalId: 'requester:dana@gmail.com' });
+    expect(accountRef({ crmId: '001A', orgId: '7', orgName: 'Acme', requesterEmail: 'dana@acme.com' })).toEqual({ id: '001A', domain: 'acme.com', externalId: '7', name: 'Acme' });
     expect(accountRef({ requesterId: '8447' })).toEqual({ externalId: 'requester:8447' });
     expect(accountRef({})).toBeUndefined();
   });
