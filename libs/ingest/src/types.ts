@@ -1,7 +1,7 @@
 import type { EventType, FieldError } from '@forewarn/contracts';
 
 /** The support systems and CRMs whose own webhook payloads the gateway understands. */
-export const WEBHOOK_KINDS = ['zendesk', 'jira', 'freshdesk', 'servicenow'] as const;
+export const WEBHOOK_KINDS = ['zendesk', 'jira', 'freshdesk', 'servicenow', 'intercom', 'salesforce'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 
 export const isWebhookKind = (value: string): value is WebhookKind => (WEBHOOK_KINDS as readonly string[]).includes(value);

@@ -1,10 +1,12 @@
 import type { Allowance, FieldError } from '@forewarn/contracts';
 import { settingsTimezoneErrors } from './common';
 import { mapFreshdesk } from './freshdesk/freshdesk.mapper';
+import { mapIntercom } from './intercom/intercom.mapper';
 import { mapJira } from './jira/jira.mapper';
+import { answerSalesforce, mapSalesforce, parseSalesforce, SALESFORCE_MEDIA_TYPES, validateSalesforceSettings } from './salesforce/salesforce.mapper';
 import { mapServiceNow } from './servicenow/servicenow.mapper';
 import {
-  JIRA_SIGNATURE_HEADER, type SignatureCheck, verifyJiraSignature, verifyZendeskSignature,
+  INTERCOM_SIGNATURE_HEADER, JIRA_SIGNATURE_HEADER, type SignatureCheck, verifyIntercomSignature, verifyJiraSignature, verifyZendeskSignature,
   ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER,
 } from './signatures';
 import type { IgnoredPart, MapResult, MappingContext, WebhookKind } from './types';
@@ -112,4 +114,20 @@ export const WEBHOOK_VENDORS: Readonly<Record<WebhookKind, WebhookVendor>> = {
     validateSettings: settingsTimezoneErrors,
   },
   servicenow: { kind: 'servicenow', allowances: CASES, map: mapServiceNow },
+  intercom: {
+    kind: 'intercom',
+    allowances: CASES,
+    signatureScheme: 'HMAC-SHA1',
+    verify: ({ secret, rawBody, headers }) => verifyIntercomSignature({ secret, rawBody, signature: headers[INTERCOM_SIGNATURE_HEADER] }),
+    map: mapIntercom,
+  },
+  salesforce: {
+    kind: 'salesforce',
+    allowances: ['cases', 'meetings', 'accounts'],
+    mediaTypes: SALESFORCE_MEDIA_TYPES,
+    parse: parseSalesforce,
+    map: mapSalesforce,
+    answer: answerSalesforce,
+    validateSettings: validateSalesforceSettings,
+  },
 };
