@@ -49,17 +49,17 @@ const person = (author: unknown): Json | undefined => {
   return compact({ type, name: str(author.name)?.slice(0, 300), email: email(author.email) });
 };
 
+/** The objects of a list that should be one (anything else: none). */
+const listOf = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+
 /** The parts of the conversation or ticket, oldest first. */
 function partsOf(item: Json): Json[] {
-  const list = at(item, 'conversation_parts.conversation_parts') ?? at(item, 'ticket_parts.ticket_parts');
-  if (!Array.isArray(list)) return [];
-  return list.filter(isObject).sort((a, b) => (Number(a.created_at) || 0) - (Number(b.created_at) || 0));
+  return listOf(at(item, 'conversation_parts.conversation_parts') ?? at(item, 'ticket_parts.ticket_parts')).sort((a, b) => (Number(a.created_at) || 0) - (Number(b.created_at) || 0));
 }
 
 function companyOf(item: Json): { crmId?: string; orgId?: string; name?: string } {
   const company = isObject(item.company) ? item.company
-    : Array.isArray(at(item, 'companies.companies')) ? (at(item, 'companies.companies') as unknown[]).find(isObject) as Json | undefined
-      : undefined;
+    : listOf(at(item, 'companies.companies'))[0];
   return {
     crmId: str(company?.company_id),
     orgId: str(company?.id) ?? str(item.company_id),
@@ -86,8 +86,8 @@ export function mapIntercom(payload: unknown, context: MappingContext): MapResul
   const part = parts[parts.length - 1];
   // API 2.x puts the first message in `source`; 1.x in `conversation_message`, with the customer as `user` (or `customers`).
   const source = isObject(item.source) ? item.source : isObject(item.conversation_message) ? item.conversation_message : {};
-  const legacyUser = isObject(item.user) ? item.user : Array.isArray(item.customers) ? (item.customers as unknown[]).find(isObject) as Json | undefined : undefined;
-  const contacts = (at(item, 'contacts.contacts') as unknown[] | undefined)?.filter(isObject) ?? [];
+  const legacyUser = isObject(item.user) ? item.user : listOf(item.customers)[0];
+  const contacts = listOf(at(item, 'contacts.contacts'));
   const contact = contacts[0];
   const customerAuthor = [source.author, ...parts.map((p) => p.author).reverse(), legacyUser].find((a) => authorType(a) === 'customer') as Json | undefined;
   const company = companyOf(item);
@@ -100,7 +100,7 @@ export function mapIntercom(payload: unknown, context: MappingContext): MapResul
   });
   if (!account) return ignored(`${topic} on ${caseId} names no company or contact, so no account can be told`);
 
-  const tags = (at(item, 'tags.tags') as unknown[] | undefined)?.filter(isObject).map((t) => str(t.name)).filter((t): t is string => t !== undefined);
+  const tags = Array.isArray(at(item, 'tags.tags')) ? listOf(at(item, 'tags.tags')).map((t) => str(t.name)).filter((t): t is string => t !== undefined) : undefined;
   const status = ticket ? (item.open === false && !item.ticket_state ? 'closed' : intercomTicketStatus(item.ticket_state)) : intercomConversationStatus(item.state);
   const priority = norm(str(item.priority));
   const attributes = isObject(item.ticket_attributes) ? item.ticket_attributes : {};

@@ -219,10 +219,11 @@ function changeEventHeader(payload: unknown): { event: Json; header: Json } | un
   return undefined;
 }
 
+/** Records in the REST API's format (one, an array, or `{ records: [...] }`) when at least one names its type; the others are mapped to a reason. */
 function restRecords(payload: unknown): Json[] | undefined {
   const list = Array.isArray(payload) ? payload : isObject(payload) && Array.isArray(payload.records) ? payload.records : [payload];
-  const records = list.filter((r): r is Json => isObject(r) && isObject(r.attributes) && str(r.attributes.type) !== undefined);
-  return records.length > 0 && records.length === list.length ? records : undefined;
+  const typed = list.some((r) => isObject(r) && isObject(r.attributes) && str(r.attributes.type) !== undefined);
+  return typed ? list.map((r) => (isObject(r) ? { ...r, attributes: isObject(r.attributes) ? r.attributes : {} } : { attributes: {} })) : undefined;
 }
 
 function changeEventRecords(event: Json, header: Json, context: MappingContext): SfRecord[] {
