@@ -19,7 +19,7 @@ type Path = (string | number)[];
 
 /** The fields without which a body is not the vendor's format: the only removals allowed to give `invalid`. */
 const IDENTITY: Record<WebhookKind, (path: Path) => boolean> = {
-  zendesk: (p) => p.length === 1 && ['type', 'detail', 'ticket', 'zendesk'].includes(String(p[0])),
+  zendesk: (p) => (p.length === 1 && ['type', 'detail', 'ticket', 'zendesk'].includes(String(p[0]))) || p.join('.') === 'detail.id',
   jira: (p) => (p.length === 1 && ['webhookEvent', 'issue'].includes(String(p[0]))) || p.join('.') === 'issue.key',
   freshdesk: (p) => ['freshdesk_webhook', 'freshdesk_webhook.ticket_id', 'ticket', 'ticket.id'].includes(p.join('.')),
   servicenow: (p) => ['sys_id', 'result', 'result.sys_id'].includes(p.join('.')),

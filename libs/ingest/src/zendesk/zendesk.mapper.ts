@@ -54,9 +54,11 @@ function mapEventWebhook(payload: Json, context: MappingContext): MapResult {
   if (!eventType.startsWith('ticket.')) {
     return ignored(`zen:event-type:${eventType} is not about a ticket; Forewarn maps ticket events only (accounts come from account.upserted)`);
   }
+  // A ticket event without its ticket is not Zendesk's format (Zendesk always sends `detail.id`).
   const detail = isObject(payload.detail) ? payload.detail : undefined;
-  const ticketId = str(detail?.id) ?? /^zen:ticket:(\d+)$/.exec(str(payload.subject) ?? '')?.[1];
-  if (!detail || !ticketId) return invalidField('detail.id', 'is required: a Zendesk ticket event carries the ticket in "detail"');
+  if (!detail) return invalidField('detail', 'is required');
+  const ticketId = str(detail.id);
+  if (!ticketId) return invalidField('detail.id', 'is required');
   const change = isObject(payload.event) ? payload.event : {};
   const time = eventTime(context, payload.time, detail.updated_at);
   const zendeskId = str(payload.id) ?? stableId('e', eventType, ticketId, payload.time, change);
