@@ -180,6 +180,16 @@ export function settingsTimezoneErrors(settings: Readonly<Record<string, unknown
   return [{ field: 'settings.timezone', message: 'must be an IANA time zone such as Europe/Berlin' }];
 }
 
+/**
+ * Settings a kind does not read, named as errors: a mistyped key (`organisationId`) would
+ * otherwise be stored and silently do nothing.
+ */
+export function unknownSettingErrors(settings: Readonly<Record<string, unknown>>, known: readonly string[]): FieldError[] {
+  return Object.keys(settings)
+    .filter((key) => !known.includes(key))
+    .map((key) => ({ field: `settings.${key}`, message: `is not a setting of this kind (it reads ${known.join(', ')})` }));
+}
+
 /** One vendor time read with the source's `timezone` setting, or undefined. */
 export function timeIn(context: Pick<MappingContext, 'settings'>, value: unknown): string | undefined {
   const zone = typeof context.settings?.timezone === 'string' ? context.settings.timezone : undefined;

@@ -31,4 +31,12 @@ describe('the vendor registry (WEBHOOK_VENDORS)', () => {
     expect(WEBHOOK_VENDORS.freshdesk.validateSettings?.({ timezone: 'Asia/Kolkata' })).toEqual([]);
     expect(WEBHOOK_VENDORS.freshdesk.validateSettings?.({ timezone: 'Mars/Base' })).toHaveLength(1);
   });
+
+  it('names a setting the kind does not read, so a mistyped key is not stored to do nothing', () => {
+    expect(WEBHOOK_VENDORS.salesforce.validateSettings?.({ organisationId: '00D5e000000KQ2eEAG' })).toEqual([
+      { field: 'settings.organisationId', message: 'is not a setting of this kind (it reads organizationId, accountFields, timezone)' },
+    ]);
+    expect(WEBHOOK_VENDORS.freshdesk.validateSettings?.({ timezone: 'Asia/Kolkata', tz: 'x' })).toEqual([{ field: 'settings.tz', message: expect.stringContaining('it reads timezone') }]);
+    expect(WEBHOOK_VENDORS.salesforce.validateSettings?.({ organizationId: '00D5e000000KQ2eEAG', accountFields: { ownerEmail: 'Owner_Email__c' }, timezone: 'Europe/Berlin' })).toEqual([]);
+  });
 });

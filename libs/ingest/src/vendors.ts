@@ -1,5 +1,5 @@
 import type { Allowance, FieldError } from '@forewarn/contracts';
-import { settingsTimezoneErrors } from './common';
+import { settingsTimezoneErrors, unknownSettingErrors } from './common';
 import { mapFreshdesk } from './freshdesk/freshdesk.mapper';
 import { mapIntercom } from './intercom/intercom.mapper';
 import { mapJira } from './jira/jira.mapper';
@@ -111,7 +111,7 @@ export const WEBHOOK_VENDORS: Readonly<Record<WebhookKind, WebhookVendor>> = {
     kind: 'freshdesk',
     allowances: CASES,
     map: mapFreshdesk,
-    validateSettings: settingsTimezoneErrors,
+    validateSettings: (settings) => [...unknownSettingErrors(settings, ['timezone']), ...settingsTimezoneErrors(settings)],
   },
   servicenow: { kind: 'servicenow', allowances: CASES, map: mapServiceNow },
   intercom: {
@@ -128,6 +128,6 @@ export const WEBHOOK_VENDORS: Readonly<Record<WebhookKind, WebhookVendor>> = {
     parse: parseSalesforce,
     map: mapSalesforce,
     answer: answerSalesforce,
-    validateSettings: validateSalesforceSettings,
+    validateSettings: (settings) => [...unknownSettingErrors(settings, ['organizationId', 'accountFields', 'timezone']), ...validateSalesforceSettings(settings)],
   },
 };
