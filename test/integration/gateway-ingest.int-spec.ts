@@ -151,7 +151,7 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
     it('answers 202 with an ignored reason for events Forewarn does not track', async () => {
       const { raw, headers } = signedZendesk(zendeskFormChanged);
       const response = await post('/v1/webhooks/zendesk/zendesk-eu', raw, headers);
-      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: expect.stringContaining('ticket.form_changed') } });
+      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: [{ reason: expect.stringContaining('ticket.form_changed') }] } });
       expect(published).toEqual([]);
     });
 
@@ -218,7 +218,7 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
 
     it('answers 202 with the reason when the mapping produces nothing', async () => {
       const response = await post('/v1/webhooks/mapped/kestrel', kestrelAgentLogin, { authorization: `Bearer ${keys.kestrel}` });
-      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: 'the mapping produced no event for this delivery' } });
+      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: [{ reason: 'the mapping produced no event for this delivery' }] } });
       expect(published).toEqual([]);
     });
 

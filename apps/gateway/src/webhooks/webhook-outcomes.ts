@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, Injectable } from '@nestjs/common';
 import { Metrics } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import { RejectionsFilter } from '../ingest/rejections.filter';
-import { isDeliveryKind } from './delivery-mappers';
+import { isDeliveryKind } from '@forewarn/ingest';
 
 /** Webhook deliveries by kind and outcome (`forewarn_gateway_webhooks_total`). */
 @Injectable()
