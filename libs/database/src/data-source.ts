@@ -21,6 +21,7 @@ import { NotificationLedgerViews1765040000000 } from './migrations/notifier/1765
 import { HealthPolicyInUse1765040000001 } from './migrations/health/1765040000001-health-policy-in-use';
 import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
 import { SourceSettings1765150000000 } from './migrations/gateway/1765150000000-source-settings';
+import { DeliveryLog1765150000001 } from './migrations/gateway/1765150000001-delivery-log';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   HealthPolicyInUse1765040000001,
   OnceOnlyFeedback1765040000002,
   SourceSettings1765150000000,
+  DeliveryLog1765150000001,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

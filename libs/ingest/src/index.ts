@@ -4,6 +4,7 @@ export * from './map-webhook';
 export * from './vendors';
 export * from './delivery';
 export * from './json-body';
+export * from './kept-delivery';
 export { escalationFromTags, tagList } from './escalation';
 export { accountRef, domainOf, isPublicMailDomain, settingsTimezoneErrors, vendorTime, type AccountHints } from './common';
 export { mapZendesk, zendeskSeverity, zendeskStatus, ZENDESK_TICKET_EVENTS_MAPPED, ZENDESK_TRIGGER_CHANGES } from './zendesk/zendesk.mapper';

@@ -5,6 +5,7 @@ import {
 import { isWebhookKind, WEBHOOK_KINDS, WEBHOOK_VENDORS } from '@forewarn/ingest';
 import type { Command } from 'commander';
 import { CliError, parseDuration, printJson, withApp } from '../cli-support';
+import { registerDeliveryLogCommands } from './delivery-log.command';
 import { readMappingFile, readTextFile } from './mapping.command';
 
 /** How long a rotated-out key may keep working at most. */
@@ -175,6 +176,8 @@ export function registerSourceCommands(program: Command): void {
       });
       printJson({ name: rotated.source.name, kind: rotated.source.kind, apiKey: rotated.apiKey, previousKeyValidUntil: rotated.previousKeyValidUntil?.toISOString() ?? null });
     });
+
+  registerDeliveryLogCommands(source);
 
   source
     .command('remove <name>')

@@ -9,7 +9,9 @@ import { BodyLimits } from '../ingest/body-limits';
 import type { IngestRequest } from '../ingest/ingest-request';
 import { IngestService } from '../ingest/ingest.service';
 import { bodyOf, mediaTypeOf } from '../ingest/request-body';
+import { DeliveryLog } from './delivery-log';
 import { WebhookOutcomes } from './webhook-outcomes';
+import { singleValued, type WebhookRequest } from './webhook-request';
 
 /** Ids senders give their deliveries, in the order one is taken as the events' correlation id. */
 const DELIVERY_ID_HEADERS = ['x-request-id', 'x-atlassian-webhook-identifier', 'x-zendesk-webhook-invocation-id'];
@@ -25,7 +27,8 @@ export const problemOf = (refusal: DeliveryRefusal): Problem => new Problem(refu
  * read the body → parse and map it (the vendor's mapper with the source's settings, or the
  * source's JSONata mapping: `libs/ingest`'s DeliveryMapper) → at most GATEWAY_MAX_BATCH events →
  * the contract and the source's allowance → publish → answer (`202` with JSON, `ignored` listing
- * what yielded nothing; or the vendor's own acknowledgement). Nothing here knows a vendor.
+ * what yielded nothing; or the vendor's own acknowledgement) → the source's delivery log (queued,
+ * never awaited; refusals are logged by WebhookRejectionsFilter). Nothing here knows a vendor.
  */
 @Injectable()
 export class WebhookPipeline {
@@ -35,26 +38,34 @@ export class WebhookPipeline {
     private readonly ingest: IngestService,
     private readonly limits: BodyLimits,
     private readonly outcomes: WebhookOutcomes,
+    private readonly log: DeliveryLog,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async deliver(source: Source, request: IngestRequest): Promise<WebhookReply> {
+  async deliver(source: Source, request: WebhookRequest): Promise<WebhookReply> {
     const receivedAt = new Date();
+    const correlationId = correlationIdOf(request);
+    request.delivery = { receivedAt, correlationId };
     const rawBody = await bodyOf(request, this.limits.webhooks);
     const mediaType = mediaTypeOf(request) || undefined;
+    const headers = singleValued(request.headers);
     const mapper = deliveryMapperOf(source, this.mappings);
     if (!mapper.ok) throw problemOf(mapper.refusal);
-    const mapped = await mapDelivery(mapper.mapper, source, { rawBody, mediaType, headers: singleValued(request.headers), receivedAt });
+    const mapped = await mapDelivery(mapper.mapper, source, { rawBody, mediaType, headers, receivedAt });
     if (!mapped.ok) throw problemOf(mapped.refusal);
-    if (mapped.events.length === 0) {
-      this.outcomes.count(source.kind, 'ignored');
-      return mapper.mapper.answer({ accepted: 0, ids: [], ignored: mapped.ignored, mediaType });
+    let ids: string[] = [];
+    if (mapped.events.length > 0) {
+      const valid = validateDelivery(mapped.events, source, receivedAt, this.config.GATEWAY_MAX_BATCH);
+      if (!valid.ok) throw problemOf(valid.refusal);
+      ids = await this.ingest.publish(valid.events, source, correlationId);
     }
-    const valid = validateDelivery(mapped.events, source, receivedAt, this.config.GATEWAY_MAX_BATCH);
-    if (!valid.ok) throw problemOf(valid.refusal);
-    const ids = await this.ingest.publish(valid.events, source, correlationIdOf(request));
-    this.outcomes.count(source.kind, 'accepted');
-    return mapper.mapper.answer({ accepted: ids.length, ids, ignored: mapped.ignored, mediaType });
+    const outcome = ids.length > 0 ? 'accepted' : 'ignored';
+    this.outcomes.count(source.kind, outcome);
+    const reply = mapper.mapper.answer({ accepted: ids.length, ids, ignored: mapped.ignored, mediaType });
+    this.log.record({
+      receivedAt, source: source.name, kind: source.kind, outcome, status: reply.status, eventIds: ids, ignored: mapped.ignored, problem: null, rawBody, mediaType, headers, correlationId,
+    });
+    return reply;
   }
 }
 
@@ -65,6 +76,3 @@ function correlationIdOf(request: IngestRequest): string {
   }
   return randomUUID();
 }
-
-const singleValued = (headers: IngestRequest['headers']): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));

@@ -21,6 +21,7 @@ import { GATEWAY_CONFIG } from '../gateway.config';
 import { BodyLimits } from '../ingest/body-limits';
 import type { IngestRequest } from '../ingest/ingest-request';
 import { IngestService } from '../ingest/ingest.service';
+import { DeliveryLog, type DeliveryRecord } from './delivery-log';
 import { WebhookOutcomes } from './webhook-outcomes';
 import { WebhookPipeline } from './webhook-pipeline';
 import { WebhooksController } from './webhooks.controller';
@@ -45,6 +46,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
   let pipeline: WebhookPipeline;
   let metrics: Metrics;
   let published: OutgoingMessage[][];
+  let logged: DeliveryRecord[];
   let kafkaDown: boolean;
 
   beforeAll(async () => {
@@ -61,6 +63,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: Publisher, useValue: publisher },
         { provide: TOPICS, useValue: topicsFor('test.') },
+        { provide: DeliveryLog, useValue: { record: (delivery: DeliveryRecord) => logged.push(delivery) } },
       ],
     }).compile();
     pipeline = moduleRef.get(WebhookPipeline);
@@ -69,6 +72,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
 
   beforeEach(() => {
     published = [];
+    logged = [];
     kafkaDown = false;
   });
 
@@ -109,6 +113,15 @@ describe('the webhook pipeline behind WebhooksController', () => {
     const invalid = await refusal(pipeline.deliver(source('zendesk-eu', 'zendesk'), delivery({ ...zendeskCreated, detail: undefined })));
     expect(invalid).toMatchObject({ status: 400, title: 'Invalid webhook payload', extra: { errors: [{ field: 'detail', message: 'is required' }] } });
     expect(await refusal(pipeline.deliver(source('freshdesk', 'freshdesk'), delivery('{"type":')))).toMatchObject({ status: 400, title: 'Malformed JSON' });
+  });
+
+  it('logs every delivery it answered in its source\'s delivery log, without waiting for it: outcome, status, events, reasons and the body', async () => {
+    await pipeline.deliver(source('zendesk-eu', 'zendesk'), delivery(zendeskCreated, { 'x-zendesk-webhook-invocation-id': 'inv-7' }));
+    await pipeline.deliver(source('zendesk-eu', 'zendesk'), delivery(zendeskFormChanged));
+    expect(logged).toEqual([
+      expect.objectContaining({ source: 'zendesk-eu', kind: 'zendesk', outcome: 'accepted', status: 202, eventIds: ['zd-01HNX3D9Q0Z5YV3K8M2T6R4W1A'], ignored: [], correlationId: 'inv-7', mediaType: 'application/json', rawBody: Buffer.from(JSON.stringify(zendeskCreated)) }),
+      expect.objectContaining({ outcome: 'ignored', status: 202, eventIds: [], ignored: [{ reason: expect.stringContaining('ticket.form_changed') }] }),
+    ]);
   });
 
   describe('Intercom and Salesforce', () => {
