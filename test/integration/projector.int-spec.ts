@@ -1,5 +1,5 @@
 import type { InboundEvent } from '@forewarn/contracts';
-import { PolicyInUseRepository, TxHost } from '@forewarn/database';
+import { PolicyInUseRepository, TxHost, UnmappedReadModel, UnmappedReadModule } from '@forewarn/database';
 import { DEFAULT_POLICY, type HealthPolicy } from '@forewarn/health';
 import { type ApplyOutcome, parseMessages, Projector, ProjectorModule, Rebuild } from '@forewarn/projection';
 import { type IntegrationApp, integrationApp } from '../support/integration';
@@ -61,7 +61,7 @@ describe('the projector on PostgreSQL', () => {
   const reset = () => it_.db.query('TRUNCATE health.events, health.accounts, health.account_references, health.cases, health.meetings, health.account_health, health.health_history, health.alerts, health.briefings, health.outbox, health.policy_in_use');
 
   beforeAll(async () => {
-    it_ = await integrationApp('projector', { imports: [ProjectorModule] });
+    it_ = await integrationApp('projector', { imports: [ProjectorModule, UnmappedReadModule] });
     txHost = it_.app.get(TxHost);
     projector = it_.app.get(Projector);
   });
@@ -168,6 +168,31 @@ describe('the projector on PostgreSQL', () => {
       expect(await rows("SELECT account_id FROM health.events WHERE id = 'd2'")).toEqual([{ account_id: 'acme' }]);
       // Mapping the same again changes nothing.
       expect(await apply(events(referenceAdded('r1', 60, { accountId: 'acme', domains: ['acme-labs.io'] })))).toMatchObject({ applied: 0, duplicates: 1 });
+    });
+
+    it('lists the unmapped groups with sample cases and what mapping each to an account would add', async () => {
+      const on = (source: string, event: Record<string, unknown>) => ({ ...event, source: `/sources/${source}` });
+      await apply(events(upsert('u1', 300)));
+      await apply(events(
+        caseEvent('d1', 'opened', 120, { case: { id: 'ZD-8', title: 'Export broken' } }, { domain: 'Acme-Labs.io', name: 'Acme Labs' }),
+        caseEvent('d2', 'commented', 100, { case: { id: 'ZD-8' } }, { domain: 'acme-labs.io' }),
+        caseEvent('d3', 'opened', 90, { case: { id: 'ZD-11', title: 'Invoices late' } }, { domain: 'acme-labs.io' }),
+        on('zendesk-eu', caseEvent('z1', 'opened', 80, { case: { id: 'ZD-9', title: 'SSO loop' } }, { externalId: '360009' })),
+        on('zendesk-us', caseEvent('z2', 'opened', 70, { case: { id: 'ZD-12', title: 'Slow search' } }, { externalId: '360009' })),
+        on('salesforce-prod', caseEvent('s1', 'opened', 60, { case: { id: 'SF-1', title: 'Refunds' } }, { id: '0015e00000ZkM3hAAF', externalId: '0015e00000ZkM3hAAF' })),
+      ));
+      const read = it_.app.get(UnmappedReadModel);
+      const groups = await read.groups();
+      expect(groups.map((g) => [g.key, g.count, g.sources, g.references])).toEqual([
+        ['0015e00000ZkM3hAAF', 1, ['salesforce-prod'], { domains: [], externalRefs: [{ source: 'salesforce-prod', id: '0015e00000ZkM3hAAF' }] }],
+        ['external:360009', 2, ['zendesk-eu', 'zendesk-us'], { domains: [], externalRefs: [{ source: 'zendesk-eu', id: '360009' }, { source: 'zendesk-us', id: '360009' }] }],
+        ['domain:acme-labs.io', 3, ['helpdesk'], { domains: ['acme-labs.io'], externalRefs: [] }],
+      ]);
+      expect(groups[2]).toMatchObject({ name: 'Acme Labs', sampleCases: [{ source: 'helpdesk', id: 'ZD-11', title: 'Invoices late' }, { source: 'helpdesk', id: 'ZD-8', title: 'Export broken' }] });
+      expect(await read.group('domain:acme-labs.io')).toMatchObject({ count: 3 });
+      expect(await read.group('domain:nobody.example')).toBeNull();
+      expect(await read.account('acme')).toEqual({ id: 'acme', name: 'Acme' });
+      expect(await read.account('nobody')).toBeNull();
     });
 
     it('lets an event of a known case that names no known account take the case\'s account: from an earlier event, stored or in the same batch', async () => {
