@@ -125,8 +125,14 @@ describe('Salesforce Change Data Capture events (relayed JSON)', () => {
     expect(events(map(reopened)).map((e) => e.type)).toEqual(['forewarn.case.reopened']);
   });
 
-  it('ignores, with a reason, what it cannot place: no account in a partial update, a partial account, a gap event', () => {
-    expect(map(caseNoAccount)).toMatchObject({ status: 'ignored', ignored: [{ reason: expect.stringContaining('have the flow or middleware add AccountId') }] });
+  it('lets a case change without AccountId name its case, so it takes the account of the case\'s earlier events', () => {
+    expect(events(map(caseNoAccount))).toEqual([expect.objectContaining({ type: 'forewarn.case.updated', data: expect.objectContaining({ account: { externalId: 'case:SF-5005e00000ABCdEAAX' }, case: expect.objectContaining({ id: 'SF-5005e00000ABCdEAAX', status: 'open' }) }) })]);
+    const bare = JSON.parse(JSON.stringify(comment));
+    delete bare.Parent;
+    expect(events(map(bare))[0].data).toMatchObject({ account: { externalId: 'case:SF-5005e00000ABCdEAAX' } });
+  });
+
+  it('ignores, with a reason, what it cannot place: a partial account, a gap event', () => {
     expect(map(accountPartial)).toMatchObject({ status: 'ignored', ignored: [{ reason: expect.stringContaining('relay the whole record') }] });
     expect(map(gap)).toMatchObject({ status: 'ignored', ignored: [{ reason: expect.stringContaining('gap or overflow') }] });
   });

@@ -299,7 +299,17 @@ export function salesforceCaseStatus(status: unknown, isClosed?: boolean): CaseS
 
 const ESCALATED = /escalat/;
 
-function caseAccount(fields: Json): Json | undefined {
+/**
+ * The account of a case: `AccountId` (or a comment's `Parent.AccountId`), the contact's domain, the
+ * contact. A change event carries only what changed, so without any of them the case itself names
+ * the account (`externalId` `case:SF-<id>`): account-health gives the event the account of the
+ * case's earlier events (same source, same case), or keeps it in the unmapped queue until one comes.
+ */
+function caseAccount(fields: Json, caseId: string): Json {
+  return knownCaseAccount(fields) ?? { externalId: `case:${caseId}` };
+}
+
+function knownCaseAccount(fields: Json): Json | undefined {
   const accountId = field(fields, 'AccountId') ?? field(fields, 'Parent.AccountId');
   return accountRef({
     crmId: accountId,
@@ -312,10 +322,7 @@ function caseAccount(fields: Json): Json | undefined {
 
 function caseRecord(record: SfRecord): RecordResult {
   const f = record.fields;
-  const account = caseAccount(f);
-  if (!account) {
-    return none(`Case ${record.recordId}: the delivery carries no AccountId, ContactEmail or SuppliedEmail, so no account can be told (change events carry only changed fields: have the flow or middleware add AccountId)`);
-  }
+  const account = caseAccount(f, `SF-${record.recordId}`);
   const isClosed = isTrue(field(f, 'IsClosed'));
   const statusText = field(f, 'Status');
   const status = salesforceCaseStatus(statusText, isClosed);
@@ -394,8 +401,7 @@ function caseCommentRecord(record: SfRecord): RecordResult {
   if (record.change === 'delete' || (record.change === 'update' && !record.changed?.has('CommentBody'))) {
     return none(`CaseComment ${record.recordId}: Forewarn counts comments when they are written, not when they are edited or removed`);
   }
-  const account = caseAccount(f);
-  if (!account) return none(`CaseComment ${record.recordId} on case ${parentId} carries no Parent.AccountId: have the flow or middleware add it, or its account cannot be told`);
+  const account = caseAccount(f, `SF-${parentId}`);
   const published = isTrue(field(f, 'IsPublished'));
   return some(caseEvent('forewarn.case.commented', eventId('sf', record.recordId, 'comment'), timeIn({}, field(f, 'CreatedDate')) ?? record.time, `SF-${parentId}`, {
     account,
