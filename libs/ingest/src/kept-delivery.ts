@@ -11,8 +11,21 @@ const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'pwd', 'p
 /** Last two words that do (`api_key`, `session_id`, `private_key`, `access_key`, `secret_key`). */
 const SECRET_PAIRS = new Set(['api key', 'session id', 'private key', 'access key', 'secret key', 'signing key']);
 
+/** Field names repeat from delivery to delivery: each is judged once (up to a bound). */
+const judged = new Map<string, boolean>();
+
 /** Whether a field (JSON key, XML element or header name) holds a secret, by its name: `apiKey`, `client_secret`, `SessionId`. */
 export function isSecretName(name: string): boolean {
+  let secret = judged.get(name);
+  if (secret === undefined) {
+    secret = judge(name);
+    if (judged.size >= 10_000) judged.clear();
+    judged.set(name, secret);
+  }
+  return secret;
+}
+
+function judge(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (words.length === 0) return false;
   const last = words[words.length - 1];
@@ -26,17 +39,28 @@ const JSON_FIELD = /"([A-Za-z0-9_.-]{1,100})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
 /** `<sf:SessionId>…</sf:SessionId>` and other secret-named elements with text content. */
 const XML_ELEMENT = /<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]+)<\/\1\s*>/g;
 
+/** The value with every secret-named field's value replaced; the same value (not a copy) when it holds none. */
 function redactJson(value: unknown, count: { n: number }): unknown {
-  if (Array.isArray(value)) return value.map((item) => redactJson(item, count));
   if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (isSecretName(key) && inner !== null && inner !== '' && (typeof inner !== 'object' || Object.keys(inner).length > 0)) {
-      out[key] = REDACTED;
-      count.n += 1;
-    } else out[key] = redactJson(inner, count);
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const inner = redactJson(value[i], count);
+      if (inner !== value[i]) (out ??= [...value])[i] = inner;
+    }
+    return out ?? value;
   }
-  return out;
+  let out: Record<string, unknown> | null = null;
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    let next: unknown;
+    if (isSecretName(key) && inner !== null && inner !== '' && (typeof inner !== 'object' || Object.keys(inner).length > 0)) {
+      next = REDACTED;
+      count.n += 1;
+    } else next = redactJson(inner, count);
+    if (next !== inner) (out ??= { ...(value as Record<string, unknown>) })[key] = next;
+  }
+  return out ?? value;
 }
 
 function redactText(text: string, count: { n: number }): string {
@@ -89,7 +113,7 @@ export function keptBody(rawBody: Buffer | null, mediaType: string | undefined, 
   }
   if (isJson) {
     const redacted = redactJson(parsed, count);
-    kept = count.n > 0 ? JSON.stringify(redacted) : text;
+    kept = redacted !== parsed ? JSON.stringify(redacted) : text;
     if (kept.includes('fw_')) kept = redactText(kept, count);
   } else {
     kept = redactText(text, count);
