@@ -383,6 +383,18 @@ describe('webhooks of every vendor kind, through the real gateway and Kafka', ()
   });
 
   describe('what reached Kafka', () => {
+    it('rebuilds the same placement from the topic: the admin\'s mapping and the cases\' inherited accounts (forewarn replay)', async () => {
+      await consumed();
+      const placement = () => bus.database.db.query('SELECT source, id, account_id FROM health.events ORDER BY source, id');
+      const before = await placement();
+      const references = await bus.database.db.query('SELECT account_id, kind, source, value FROM health.account_references');
+      expect(references).toEqual([{ account_id: ACME, kind: 'external', source: 'zendesk-eu', value: '360001' }]);
+      const replayed = await cli(['replay']);
+      expect(replayed.code).toBe(0);
+      expect(await placement()).toEqual(before);
+      expect(await bus.database.db.query('SELECT account_id, kind, source, value FROM health.account_references')).toEqual(references);
+    });
+
     it('puts exactly what the gateway accepted on events.v1, as account-health stored it', async () => {
       await consumed();
       const topic = await onTopic();
