@@ -93,7 +93,7 @@ describe('mapped sources: a helpdesk without an adapter', () => {
     expect(await post('kestrel', created)).toMatchObject({ status: 202, json: { accepted: 1, ids: ['evt_01JNKD8812A'] } });
     expect(await post('kestrel', commented)).toMatchObject({ status: 202, json: { accepted: 1 } });
     expect(await post('kestrel', reopened)).toMatchObject({ status: 202, json: { accepted: 2 } });
-    expect(await post('kestrel', agentLogin)).toMatchObject({ status: 202, json: { accepted: 0, ignored: 'the mapping produced no event for this delivery' } });
+    expect(await post('kestrel', agentLogin)).toMatchObject({ status: 202, json: { accepted: 0, ignored: [{ reason: 'the mapping produced no event for this delivery' }] } });
 
     const row = await eventually('the Kestrel case', async () => {
       const found = await caseRow('KD-8812');

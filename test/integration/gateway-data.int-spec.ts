@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('SourcesRepository', () => {
   it('adds a source with what its kind allows, finds it by name and by key, and refuses a second of the same name', async () => {
     const { source, apiKey } = await sources.add('zendesk-eu', 'zendesk', 'signing-secret');
-    expect(source).toEqual({ name: 'zendesk-eu', kind: 'zendesk', signingSecret: 'signing-secret', mapping: null, allow: ['cases'] });
+    expect(source).toEqual({ name: 'zendesk-eu', kind: 'zendesk', signingSecret: 'signing-secret', mapping: null, allow: ['cases'], settings: {} });
     expect(apiKey).toMatch(/^fw_src_/);
     expect(await sources.findByName('zendesk-eu')).toEqual(source);
     expect(await sources.findByApiKey(apiKey)).toEqual({ source, keyExpiresAt: null });
@@ -31,6 +31,17 @@ describe('SourcesRepository', () => {
     await expect(sources.add('zendesk-eu', 'zendesk', null)).rejects.toBeInstanceOf(SourceExistsError);
     const [stored] = await it_.db.query("SELECT api_key_hash FROM gateway.sources WHERE name = 'zendesk-eu'");
     expect(stored.api_key_hash).not.toContain(apiKey);
+  });
+
+  it('adds Intercom and Salesforce sources with what their kinds allow, and keeps, lists and replaces a source\'s settings', async () => {
+    expect((await sources.add('intercom', 'intercom', null)).source.allow).toEqual(['cases']);
+    const settings = { organizationId: '00D5e000000KQ2eEAG', accountFields: { ownerEmail: 'Owner_Email__c' } };
+    const { source } = await sources.add('salesforce-prod', 'salesforce', null, null, undefined, settings);
+    expect(source).toMatchObject({ kind: 'salesforce', allow: ['cases', 'meetings', 'accounts'], settings });
+    expect(await sources.findByName('salesforce-prod')).toMatchObject({ settings });
+    expect((await sources.list()).find((s) => s.name === 'salesforce-prod')?.settings).toEqual(settings);
+    expect((await sources.setSettings('salesforce-prod', { timezone: 'Europe/Berlin' })).settings).toEqual({ timezone: 'Europe/Berlin' });
+    await expect(sources.setSettings('nobody', {})).rejects.toBeInstanceOf(SourceNotFoundError);
   });
 
   it('changes what a source may send and its mapping, and says when there is no such source', async () => {
@@ -59,7 +70,7 @@ describe('SourcesRepository', () => {
     await sources.rotateKey('listed', 60_000);
     const listed = (await sources.list()).find((s) => s.name === 'listed');
     expect(listed).toEqual({
-      name: 'listed', kind: 'jira', allow: ['cases'], created: expect.any(String), signed: true, hasMapping: false,
+      name: 'listed', kind: 'jira', allow: ['cases'], created: expect.any(String), signed: true, hasMapping: false, settings: {},
       key: { rotatedAt: expect.any(String), previousKeyValidUntil: expect.any(String) },
     });
     expect(JSON.stringify(await sources.list())).not.toContain('secret');

@@ -3,8 +3,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { type GatewayConfig, gatewayEnvSchema, loadConfig } from '@forewarn/config';
 import { type Allowance, topicsFor } from '@forewarn/contracts';
-import { DatabaseModule, type SourceKind, SourcesRepository } from '@forewarn/database';
-import { jiraSignature, zendeskSignature } from '@forewarn/ingest';
+import { DeliveriesRepository, DatabaseModule, DeliveryLogReadModel, type SourceKind, SourcesRepository } from '@forewarn/database';
+import { intercomSignature, jiraSignature, REDACTED, zendeskSignature } from '@forewarn/ingest';
 import { KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, ProblemFilter } from '@forewarn/service-kit';
 import zendeskCreated from '../../libs/ingest/src/zendesk/fixtures/event-ticket-created.json';
@@ -15,10 +15,12 @@ import serviceNowInserted from '../../libs/ingest/src/servicenow/fixtures/case-i
 import kestrelCreated from '../../libs/ingest/src/mapped/fixtures/ticket-created.json';
 import kestrelReopened from '../../libs/ingest/src/mapped/fixtures/ticket-reopened.json';
 import kestrelAgentLogin from '../../libs/ingest/src/mapped/fixtures/agent-login.json';
+import intercomTicketCreated from '../../libs/ingest/src/intercom/fixtures/ticket-created.json';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventsModule } from '../../apps/gateway/src/events/events.module';
 import { GatewayConfigModule } from '../../apps/gateway/src/gateway.config';
+import { DeliveryLog } from '../../apps/gateway/src/webhooks/delivery-log';
 import { WebhooksModule } from '../../apps/gateway/src/webhooks/webhooks.module';
 import { TestKitModule } from '../support/integration';
 import { createTestDatabase, type TestDatabase, testTag } from '../support/services';
@@ -31,7 +33,8 @@ import { createTestDatabase, type TestDatabase, testTag } from '../support/servi
 const SECRET = 'zd-signing-secret-0123456789';
 const KESTREL_MAPPING = readFileSync(join(__dirname, '../../libs/ingest/src/mapped/fixtures/kestrel-desk.jsonata'), 'utf8');
 const ACCOUNT_MAPPING = '{ "type": "account.upserted", "data": { "id": account, "name": account, "owner": { "email": owner } } }';
-const SOURCES: { name: string; kind: SourceKind; secret?: string; mapping?: string; allow?: Allowance[] }[] = [
+const SALESFORCE_ORG = '00D5e000000KQ2eEAG';
+const SOURCES: { name: string; kind: SourceKind; secret?: string; mapping?: string; allow?: Allowance[]; settings?: Record<string, unknown> }[] = [
   { name: 'zendesk-eu', kind: 'zendesk', secret: SECRET },
   { name: 'zendesk-plain', kind: 'zendesk' },
   { name: 'jira-cloud', kind: 'jira', secret: 'jira-secret' },
@@ -45,6 +48,9 @@ const SOURCES: { name: string; kind: SourceKind; secret?: string; mapping?: stri
   { name: 'crm-feed', kind: 'mapped', mapping: ACCOUNT_MAPPING },
   { name: 'tickets-feed', kind: 'mapped', mapping: ACCOUNT_MAPPING, allow: ['cases'] },
   { name: 'cases-only', kind: 'events', allow: ['cases', 'meetings'] },
+  { name: 'intercom', kind: 'intercom', secret: 'intercom-secret' },
+  { name: 'salesforce-prod', kind: 'salesforce', settings: { organizationId: SALESFORCE_ORG } },
+  { name: 'kestrel-log', kind: 'mapped', mapping: KESTREL_MAPPING },
 ];
 
 /** Publisher and topics as MessagingModule provides them, without Kafka. */
@@ -97,7 +103,7 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
     app = await startGateway(database, config, publisher);
     url = await app.getUrl();
     const sources = app.get(SourcesRepository);
-    for (const s of SOURCES) keys[s.name] = (await sources.add(s.name, s.kind, s.secret ?? null, s.mapping ?? null, s.allow)).apiKey;
+    for (const s of SOURCES) keys[s.name] = (await sources.add(s.name, s.kind, s.secret ?? null, s.mapping ?? null, s.allow, s.settings)).apiKey;
   });
 
   afterAll(async () => {
@@ -151,7 +157,7 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
     it('answers 202 with an ignored reason for events Forewarn does not track', async () => {
       const { raw, headers } = signedZendesk(zendeskFormChanged);
       const response = await post('/v1/webhooks/zendesk/zendesk-eu', raw, headers);
-      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: expect.stringContaining('ticket.form_changed') } });
+      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: [{ reason: expect.stringContaining('ticket.form_changed') }] } });
       expect(published).toEqual([]);
     });
 
@@ -177,6 +183,88 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
       expect((await post('/v1/webhooks/jira/jira-cloud', raw, { 'X-Hub-Signature': jiraSignature('other', raw) })).json).toMatchObject({ status: 401, reason: 'signature_bad' });
       expect((await post('/v1/webhooks/jira/jira-cloud', raw)).json).toMatchObject({ status: 401, reason: 'signature_missing' });
       expect(published).toEqual([]);
+    });
+  });
+
+  describe('Intercom and Salesforce', () => {
+    const outboundCase = readFileSync(join(__dirname, '../../libs/ingest/src/salesforce/fixtures/outbound-case.xml'), 'utf8');
+
+    it('accepts an Intercom webhook signed with X-Hub-Signature: sha1=, and refuses a wrong signature', async () => {
+      const raw = JSON.stringify(intercomTicketCreated);
+      expect(await post('/v1/webhooks/intercom/intercom', raw, { 'X-Hub-Signature': intercomSignature('intercom-secret', raw) })).toMatchObject({ status: 202, json: { accepted: 1 } });
+      expect(await post('/v1/webhooks/intercom/intercom', raw, { 'X-Hub-Signature': intercomSignature('guess', raw) })).toMatchObject({ status: 401, json: { reason: 'signature_bad' } });
+      expect(published).toHaveLength(1);
+    });
+
+    it('takes a Salesforce outbound message as text/xml authenticated by ?token=, and answers with the SOAP acknowledgement', async () => {
+      const response = await fetch(`${url}/v1/webhooks/salesforce/salesforce-prod?token=${keys['salesforce-prod']}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body: outboundCase });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/xml');
+      expect(await response.text()).toContain('<Ack>true</Ack>');
+      expect(JSON.parse(published[0][0].value)).toMatchObject({ source: '/sources/salesforce-prod', type: 'forewarn.case.escalated' });
+      const other = outboundCase.replace(SALESFORCE_ORG, '00D000000000001AAA');
+      const refused = await fetch(`${url}/v1/webhooks/salesforce/salesforce-prod?token=${keys['salesforce-prod']}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: other });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ errors: [{ field: 'OrganizationId' }] });
+      const noKey = await fetch(`${url}/v1/webhooks/salesforce/salesforce-prod`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: outboundCase });
+      expect(noKey.status).toBe(401);
+      expect(published).toHaveLength(1);
+    });
+
+    it('still answers 415 for XML to a vendor that never sends it', async () => {
+      const xml = await fetch(`${url}/v1/webhooks/freshdesk/freshdesk?token=${keys.freshdesk}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: outboundCase });
+      expect(xml.status).toBe(415);
+    });
+  });
+
+  describe('the delivery log of each source', () => {
+    const log = () => app.get(DeliveryLogReadModel).list('kestrel-log', { limit: 50 });
+    const written = () => app.get(DeliveryLog).flushed();
+
+    it('keeps every authenticated delivery with its outcome, events, reasons and body, and not what was refused before authentication', async () => {
+      const key = keys['kestrel-log'];
+      await post(`/v1/webhooks/mapped/kestrel-log?token=${key}`, { ...kestrelCreated, integration: { password: 'hunter2', apiKey: 'k-42' } });
+      await post('/v1/webhooks/mapped/kestrel-log', kestrelAgentLogin, { authorization: `Bearer ${key}`, 'x-request-id': 'req-77' });
+      await post(`/v1/webhooks/mapped/kestrel-log?token=${key}`, '{"event":');
+      await post(`/v1/webhooks/mapped/kestrel-log?token=${key}`, { ...kestrelCreated, ticket: { ...kestrelCreated.ticket, requester: {}, company: {} } });
+      await post('/v1/webhooks/mapped/kestrel-log?token=not-the-key', kestrelCreated);
+      await post('/v1/webhooks/mapped/kestrel-log', kestrelCreated);
+      await written();
+
+      const entries = await log();
+      expect(entries.map((e) => [e.outcome, e.status])).toEqual([['rejected', 400], ['rejected', 400], ['ignored', 202], ['accepted', 202]]);
+      const [contract, malformed, ignored, accepted] = entries;
+      expect(accepted).toMatchObject({ source: 'kestrel-log', kind: 'mapped', events: ['evt_01JNKD8812A'], ignored: [], problem: null, mediaType: 'application/json', truncated: false });
+      expect(JSON.parse(accepted.body!)).toMatchObject({ event: 'ticket.created', integration: { password: REDACTED, apiKey: REDACTED } });
+      expect(accepted.body).not.toContain('hunter2');
+      expect(ignored).toMatchObject({ events: [], ignored: [{ reason: 'the mapping produced no event for this delivery' }], correlationId: 'req-77' });
+      expect(malformed).toMatchObject({ problem: { title: 'Malformed JSON' }, body: '{"event":' });
+      expect(contract.problem).toMatchObject({ title: 'Invalid webhook payload', errors: [{ field: 'events[0].data.account' }] });
+      const kept = JSON.stringify(await database.db.query("SELECT * FROM gateway.deliveries WHERE source = 'kestrel-log'"));
+      expect(kept).not.toContain(key);
+      expect(kept).not.toContain('not-the-key');
+      expect(await app.get(DeliveriesRepository).find('kestrel-log', accepted.id)).toMatchObject({ id: accepted.id, headers: { 'content-type': 'application/json' } });
+      expect(Object.keys((await app.get(DeliveriesRepository).find('kestrel-log', ignored.id))!.headers)).not.toContain('authorization');
+    });
+
+    it('pages the log newest first, filters it by outcome, and keeps /v1/events out of it', async () => {
+      const all = await log();
+      expect((await app.get(DeliveryLogReadModel).list('kestrel-log', { limit: 2, outcome: 'rejected' })).map((e) => e.outcome)).toEqual(['rejected', 'rejected']);
+      expect((await app.get(DeliveryLogReadModel).list('kestrel-log', { limit: 10, before: all[1].id })).map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
+      expect((await app.get(DeliveryLogReadModel).list('kestrel-log', { limit: 1, withoutBodies: true }))[0].body).toBeNull();
+      await post('/v1/events', { specversion: '1.0', id: 'e-log', type: 'forewarn.case.opened', data: { account: { id: 'acme' }, case: { id: 'ZD-1' } } }, { authorization: `Bearer ${keys.helpdesk}` });
+      await written();
+      expect((await app.get(DeliveryLogReadModel).list('helpdesk', { limit: 10 })).map((e) => [e.status, e.problem?.detail])).toEqual([]);
+    });
+
+    it('deletes deliveries past their retention, one gateway at a time', async () => {
+      const deliveries = app.get(DeliveriesRepository);
+      const old = { receivedAt: new Date(Date.now() - 8 * 86_400_000), source: 'kestrel-log', kind: 'mapped', outcome: 'ignored' as const, status: 202, eventIds: [], ignored: [], problem: null, mediaType: null, headers: {}, body: '{}', bodyBytes: 2, bodyTruncated: false, correlationId: null };
+      const [oldId] = await deliveries.record([old]);
+      const before = (await log()).length;
+      expect(await app.get(DeliveryLog).cleanup()).toBe('idle');
+      expect(await deliveries.find('kestrel-log', oldId)).toBeNull();
+      expect((await log()).length).toBe(before - 1);
     });
   });
 
@@ -218,7 +306,7 @@ describe('POST /v1/webhooks/<kind>/<source>', () => {
 
     it('answers 202 with the reason when the mapping produces nothing', async () => {
       const response = await post('/v1/webhooks/mapped/kestrel', kestrelAgentLogin, { authorization: `Bearer ${keys.kestrel}` });
-      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: 'the mapping produced no event for this delivery' } });
+      expect(response).toMatchObject({ status: 202, json: { accepted: 0, ids: [], ignored: [{ reason: 'the mapping produced no event for this delivery' }] } });
       expect(published).toEqual([]);
     });
 

@@ -1,7 +1,7 @@
 import type { InboundEvent } from '@forewarn/contracts';
-import { PolicyInUseRepository, TxHost } from '@forewarn/database';
+import { PolicyInUseRepository, TxHost, UnmappedReadModel, UnmappedReadModule } from '@forewarn/database';
 import { DEFAULT_POLICY, type HealthPolicy } from '@forewarn/health';
-import { type ApplyOutcome, parseMessages, Projector, ProjectorModule } from '@forewarn/projection';
+import { type ApplyOutcome, parseMessages, Projector, ProjectorModule, Rebuild } from '@forewarn/projection';
 import { type IntegrationApp, integrationApp } from '../support/integration';
 
 /**
@@ -58,10 +58,10 @@ describe('the projector on PostgreSQL', () => {
     health: await rows('SELECT account_id, score, state, reasons, open_cases, open_escalations, policy_version, time_dependent FROM health.account_health ORDER BY account_id'),
   });
   const outbox = () => rows(`SELECT topic, key, value::json AS value FROM health.outbox ORDER BY id`);
-  const reset = () => it_.db.query('TRUNCATE health.events, health.accounts, health.cases, health.meetings, health.account_health, health.health_history, health.alerts, health.briefings, health.outbox, health.policy_in_use');
+  const reset = () => it_.db.query('TRUNCATE health.events, health.accounts, health.account_references, health.cases, health.meetings, health.account_health, health.health_history, health.alerts, health.briefings, health.outbox, health.policy_in_use');
 
   beforeAll(async () => {
-    it_ = await integrationApp('projector', { imports: [ProjectorModule] });
+    it_ = await integrationApp('projector', { imports: [ProjectorModule, UnmappedReadModule] });
     txHost = it_.app.get(TxHost);
     projector = it_.app.get(Projector);
   });
@@ -141,6 +141,123 @@ describe('the projector on PostgreSQL', () => {
     expect(await rows('SELECT id, title FROM health.cases ORDER BY id')).toEqual([{ id: 'ZD-2', title: 'Invoices wrong' }, { id: 'ZD-3', title: 'Login slow' }]);
     expect(await rows('SELECT id FROM health.meetings')).toEqual([{ id: 'M-1' }]);
     expect(await rows('SELECT open_cases FROM health.account_health')).toEqual([{ open_cases: 2 }]);
+  });
+
+  describe('identity across systems', () => {
+    const referenceAdded = (id: string, minutesBefore: number, data: Record<string, unknown>) => ({ id, type: 'forewarn.account.reference_added', time: at(minutesBefore), source: '/forewarn/admin', data });
+    const accountOfEvents = () => rows('SELECT source, id, account_id FROM health.events ORDER BY source, id');
+
+    it('maps an unmapped group to an account when an admin adds its domain or external id, and keeps that reference when the CRM upserts the account again', async () => {
+      await apply(events(upsert('u1', 300)));
+      const byDomain = caseEvent('d1', 'opened', 120, { case: { id: 'ZD-8', title: 'Export broken', severity: 2, status: 'open' } }, { domain: 'acme-labs.io' });
+      const byOrg = { ...caseEvent('z1', 'opened', 110, { case: { id: 'ZD-9', title: 'SSO loop', severity: 3, status: 'open' } }, { externalId: '360009' }), source: '/sources/zendesk-eu' };
+      await apply(events(byDomain, byOrg));
+      expect(await rows('SELECT count(*)::int AS n FROM health.events WHERE account_id IS NULL')).toEqual([{ n: 2 }]);
+
+      const mapped = await apply(events(referenceAdded('r1', 60, { accountId: 'acme', domains: ['acme-labs.io'], externalRefs: [{ source: 'zendesk-eu', id: '360009' }], group: 'domain:acme-labs.io', by: 'cli:ops@host' })));
+      expect(mapped).toMatchObject({ applied: 1, accounts: ['acme'], changed: 1 });
+      expect(await rows('SELECT count(*)::int AS n FROM health.events WHERE account_id IS NULL')).toEqual([{ n: 0 }]);
+      expect(await rows('SELECT id FROM health.cases ORDER BY id')).toEqual([{ id: 'ZD-8' }, { id: 'ZD-9' }]);
+      expect(await rows('SELECT open_cases FROM health.account_health')).toEqual([{ open_cases: 2 }]);
+      expect(await rows("SELECT domains FROM health.account_domains WHERE account_id = 'acme' ORDER BY domains")).toEqual([{ domains: ['acme-labs.io'] }, { domains: ['acme.example'] }]);
+
+      // The CRM does not know the mapped domain; its next upsert must not undo the mapping.
+      await apply(events(upsert('u2', 30, { ...acme, name: 'Acme Corp' })));
+      const later = caseEvent('d2', 'opened', 20, { case: { id: 'ZD-10', title: 'Invoices late', severity: 3, status: 'open' } }, { domain: 'acme-labs.io' });
+      await apply(events(later));
+      expect(await rows("SELECT account_id FROM health.events WHERE id = 'd2'")).toEqual([{ account_id: 'acme' }]);
+      // Mapping the same again changes nothing.
+      expect(await apply(events(referenceAdded('r1', 60, { accountId: 'acme', domains: ['acme-labs.io'] })))).toMatchObject({ applied: 0, duplicates: 1 });
+    });
+
+    it('lists the unmapped groups with sample cases and what mapping each to an account would add', async () => {
+      const on = (source: string, event: Record<string, unknown>) => ({ ...event, source: `/sources/${source}` });
+      await apply(events(upsert('u1', 300)));
+      await apply(events(
+        caseEvent('d1', 'opened', 120, { case: { id: 'ZD-8', title: 'Export broken' } }, { domain: 'Acme-Labs.io', name: 'Acme Labs' }),
+        caseEvent('d2', 'commented', 100, { case: { id: 'ZD-8' } }, { domain: 'acme-labs.io' }),
+        caseEvent('d3', 'opened', 90, { case: { id: 'ZD-11', title: 'Invoices late' } }, { domain: 'acme-labs.io' }),
+        on('zendesk-eu', caseEvent('z1', 'opened', 80, { case: { id: 'ZD-9', title: 'SSO loop' } }, { externalId: '360009' })),
+        on('zendesk-us', caseEvent('z2', 'opened', 70, { case: { id: 'ZD-12', title: 'Slow search' } }, { externalId: '360009' })),
+        on('salesforce-prod', caseEvent('s1', 'opened', 60, { case: { id: 'SF-1', title: 'Refunds' } }, { id: '0015e00000ZkM3hAAF', externalId: '0015e00000ZkM3hAAF' })),
+      ));
+      const read = it_.app.get(UnmappedReadModel);
+      const groups = await read.groups();
+      expect(groups.map((g) => [g.key, g.count, g.sources, g.references])).toEqual([
+        ['0015e00000ZkM3hAAF', 1, ['salesforce-prod'], { domains: [], externalRefs: [{ source: 'salesforce-prod', id: '0015e00000ZkM3hAAF' }] }],
+        ['external:360009', 2, ['zendesk-eu', 'zendesk-us'], { domains: [], externalRefs: [{ source: 'zendesk-eu', id: '360009' }, { source: 'zendesk-us', id: '360009' }] }],
+        ['domain:acme-labs.io', 3, ['helpdesk'], { domains: ['acme-labs.io'], externalRefs: [] }],
+      ]);
+      expect(groups[2]).toMatchObject({ name: 'Acme Labs', sampleCases: [{ source: 'helpdesk', id: 'ZD-11', title: 'Invoices late' }, { source: 'helpdesk', id: 'ZD-8', title: 'Export broken' }] });
+      expect(await read.group('domain:acme-labs.io')).toMatchObject({ count: 3 });
+      expect(await read.group('domain:nobody.example')).toBeNull();
+      expect(await read.account('acme')).toEqual({ id: 'acme', name: 'Acme' });
+      expect(await read.account('nobody')).toBeNull();
+    });
+
+    it('lets an event of a known case that names no known account take the case\'s account: from an earlier event, stored or in the same batch', async () => {
+      const jira = (id: string, type: string, minutesBefore: number, account: Record<string, unknown>, data: Record<string, unknown> = {}) =>
+        ({ ...caseEvent(id, type, minutesBefore, { case: { id: 'SUP-42', title: 'Checkout down', severity: 1, status: 'open' }, ...data }, account), source: '/sources/jira-cloud' });
+      await apply(events(upsert('u1', 300)));
+      await apply(events(jira('j1', 'opened', 200, { domain: 'acme.example' })));
+      await apply(events(jira('j2', 'commented', 100, { externalId: 'project:SUP' }, { comment: { public: true, excerpt: 'Still down' }, actor: { type: 'customer' } })));
+      // Another source's SUP-42 is another case: it stays unmapped.
+      await apply(events({ ...jira('o1', 'commented', 90, { externalId: 'project:SUP' }), source: '/sources/jira-other' }));
+      // Both in one batch: the first event tells the second.
+      await apply(events(jira('k1', 'opened', 80, { domain: 'acme.example' }, { case: { id: 'SUP-43', title: 'Refunds stuck' } }), jira('k2', 'escalated', 70, { externalId: 'project:SUP' }, { case: { id: 'SUP-43', escalationLevel: 2 } })));
+      expect(await accountOfEvents()).toEqual([
+        { source: '/sources/crm', id: 'u1', account_id: 'acme' },
+        { source: '/sources/jira-cloud', id: 'j1', account_id: 'acme' },
+        { source: '/sources/jira-cloud', id: 'j2', account_id: 'acme' },
+        { source: '/sources/jira-cloud', id: 'k1', account_id: 'acme' },
+        { source: '/sources/jira-cloud', id: 'k2', account_id: 'acme' },
+        { source: '/sources/jira-other', id: 'o1', account_id: null },
+      ]);
+      expect(await rows("SELECT id, escalation_level, state->'lastCustomerComment' IS NOT NULL AS commented FROM health.cases ORDER BY id")).toEqual([
+        expect.objectContaining({ id: 'SUP-42' }), expect.objectContaining({ id: 'SUP-43', escalation_level: 2 }),
+      ]);
+    });
+
+    it('claims the events of a case that came before anything said whose case it is, and a rebuild maps them the same', async () => {
+      const sf = (id: string, type: string, minutesBefore: number, account: Record<string, unknown>, data: Record<string, unknown> = {}) =>
+        ({ ...caseEvent(id, type, minutesBefore, { case: { id: 'SF-5005e00000ABCdEAAX', title: 'Checkout down', severity: 2, status: 'open' }, ...data }, account), source: '/sources/salesforce-prod' });
+      await apply(events(upsert('u1', 300)));
+      // The change event without AccountId arrives first (another partition was faster).
+      await apply(events(sf('s2', 'escalated', 100, { externalId: 'case:SF-5005e00000ABCdEAAX' }, { case: { id: 'SF-5005e00000ABCdEAAX', escalationLevel: 1 } })));
+      expect(await rows("SELECT account_id FROM health.events WHERE id = 's2'")).toEqual([{ account_id: null }]);
+      const claimed = await apply(events(sf('s1', 'opened', 200, { id: 'acme' })));
+      expect(claimed.accounts).toEqual(['acme']);
+      expect(await rows("SELECT account_id FROM health.events WHERE id = 's2'")).toEqual([{ account_id: 'acme' }]);
+      expect(await rows('SELECT id, escalation_level FROM health.cases')).toEqual([{ id: 'SF-5005e00000ABCdEAAX', escalation_level: 1 }]);
+      const live = await projections();
+
+      const all = events(upsert('u1', 300), sf('s2', 'escalated', 100, { externalId: 'case:SF-5005e00000ABCdEAAX' }, { case: { id: 'SF-5005e00000ABCdEAAX', escalationLevel: 1 } }), sf('s1', 'opened', 200, { id: 'acme' }));
+      await txHost.withTransaction(async () => {
+        const rebuild = await it_.app.resolve(Rebuild);
+        await rebuild.clear();
+        rebuild.noteAccounts(all);
+        await rebuild.saveAccounts();
+        await rebuild.storeEvents(all);
+        await rebuild.foldAll();
+        await rebuild.scoreAll(NOW, POLICY);
+      });
+      const rebuilt = await projections();
+      expect({ events: rebuilt.events, cases: rebuilt.cases }).toEqual({ events: live.events, cases: live.cases });
+    });
+
+    it('rebuilds the references admins mapped from the topic too', async () => {
+      const all = events(upsert('u1', 300), caseEvent('d1', 'opened', 120, { case: { id: 'ZD-8', title: 'Export broken' } }, { domain: 'acme-labs.io' }), referenceAdded('r1', 60, { accountId: 'acme', domains: ['acme-labs.io'] }));
+      await txHost.withTransaction(async () => {
+        const rebuild = await it_.app.resolve(Rebuild);
+        await rebuild.clear();
+        rebuild.noteAccounts(all);
+        await rebuild.saveAccounts();
+        await rebuild.storeEvents(all);
+        await rebuild.foldAll();
+      });
+      expect(await rows('SELECT account_id, kind, value FROM health.account_references')).toEqual([{ account_id: 'acme', kind: 'domain', value: 'acme-labs.io' }]);
+      expect(await rows("SELECT account_id FROM health.events WHERE id = 'd1'")).toEqual([{ account_id: 'acme' }]);
+    });
   });
 
   it('rolls every write of a batch back when the batch fails', async () => {

@@ -13,6 +13,7 @@ import { registerReplayCommand } from './commands/replay.command';
 import { registerSourceCommands } from './commands/source.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerTopicsCommand } from './commands/topics.command';
+import { registerUnmappedCommands } from './commands/unmapped.command';
 import { registerUserCommands } from './commands/user.command';
 
 async function main(argv: string[]): Promise<void> {
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
   registerAccountsCommands(program);
   registerCalendarCommands(program);
   registerAuditCommand(program);
+  registerUnmappedCommands(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -179,6 +179,12 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_CALENDAR_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Most events one feed may hold; over it the feed is not synced and its last error says so. */
   GATEWAY_CALENDAR_MAX_EVENTS: z.coerce.number().int().min(1).default(5_000),
+  /** How long each source's delivery log keeps a webhook delivery (forewarn source log), in days. */
+  GATEWAY_DELIVERY_LOG_RETENTION_DAYS: z.coerce.number().min(0.001).max(366).default(7),
+  /** The largest body the delivery log keeps of a delivery (secrets stripped); longer ones are cut with a marker. 0 keeps no bodies. */
+  GATEWAY_DELIVERY_LOG_MAX_BODY_BYTES: z.coerce.number().int().min(0).max(16 * 1024 * 1024).default(64 * 1024),
+  /** How often the gateway deletes deliveries past their retention (one gateway instance at a time). */
+  GATEWAY_DELIVERY_LOG_CLEANUP_MS: z.coerce.number().int().min(1_000).default(10 * 60_000),
   ...outboundAllowHosts,
 });
 

@@ -7,6 +7,14 @@ const caseOpened = (data: Record<string, unknown>, extra: Record<string, unknown
 });
 
 describe('inbound event contract', () => {
+  it('takes an admin\'s account reference with a domain or an external id, keyed by its account, and names what is missing', () => {
+    const reference = (data: Record<string, unknown>) => ({ specversion: '1.0', id: 'ref-1', type: 'forewarn.account.reference_added', data });
+    const added = parseInboundEvent(reference({ accountId: 'acme', domains: ['Acme-Labs.io'], group: 'domain:acme-labs.io', by: 'cli:ops@host' }), { source: '/forewarn/admin', receivedAt });
+    expect(added.ok && added.value.data).toEqual({ accountId: 'acme', domains: ['acme-labs.io'], externalRefs: [], group: 'domain:acme-labs.io', by: 'cli:ops@host' });
+    expect(added.ok && accountKeyOf(added.value)).toBe('acme');
+    expect(parseInboundEvent(reference({ accountId: 'acme' }), { source: '/forewarn/admin', receivedAt })).toEqual({ ok: false, errors: [{ field: 'data', message: 'needs at least one of domains, externalRefs' }] });
+  });
+
   it('accepts a valid case event and stamps the authenticated source over whatever the body said', () => {
     const result = parseInboundEvent(caseOpened({ account: { id: 'acme' }, case: { id: 'ZD-1', severity: 1 } }, { source: '/spoofed' }), stamp);
     expect(result.ok && result.value).toMatchObject({ source: '/sources/zendesk-eu', time: '2026-11-25T09:00:00Z', forewarnreceivedat: receivedAt.toISOString() });

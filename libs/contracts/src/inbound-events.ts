@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'forewarn.case.sla_breached',
   'forewarn.survey.responded',
   'forewarn.account.upserted',
+  'forewarn.account.reference_added',
   'forewarn.meeting.scheduled',
   'forewarn.meeting.updated',
   'forewarn.meeting.cancelled',
@@ -106,6 +107,24 @@ export const accountUpsertedDataSchema = z.object({
   timezone: text(100).optional(),
 });
 
+/**
+ * An admin mapped an unmapped group of events to an account (`forewarn unmapped map`, the
+ * dashboard's "map to account"): the account gains these e-mail domains and external ids, besides
+ * what its CRM says, and claims the events that name it by them. Internal: produced by admin paths
+ * only, never accepted from a source (no allowance covers it).
+ */
+export const accountReferenceAddedDataSchema = z
+  .object({
+    accountId: text(200),
+    domains: z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain name')).max(100).default([]),
+    externalRefs: z.array(z.object({ source: text(200), id: text(200) })).max(100).default([]),
+    /** The unmapped group it maps (`domain:acme.com`, `external:360001`, …), for the record. */
+    group: text(500).optional(),
+    /** Who mapped it: `cli:<user>@<host>` or a dashboard user's e-mail. */
+    by: text(320).optional(),
+  })
+  .refine((data) => data.domains.length + data.externalRefs.length > 0, { message: 'needs at least one of domains, externalRefs' });
+
 const meetingSchema = z.object({
   id: text(200),
   title: text(500).optional(),
@@ -124,6 +143,7 @@ const scheduledMeetingDataSchema = z.object({
 export type CaseEventData = z.infer<typeof caseEventDataSchema>;
 export type SurveyEventData = z.infer<typeof surveyEventDataSchema>;
 export type AccountUpsertedData = z.infer<typeof accountUpsertedDataSchema>;
+export type AccountReferenceAddedData = z.infer<typeof accountReferenceAddedDataSchema>;
 export type MeetingEventData = z.infer<typeof meetingEventDataSchema>;
 
 /** The compiler pairs each event type with the shape of its `data`. */
@@ -143,6 +163,7 @@ export interface EventDataMap {
   'forewarn.case.sla_breached': CaseEventData;
   'forewarn.survey.responded': SurveyEventData;
   'forewarn.account.upserted': AccountUpsertedData;
+  'forewarn.account.reference_added': AccountReferenceAddedData;
   'forewarn.meeting.scheduled': MeetingEventData;
   'forewarn.meeting.updated': MeetingEventData;
   'forewarn.meeting.cancelled': MeetingEventData;
@@ -150,6 +171,7 @@ export interface EventDataMap {
 
 export const dataSchemaFor = (type: EventType): z.ZodTypeAny => {
   if (type === 'forewarn.account.upserted') return accountUpsertedDataSchema;
+  if (type === 'forewarn.account.reference_added') return accountReferenceAddedDataSchema;
   if (type === 'forewarn.survey.responded') return surveyEventDataSchema;
   if (type === 'forewarn.meeting.cancelled') return meetingEventDataSchema;
   if (type.startsWith('forewarn.meeting.')) return scheduledMeetingDataSchema;
@@ -321,15 +343,24 @@ export function capFutureTime(event: InboundEvent, receivedAtMs: number): Inboun
   return { ...event, time: new Date(receivedAtMs).toISOString(), forewarnclaimedtime: event.time };
 }
 
-/** Every reference to its account an event carries (an account upsert names its own id). */
+/** The account an account event is about (an upsert's own id, the account a reference was added to); null for other events. */
+export function ownAccountOf(event: InboundEvent): string | null {
+  if (event.type === 'forewarn.account.upserted') return event.data.id;
+  if (event.type === 'forewarn.account.reference_added') return event.data.accountId;
+  return null;
+}
+
+/** Every reference to its account an event carries (an account event names its own id). */
 export function accountRefOf(event: InboundEvent): AccountRef {
-  if (event.type === 'forewarn.account.upserted') return { id: event.data.id };
+  const own = ownAccountOf(event);
+  if (own !== null) return { id: own };
   return (event.data as { account: AccountRef }).account;
 }
 
 /** The partition key: everything about one account goes to one partition, in order. */
 export function accountKeyOf(event: InboundEvent): string {
-  if (event.type === 'forewarn.account.upserted') return event.data.id;
+  const own = ownAccountOf(event);
+  if (own !== null) return own;
   const ref = (event.data as { account: AccountRef }).account;
   if (ref.id) return ref.id;
   if (ref.domain) return `domain:${ref.domain}`;

@@ -5,8 +5,8 @@ const ofType = (...types: EventType[]) => types.map((type) => ({ type }));
 const inBatch = (index: number) => `[${index}].type`;
 
 describe('what a source may send', () => {
-  it('sorts every event type under one allowance: cases, meetings or accounts', () => {
-    expect(EVENT_TYPES.filter((type) => allowanceOf(type) === null)).toEqual([]);
+  it('sorts every event type under one allowance: cases, meetings or accounts — but the admin\'s own, which no source may send', () => {
+    expect(EVENT_TYPES.filter((type) => allowanceOf(type) === null)).toEqual(['forewarn.account.reference_added']);
     expect(allowanceOf('forewarn.case.escalated')).toBe('cases');
     expect(allowanceOf('forewarn.survey.responded')).toBe('cases');
     expect(allowanceOf('forewarn.meeting.cancelled')).toBe('meetings');
@@ -25,6 +25,12 @@ describe('what a source may send', () => {
     expect(disallowedEvents(events, ['cases'], 'zd', (i) => `events[${i}].type`).map((e) => e.field)).toEqual(['events[0].type', 'events[2].type']);
     expect(disallowedEvents(events, ['cases', 'meetings', 'accounts'], 'crm', inBatch)).toEqual([]);
     expect(disallowedEvents(events, ['meetings', 'accounts', 'cases'], 'crm', inBatch)).toEqual([]);
+  });
+
+  it('refuses an account reference from every source, even one that may send everything: only admin commands produce it', () => {
+    expect(disallowedEvents(ofType('forewarn.case.opened', 'forewarn.account.reference_added'), ['cases', 'meetings', 'accounts'], 'crm', inBatch)).toEqual([
+      { field: '[1].type', message: 'forewarn.account.reference_added is not accepted from any source: only Forewarn\'s admin commands produce it' },
+    ]);
   });
 });
 

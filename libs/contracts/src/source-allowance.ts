@@ -27,11 +27,13 @@ export const allowanceOf = (type: EventType): Allowance | null => ALLOWANCE_OF.g
  * (`fieldOf(index)`: `[2].type` in a batch, `type` for one event, `events[0].type` for a webhook).
  */
 export function disallowedEvents(events: readonly { type: EventType }[], allow: readonly Allowance[], sourceName: string, fieldOf: (index: number) => string): FieldError[] {
-  if (ALLOWANCES.every((a) => allow.includes(a))) return [];
+  // Every allowance still leaves out the types no allowance covers (admin events such as account.reference_added).
+  if (ALLOWANCES.every((a) => allow.includes(a)) && events.every((event) => ALLOWANCE_OF.get(event.type) !== null)) return [];
   const errors: FieldError[] = [];
   events.forEach((event, index) => {
     const needed = allowanceOf(event.type);
-    if (needed === null || !allow.includes(needed)) {
+    if (needed === null) errors.push({ field: fieldOf(index), message: `${event.type} is not accepted from any source: only Forewarn's admin commands produce it` });
+    else if (!allow.includes(needed)) {
       errors.push({ field: fieldOf(index), message: `${event.type} is not allowed for source "${sourceName}" (allows: ${allow.join(', ') || 'nothing'})` });
     }
   });

@@ -47,6 +47,8 @@ const samples: Array<Record<string, unknown>> = EVENT_TYPES.map((type, i) => {
   const data =
     type === 'forewarn.account.upserted'
       ? { id: 'acme', name: 'Acme', domains: ['acme.com'], externalRefs: [{ source: 'crm', id: '1' }], owner: { name: 'O', email: 'o@acme.com' }, team: 't', lead: { email: 'l@acme.com' }, members: [{ email: 'm@acme.com' }], tier: 'gold', arr: 1000, renewalDate: '2027-01-31', timezone: 'UTC' }
+      : type === 'forewarn.account.reference_added'
+        ? { accountId: 'acme', domains: ['acme.io'], externalRefs: [{ source: 'zendesk-eu', id: '360001' }], group: 'domain:acme.io', by: 'cli:ops@host' }
       : type.startsWith('forewarn.meeting.')
         ? { account, meeting: { id: 'm1', title: 'QBR', startsAt: '2026-12-02T10:00:00Z', endsAt: '2026-12-02T11:00:00+01:00', kind: 'qbr', organizer: { name: 'Rep', email: 'rep@vendor.com' }, attendees: [{ name: 'Dana', email: 'dana@acme.com' }] } }
         : { account, case: { id: 'ZD-1', title: 'Down', url: 'https://acme.zendesk.com/1', severity: 1, status: 'open', escalationLevel: 2, product: 'Payments' }, actor: { type: 'customer', name: 'Dana', email: 'dana@acme.com' }, reason: 'r', comment: { public: true, excerpt: 'e' }, assignee: { id: 'a-1', name: 'Sam' }, survey: { kind: 'nps', score: 10, comment: 'c' } };

@@ -19,6 +19,8 @@ export const LOCK = {
   historyRetention: 4_711_105,
   /** The one gateway instance polling calendar feeds. */
   calendar: 4_711_201,
+  /** The one gateway instance deleting deliveries past their retention from the delivery log. */
+  deliveryLog: 4_711_202,
   /** The one notifier instance composing digests. */
   digest: 0x46574447, // "FWDG", the id it had before this registry
   /** The one notifier instance deleting settled notifications past their retention. */

@@ -21,6 +21,9 @@ import { CalendarAllowInternal1765030000001 } from './migrations/gateway/1765030
 import { NotificationLedgerViews1765040000000 } from './migrations/notifier/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/health/1765040000001-health-policy-in-use';
 import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
+import { SourceSettings1765150000000 } from './migrations/gateway/1765150000000-source-settings';
+import { DeliveryLog1765150000001 } from './migrations/gateway/1765150000001-delivery-log';
+import { AccountReferences1765150000002 } from './migrations/health/1765150000002-account-references';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -42,6 +45,9 @@ export const MIGRATIONS = [
   NotificationLedgerViews1765040000000,
   HealthPolicyInUse1765040000001,
   OnceOnlyFeedback1765040000002,
+  SourceSettings1765150000000,
+  DeliveryLog1765150000001,
+  AccountReferences1765150000002,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

@@ -7,6 +7,7 @@ export * from './data-source';
 export * from './database.module';
 export * from './query-rows';
 export * from './repositories/audience.repository';
+export * from './repositories/unmapped.read-model';
 export * from './gateway';
 export * from './repositories/secrets';
 export * from './repositories/users.repository';

@@ -1,4 +1,4 @@
-import { accountRef, csatScore, email, eventId, excerpt, httpUrl, stableId, str, toIsoTime } from './common';
+import { accountRef, csatScore, email, eventId, eventTime, excerpt, httpUrl, ignored, mapped, stableId, str, toIsoTime, vendorTime } from './common';
 import { escalationFromTags, tagList } from './escalation';
 
 describe('ingest helpers', () => {
@@ -11,6 +11,30 @@ describe('ingest helpers', () => {
     expect(toIsoTime(1736327527)).toBe('2025-01-08T09:12:07.000Z');
     expect(toIsoTime('1736327527481')).toBe('2025-01-08T09:12:07.481Z');
     for (const bad of ['', 'yesterday', '{{ticket.updated_at}}', '2025-13-45T99:99Z', null, -1, {}]) expect(toIsoTime(bad)).toBeUndefined();
+  });
+
+  it('reads times as helpdesk placeholders render them, in the source\'s zone when they carry none', () => {
+    expect(vendorTime('Thu, 9 Jan, 2025 at 2:05 PM')).toBe('2025-01-09T14:05:00.000Z');
+    expect(vendorTime('Thu, 9 Jan, 2025 at 2:05 PM', 'Asia/Kolkata')).toBe('2025-01-09T08:35:00.000Z');
+    expect(vendorTime('Jan 09, 2025 02:05 PM', 'America/New_York')).toBe('2025-01-09T19:05:00.000Z');
+    expect(vendorTime('July 4, 2025 9:00', 'America/New_York')).toBe('2025-07-04T13:00:00.000Z');
+    expect(vendorTime('09-01-2025 14:05 +0530')).toBe('2025-01-09T08:35:00.000Z');
+    expect(vendorTime('2025-01-09 14:05:11 (GMT+05:30) Chennai')).toBe('2025-01-09T08:35:11.000Z');
+    expect(vendorTime('2025-01-09 14:05:11', 'Europe/Berlin')).toBe('2025-01-09T13:05:11.000Z');
+    expect(vendorTime('2025-01-09 14:05:11')).toBe('2025-01-09T14:05:11.000Z');
+    expect(vendorTime('2025-01-09T14:05:11Z', 'Europe/Berlin')).toBe('2025-01-09T14:05:11.000Z');
+    expect(vendorTime('09 Jan 2025 14:05 Europe/Berlin')).toBe('2025-01-09T13:05:00.000Z');
+    for (const bad of ['31 Feb 2025 10:00', '13:00', 'Thu, 9 Smarch, 2025', '13 PM', '2025-01-09 25:00']) expect(vendorTime(bad)).toBeUndefined();
+    const context = { receivedAt: new Date('2025-02-01T00:00:00Z'), settings: { timezone: 'Asia/Kolkata' } };
+    expect(eventTime(context, undefined, '{{ticket.modified_on}}', 'Thu, 9 Jan, 2025 at 2:05 PM')).toBe('2025-01-09T08:35:00.000Z');
+    expect(eventTime(context, 'garbage')).toBe('2025-02-01T00:00:00.000Z');
+  });
+
+  it('answers a delivery that yields nothing with its reasons, and one that yields events with the parts it left out', () => {
+    expect(ignored('a', 'b')).toEqual({ status: 'ignored', reason: 'a; b', ignored: [{ reason: 'a' }, { reason: 'b' }] });
+    expect(mapped([], [])).toEqual({ status: 'ignored', reason: 'The delivery changed nothing Forewarn tracks', ignored: [{ reason: 'The delivery changed nothing Forewarn tracks' }] });
+    const event = { specversion: '1.0' as const, id: 'x', type: 'forewarn.case.updated' as const, time: '2025-01-01T00:00:00Z', data: {} };
+    expect(mapped([event], ['left out', 'left out', undefined])).toEqual({ status: 'mapped', events: [event], ignored: [{ reason: 'left out' }] });
   });
 
   it('treats blanks, dashes and unrendered placeholders as missing', () => {
@@ -31,7 +55,9 @@ describe('ingest helpers', () => {
   it('resolves the account by business domain, then organisation, then anything that keeps the event visible', () => {
     expect(accountRef({ orgId: '360001', orgName: 'Acme', requesterEmail: 'dana@acme.com' })).toEqual({ domain: 'acme.com', externalId: '360001', name: 'Acme' });
     expect(accountRef({ orgId: '360001', requesterEmail: 'dana@gmail.com' })).toEqual({ externalId: '360001' });
-    expect(accountRef({ orgId: '0', requesterEmail: 'dana@gmail.com' })).toEqual({ domain: 'gmail.com' });
+    // Updated for issue 14: a public mailbox domain is never an account's domain; the requester keeps the event visible.
+    expect(accountRef({ orgId: '0', requesterEmail: 'dana@gmail.com' })).toEqual({ externalId: 'requester:dana@gmail.com' });
+    expect(accountRef({ crmId: '001A', orgId: '7', orgName: 'Acme', requesterEmail: 'dana@acme.com' })).toEqual({ id: '001A', domain: 'acme.com', externalId: '7', name: 'Acme' });
     expect(accountRef({ requesterId: '8447' })).toEqual({ externalId: 'requester:8447' });
     expect(accountRef({})).toBeUndefined();
   });

@@ -84,3 +84,26 @@ export function verifyJiraSignature(options: { secret: string; rawBody: Buffer; 
   }
   return { ok: true };
 }
+
+export const INTERCOM_SIGNATURE_HEADER = 'x-hub-signature';
+
+/** What Intercom sends: `sha1=` + hex(HMAC-SHA1(client secret, body)). */
+export function intercomSignature(secret: string, rawBody: Buffer | string): string {
+  return `sha1=${createHmac('sha1', secret).update(rawBody).digest('hex')}`;
+}
+
+/**
+ * Intercom: `X-Hub-Signature: sha1=<hex HMAC-SHA1(the app's client secret, raw body)>` (Intercom's
+ * "Signed notifications"). Like Jira's, it signs no time; a replay yields the same event ids.
+ */
+export function verifyIntercomSignature(options: { secret: string; rawBody: Buffer; signature: HeaderValue }): SignatureCheck {
+  const signature = one(options.signature);
+  if (!signature) return { ok: false, reason: 'missing', detail: 'The X-Hub-Signature header is missing.' };
+  const match = /^sha1=([0-9a-fA-F]{40})$/.exec(signature);
+  if (!match) return { ok: false, reason: 'malformed', detail: 'X-Hub-Signature must be "sha1=" followed by 40 hex digits.' };
+  const expected = Buffer.from(intercomSignature(options.secret, options.rawBody).slice('sha1='.length), 'hex');
+  if (!constantTimeEqual(Buffer.from(match[1], 'hex'), expected)) {
+    return { ok: false, reason: 'bad', detail: 'The Intercom webhook signature does not match the client secret of this source.' };
+  }
+  return { ok: true };
+}

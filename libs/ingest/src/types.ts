@@ -1,7 +1,7 @@
 import type { EventType, FieldError } from '@forewarn/contracts';
 
-/** The support systems whose own webhook payloads the gateway understands. */
-export const WEBHOOK_KINDS = ['zendesk', 'jira', 'freshdesk', 'servicenow'] as const;
+/** The support systems and CRMs whose own webhook payloads the gateway understands. */
+export const WEBHOOK_KINDS = ['zendesk', 'jira', 'freshdesk', 'servicenow', 'intercom', 'salesforce'] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 
 export const isWebhookKind = (value: string): value is WebhookKind => (WEBHOOK_KINDS as readonly string[]).includes(value);
@@ -24,14 +24,35 @@ export interface MappedEvent {
 export interface MappingContext {
   /** When the gateway received the delivery: the event time when the payload carries none. */
   receivedAt: Date;
+  /**
+   * The source's own settings (stored with the source; `undefined` when it has none). What a vendor
+   * reads is documented with it in docs/webhooks/<vendor>.md; today: Salesforce `organizationId` and
+   * `accountFields`, Freshdesk and Salesforce `timezone` (an IANA zone for times rendered without one).
+   */
+  settings?: Readonly<Record<string, unknown>>;
+  /** The source's name, for `externalRefs` of accounts a CRM source upserts (`{ source, id }`). */
+  sourceName?: string;
+}
+
+/** One part of a delivery Forewarn did not turn into an event, and why: the gateway answers it as `ignored: [{ reason }]`. */
+export interface IgnoredPart {
+  reason: string;
 }
 
 export type MapResult =
-  /** One delivery may yield several events (a priority and an assignee change are two). */
-  | { status: 'mapped'; events: MappedEvent[] }
-  /** A valid delivery that Forewarn deliberately does not turn into events; the reason says why. */
-  | { status: 'ignored'; reason: string }
-  /** A payload that is not what the vendor sends: the errors name the fields. */
+  /**
+   * One delivery may yield several events (a priority and an assignee change are two); `ignored`
+   * lists the parts of it that yielded nothing (an account without an owner e-mail in a batch of
+   * Salesforce notifications, say), so the answer can say so.
+   */
+  | { status: 'mapped'; events: MappedEvent[]; ignored?: IgnoredPart[] }
+  /**
+   * A valid delivery that yields nothing Forewarn tracks: the gateway answers `202` with
+   * `{ "accepted": 0, "ignored": [{ "reason" }] }`. `reason` is the reasons joined, for callers
+   * that show one line.
+   */
+  | { status: 'ignored'; reason: string; ignored: IgnoredPart[] }
+  /** A body that is not this vendor's format at all (`400`): the errors name the fields. */
   | { status: 'invalid'; errors: FieldError[] };
 
 export type WebhookMapper = (payload: unknown, context: MappingContext) => MapResult;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { accountKeyOf, type AccountRef, accountRefOf, capFutureTime, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
 import {
-  AccountsRepository, AlertsRepository, CasesRepository, EventsRepository, HealthRepository, type HealthRow, MeetingsRepository, type OutboxMessage, OutboxRepository, subjectKey,
+  AccountsRepository, AlertsRepository, caseKey, CasesRepository, EventsRepository, HealthRepository, type HealthRow, MeetingsRepository, type OutboxMessage, OutboxRepository, subjectKey,
 } from '@forewarn/database';
 import { randomUUID } from 'node:crypto';
 import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, eventKey, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
@@ -76,6 +76,11 @@ const caseFactOf = (event: InboundEvent, seq: number, key: string): CaseFact => 
 });
 
 type AccountUpserted = Extract<InboundEvent, { type: 'forewarn.account.upserted' }>;
+type ReferenceAdded = Extract<InboundEvent, { type: 'forewarn.account.reference_added' }>;
+
+/** The case a case or survey event is about, when it names one: what later events of the same source inherit their account from. */
+export const caseIdOf = (event: InboundEvent): string | null =>
+  event.type.startsWith('forewarn.case.') || event.type === 'forewarn.survey.responded' ? ((event.data as { case?: { id?: string } }).case?.id ?? null) : null;
 
 const splitSubject = (key: string) => {
   const [accountId, subjectId] = key.split('\u0000');
@@ -139,8 +144,18 @@ export class Projector {
       touchedAccounts.add(event.data.id);
     }
 
+    // References an admin mapped to accounts (`account.reference_added`): kept beside the CRM's, once each.
+    const references = events.filter((e): e is ReferenceAdded => e.type === 'forewarn.account.reference_added');
+    const storedReferences = await this.events.insert(references.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: event.data.accountId })));
+    const freshReferences = new Set(storedReferences.map((i) => eventKey(i.source, i.id)));
+    const newReferences = references.filter((e) => freshReferences.delete(eventKey(e.source, e.id)));
+    for (const event of newReferences) {
+      await this.accounts.addReferences(event.data, event.time);
+      touchedAccounts.add(event.data.accountId);
+    }
+
     // Every distinct reference of the batch resolved in one statement.
-    const others = events.filter((e) => e.type !== 'forewarn.account.upserted');
+    const others = events.filter((e) => e.type !== 'forewarn.account.upserted' && e.type !== 'forewarn.account.reference_added');
     const refs = new Map<string, { ref: AccountRef; source: string }>();
     const refKeys = others.map(referenceKey); // per event, in the order of `others`
     others.forEach((event, i) => refs.set(refKeys[i], { ref: accountRefOf(event), source: event.source }));
@@ -151,27 +166,33 @@ export class Projector {
     };
     await resolve([...refs.keys()]);
     const unresolved = [...refs.keys()].filter((key) => !accountOf.get(key));
-    if (newUpserts.length > 0 || unresolved.length > 0) {
+    if (newUpserts.length > 0 || newReferences.length > 0 || unresolved.length > 0) {
       await this.events.lockUnmapped();
       // An account committed while we waited for the lock may be the one these need.
       if (unresolved.length > 0) await resolve(unresolved);
     }
-    const storedOthers = await this.events.insert(others.map((event, i) => ({ event, accountKey: accountKeyOf(event), accountId: accountOf.get(refKeys[i]) ?? null })));
-    const applied = storedUpserts.length + storedOthers.length;
+    const accountIds = await this.accountsOfEvents(others, refKeys.map((key) => accountOf.get(key) ?? null));
+    const storedOthers = await this.events.insert(others.map((event, i) => ({ event, accountKey: accountKeyOf(event), accountId: accountIds[i] })));
+    const applied = storedUpserts.length + storedReferences.length + storedOthers.length;
     const duplicates = events.length - applied;
     if (applied === 0) return { applied, duplicates, accounts: [], changed: 0, alerts: [] };
     const storedByKey = new Map(storedOthers.map((i) => [eventKey(i.source, i.id), i]));
+    const mappedCases = new Map<string, { source: string; caseId: string; accountId: string }>();
     for (const [i, event] of others.entries()) {
       const key = eventKey(event.source, event.id);
       const stored = storedByKey.get(key);
-      const accountId = accountOf.get(refKeys[i]);
+      const accountId = accountIds[i];
       if (!stored || !accountId) continue; // a duplicate, or kept unmapped until its account arrives
       storedByKey.delete(key); // each new event once
       touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq, key));
+      const caseId = caseIdOf(event);
+      if (caseId) mappedCases.set(caseKey(event.source, caseId), { source: event.source, caseId, accountId });
     }
     // After this batch's events are stored, so that only events still unmapped are looked at.
-    const claiming = await this.accounts.referencesOf([...new Set(newUpserts.map((e) => e.data.id))]);
+    const claiming = await this.accounts.referencesOf([...new Set([...newUpserts.map((e) => e.data.id), ...newReferences.map((e) => e.data.accountId)])]);
     for (const claimed of await this.events.claimUnmapped(claiming)) touch(claimed.accountId, claimed.type, claimed.subjectId);
+    // Events of these cases that came first and named no known account belong to the case's account too.
+    for (const claimed of await this.events.claimCaseSiblings([...mappedCases.values()])) touch(claimed.accountId, claimed.type, claimed.subjectId);
 
     const caseSubjects = [...touchedCases].map(splitSubject);
     const { states: stored, created } = await this.cases.lock(caseSubjects);
@@ -205,6 +226,33 @@ export class Projector {
 
     const accounts = [...touchedAccounts].sort();
     return { applied, duplicates, accounts, ...(await this.recompute(accounts, now, 'events', policy)) };
+  }
+
+  /**
+   * The account of each event: the one its reference resolved to; else, for an event of a case
+   * that names no account Forewarn knows (a Jira comment without a reporter, a Salesforce change
+   * event without AccountId), the account of its case — from an earlier event of the same source
+   * and case id in this batch, or stored. Called under the unmapped lock when any is unresolved, so
+   * a case's account committed before it is seen.
+   */
+  private async accountsOfEvents(others: InboundEvent[], resolved: (string | null)[]): Promise<(string | null)[]> {
+    if (resolved.every((accountId) => accountId !== null)) return resolved;
+    const inBatch = new Map<string, string>();
+    others.forEach((event, i) => {
+      const caseId = caseIdOf(event);
+      if (caseId && resolved[i]) inBatch.set(caseKey(event.source, caseId), resolved[i] as string);
+    });
+    const wanted = new Map<string, { source: string; caseId: string }>();
+    others.forEach((event, i) => {
+      const caseId = caseIdOf(event);
+      if (!resolved[i] && caseId && !inBatch.has(caseKey(event.source, caseId))) wanted.set(caseKey(event.source, caseId), { source: event.source, caseId });
+    });
+    const stored = await this.events.caseAccounts([...wanted.values()]);
+    return others.map((event, i) => {
+      if (resolved[i]) return resolved[i];
+      const caseId = caseIdOf(event);
+      return caseId ? (inBatch.get(caseKey(event.source, caseId)) ?? stored.get(caseKey(event.source, caseId)) ?? null) : null;
+    });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable, Scope } from '@nestjs/common';
-import { accountKeyOf, type AccountRef, accountRefOf, type AccountUpsertedData, type InboundEvent } from '@forewarn/contracts';
+import { accountKeyOf, type AccountRef, accountRefOf, type AccountReferenceAddedData, type AccountUpsertedData, type InboundEvent, ownAccountOf } from '@forewarn/contracts';
 import { AccountsRepository, CasesRepository, EventsRepository, HealthRepository, MeetingsRepository } from '@forewarn/database';
 import { type CaseFact, type CaseState, foldCase, foldMeeting, type HealthPolicy, isOpen, type MeetingFact } from '@forewarn/health';
 import { Projector, referenceKey } from './projector';
@@ -17,12 +17,14 @@ const ACCOUNTS_PER_SCORE = 2_000;
  *
  * 0. `clear`: empties what is rebuilt from the topic.
  * 1. `noteAccounts` over the whole topic: the newest upsert of each account (by event time; on a
- *    tie the later one, as the live upsert keeps it), then `saveAccounts`.
+ *    tie the later one, as the live upsert keeps it) and the references admins mapped to accounts,
+ *    then `saveAccounts`.
  * 2. `storeEvents` over the whole topic again: each event stored with the account it resolves to
  *    (id, then the source's external id, then the domain: the live precedence), looked up once
  *    per distinct reference. An event whose account arrived after it is stored mapped, as the
  *    live projector's claim would have left it; one no account matches stays unmapped.
- * 3. `foldAll`: every case and meeting folded once from all its events, read back in order.
+ * 3. `foldAll`: unmapped events of a case take the account of its mapped events (same source and
+ *    case id), then every case and meeting is folded once from all its events, read back in order.
  * 4. `scoreAll`: health scored once per account by `Projector.recompute` with the cause `replay`.
  *
  * One difference from the live path, on purpose: an event is mapped by the accounts as they are
@@ -32,6 +34,7 @@ const ACCOUNTS_PER_SCORE = 2_000;
 @Injectable({ scope: Scope.TRANSIENT })
 export class Rebuild {
   private readonly newest = new Map<string, { data: AccountUpsertedData; time: string; at: number }>();
+  private readonly references: { data: AccountReferenceAddedData; time: string }[] = [];
   private readonly resolved = new Map<string, string | null>();
 
   constructor(
@@ -51,9 +54,10 @@ export class Rebuild {
     await this.accounts.deleteAll();
   }
 
-  /** Pass 1: keeps the newest upsert of each account; other events are ignored. */
+  /** Pass 1: keeps the newest upsert of each account, and every reference mapped to one; other events are ignored. */
   noteAccounts(events: readonly InboundEvent[]): void {
     for (const event of events) {
+      if (event.type === 'forewarn.account.reference_added') this.references.push({ data: event.data, time: event.time });
       if (event.type !== 'forewarn.account.upserted') continue;
       const { data } = event as AccountUpserted;
       const at = Date.parse(event.time);
@@ -65,14 +69,15 @@ export class Rebuild {
   /** Between the passes: the accounts as the end of the topic leaves them. */
   async saveAccounts(): Promise<number> {
     for (const { data, time } of this.newest.values()) await this.accounts.upsert(data, time);
+    for (const { data, time } of this.references) await this.accounts.addReferences(data, time);
     return this.newest.size;
   }
 
   /** Pass 2: stores a chunk of events, each with its account (null: unmapped). Returns how many were new. */
   async storeEvents(events: readonly InboundEvent[]): Promise<number> {
     const unknown = new Map<string, { ref: AccountRef; source: string }>();
-    // Per event, in order; an upsert's account is its own.
-    const refKeys = events.map((event) => (event.type === 'forewarn.account.upserted' ? null : referenceKey(event)));
+    // Per event, in order; an account event's account is its own.
+    const refKeys = events.map((event) => (ownAccountOf(event) !== null ? null : referenceKey(event)));
     events.forEach((event, i) => {
       const key = refKeys[i];
       if (key !== null && !this.resolved.has(key)) unknown.set(key, { ref: accountRefOf(event), source: event.source });
@@ -81,13 +86,14 @@ export class Rebuild {
     [...unknown.keys()].forEach((key, i) => this.resolved.set(key, found[i]));
     const inserted = await this.events.insert(events.map((event, i) => {
       const key = refKeys[i];
-      return { event, accountKey: accountKeyOf(event), accountId: key === null ? (event as AccountUpserted).data.id : this.resolved.get(key) };
+      return { event, accountKey: accountKeyOf(event), accountId: key === null ? ownAccountOf(event) : this.resolved.get(key) };
     }));
     return inserted.length;
   }
 
-  /** Folds every mapped case and meeting from its stored events and saves them. */
+  /** Folds every mapped case and meeting from its stored events and saves them (case events left unmapped first take their case's account). */
   async foldAll(): Promise<{ cases: number; meetings: number }> {
+    await this.events.inheritCaseAccounts();
     let pending: { accountId: string; state: CaseState; isOpen: boolean }[] = [];
     const cases = await this.events.eachSubjectFacts<CaseFact>('case', async (accountId, subjectId, facts) => {
       const state = foldCase(subjectId, facts);

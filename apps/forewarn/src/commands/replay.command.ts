@@ -12,8 +12,8 @@ import { AsyncResource } from 'node:async_hooks';
 import { CliError, printJson, withApp } from '../cli-support';
 import { policyInForce } from './policy-in-force';
 
-/** Pass 1 parses only the messages that can be account upserts. */
-const ACCOUNT_UPSERTED = 'forewarn.account.upserted';
+/** Pass 1 parses only the messages that can be account events: upserts, and references admins mapped to accounts. */
+const ACCOUNT_EVENTS = 'forewarn.account.';
 /** Give up when the topic stops delivering before the replay reached the end it saw at the start. */
 const STALL_MS = 60_000;
 
@@ -128,7 +128,7 @@ async function rebuild(input: {
         // Pass 1: the accounts, so that pass 2 can map every event as it stores it.
         process.stderr.write('Reading the accounts…\n');
         const accountsRead = await consumeToEnd({ kafka, topic, groupId: `${groupId}-accounts`, ends, onBatch: async (batch) => {
-          rebuild.noteAccounts(parseMessages(batch.filter((m) => m.value?.includes(ACCOUNT_UPSERTED))).events);
+          rebuild.noteAccounts(parseMessages(batch.filter((m) => m.value?.includes(ACCOUNT_EVENTS))).events);
         } });
         if (!accountsRead) throw new CliError(`${topic} stopped delivering before the end it had at the start; nothing was changed`);
         await rebuild.saveAccounts();

@@ -53,7 +53,17 @@ describe('the OpenAPI document served at /docs', () => {
       expect(operation.responses['429']).toMatchObject({ headers: { 'Retry-After': expect.anything() } });
       expect(operation.responses['503']).toMatchObject({ headers: { 'Retry-After': expect.anything() } });
     }
-    expect(paths['/v1/webhooks/{kind}/{source}'].post.parameters[0]).toMatchObject({ schema: { enum: ['zendesk', 'jira', 'freshdesk', 'servicenow'] } });
+    expect(paths['/v1/webhooks/{kind}/{source}'].post.parameters[0]).toMatchObject({ schema: { enum: ['zendesk', 'jira', 'freshdesk', 'servicenow', 'intercom', 'salesforce'] } });
+  });
+
+  it('documents Salesforce\'s XML and its acknowledgement, and what was ignored as a list of reasons', () => {
+    const { paths, components } = openApiDocument(options);
+    const webhook = paths['/v1/webhooks/{kind}/{source}'].post;
+    expect(Object.keys(webhook.requestBody.content)).toEqual(expect.arrayContaining(['application/json', 'text/xml', 'application/xml', 'application/soap+xml']));
+    expect(webhook.responses['200'].content['text/xml'].example).toContain('<Ack>true</Ack>');
+    expect(webhook.responses['202'].content['application/json'].examples.ignored.value).toEqual({ accepted: 0, ids: [], ignored: [{ reason: expect.any(String) }] });
+    expect(components.schemas.Accepted.properties.ignored).toMatchObject({ type: 'array', items: { required: ['reason'] } });
+    expect(webhook.description).toEqual(expect.stringContaining('forewarn source log'));
   });
 
   it('documents the trust boundaries: what a source may send (403), the body limits before reading (413), the per-address limit (429)', () => {

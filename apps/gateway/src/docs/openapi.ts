@@ -1,5 +1,5 @@
 import { CASE_STATUSES, EVENT_TYPES, MEETING_KINDS } from '@forewarn/contracts';
-import { MAPPING_LIMITS, WEBHOOK_KINDS, ZENDESK_TRIGGER_CHANGES } from '@forewarn/ingest';
+import { MAPPING_LIMITS, SALESFORCE_MEDIA_TYPES, WEBHOOK_KINDS, ZENDESK_TRIGGER_CHANGES } from '@forewarn/ingest';
 
 /**
  * The gateway's OpenAPI 3.1 document, written by hand: the controllers read raw bodies (for
@@ -30,7 +30,7 @@ export function openApiDocument(options: OpenApiOptions) {
       'The key belongs to another source; the source is registered for another kind; or an event is outside what the source may send (`cases`: case.* and survey.*, `meetings`: meeting.*, `accounts`: account.upserted): `errors` names its type and place (`[2].type`, `events[0].type`), and nothing was accepted.',
     ),
     '413': problem(`The body is larger than ${maxBodyBytes} bytes (a larger Content-Length is refused at once, before the body is read; what the client still sends is thrown away for at most 2 s, then the connection is cut), or it holds more than ${options.maxBatch} events.`),
-    '415': problem('The body is not JSON.'),
+    '415': problem('The body is not JSON (nor XML, for Salesforce: `text/xml`, `application/xml`, `application/soap+xml`).'),
     '429': problem(
       `Too many requests: from the client address (${options.clientRatePerSecond} per second, burst ${options.clientBurst}; checked first, before authentication), or from the source (${options.ratePerSecond} per second, burst ${options.burst}); per gateway instance. Nothing was accepted.`,
       retryAfter,
@@ -42,10 +42,14 @@ export function openApiDocument(options: OpenApiOptions) {
     description: 'Durably in Kafka (acks from all in-sync replicas).',
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, example: { accepted: 2, ids: ['jira-10042-10301-priority', 'jira-10042-10301-assignee'] } } },
   };
-  const vendorPayload = (description: string, examples: Record<string, unknown>) => ({
+  const vendorPayload = (description: string, examples: Record<string, unknown>, more: Record<string, unknown> = {}) => ({
     description,
-    content: { 'application/json': { schema: { type: 'object', additionalProperties: true }, examples } },
+    content: { 'application/json': { schema: { type: 'object', additionalProperties: true }, examples }, ...more },
   });
+  const salesforceXml = {
+    schema: { type: 'string', description: 'A Salesforce outbound message: a SOAP envelope with `notifications` (OrganizationId, ActionId, up to 100 Notification elements, each an sObject of the chosen fields).' },
+    example: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>00D5e000000KQ2eEAG</OrganizationId><Notification><Id>04l5e00000Gx7QzAAJ</Id><sObject xsi:type="sf:Case" xmlns:sf="urn:sobject.enterprise.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sf:Id>5005e00000ABCdEAAX</sf:Id><sf:AccountId>0015e00000ZkM3hAAF</sf:AccountId><sf:Status>Escalated</sf:Status></sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>',
+  };
 
   return {
     openapi: '3.1.0',
@@ -85,11 +89,13 @@ export function openApiDocument(options: OpenApiOptions) {
           summary: "A support system's own webhook payload",
           description: [
             'Verified by the vendor signature when the source has a signing secret: Zendesk `X-Zendesk-Webhook-Signature` = base64(HMAC-SHA256(secret, timestamp + body)) with `X-Zendesk-Webhook-Signature-Timestamp`',
-            `(refused when more than ${options.toleranceSeconds} s from now), Jira \`X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, body)>\`.`,
-            'Otherwise by the source api key: `Authorization: Bearer`, HTTP Basic with the key as user name, or `?token=`.',
+            `(refused when more than ${options.toleranceSeconds} s from now), Jira \`X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, body)>\`, Intercom \`X-Hub-Signature: sha1=<hex HMAC-SHA1(secret, body)>\`.`,
+            'Otherwise by the source api key: `Authorization: Bearer`, HTTP Basic with the key as user name, or `?token=` (for senders that cannot set headers, such as Salesforce\'s outbound messages).',
             'Systems without an adapter post to `/v1/webhooks/mapped/{source}` instead.',
             'One delivery may yield several events (a Jira changelog with a priority and an assignee change is two). Event ids are derived from the delivery, so a retried delivery changes nothing.',
-            'A valid delivery that Forewarn does not track (a Jira sprint, a Zendesk form change) is answered 202 with `accepted: 0` and an `ignored` reason.',
+            'A well-formed delivery is never refused because an optional field is missing: what Forewarn does not track (a Jira sprint, a Zendesk form change, a Salesforce record of another object) is answered 202 with `accepted: 0` and `ignored: [{ reason }]`, and a delivery that yields events lists the parts it ignored the same way.',
+            `Salesforce (kind salesforce) also sends SOAP outbound messages (${SALESFORCE_MEDIA_TYPES.join(', ')}): they are answered 200 with the SOAP acknowledgement Salesforce expects (\`<Ack>true</Ack>\`), also when every record was ignored, and refused 400 naming \`OrganizationId\` when they come from another organisation than the source's \`organizationId\` setting.`,
+            'Every delivery that got past authentication is kept in the source\'s delivery log for 7 days (`npx forewarn source log <source>`; bodies size-capped, secrets stripped), and can be run again through today\'s mapping (`npx forewarn source redeliver <source> <delivery id>`).',
             `Zendesk trigger webhooks use Forewarn's template with \`change\` one of ${ZENDESK_TRIGGER_CHANGES.join(', ')}; ServiceNow posts what the business rule in docs/servicenow-business-rule.md sends.`,
           ].join(' '),
           security: [{ sourceKey: [] }, { sourceKeyBasic: [] }, { sourceToken: [] }, { vendorSignature: [] }],
@@ -98,16 +104,34 @@ export function openApiDocument(options: OpenApiOptions) {
             { name: 'source', in: 'path', required: true, description: 'The registered source name (`npx forewarn source add <name> --kind <kind>`).', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,99}$' } },
             { name: 'X-Zendesk-Webhook-Signature', in: 'header', required: false, schema: { type: 'string' } },
             { name: 'X-Zendesk-Webhook-Signature-Timestamp', in: 'header', required: false, schema: { type: 'string', format: 'date-time' } },
-            { name: 'X-Hub-Signature', in: 'header', required: false, schema: { type: 'string', pattern: '^sha256=[0-9a-fA-F]{64}$' } },
+            { name: 'X-Hub-Signature', in: 'header', required: false, description: 'Jira (sha256) or Intercom (sha1).', schema: { type: 'string', pattern: '^sha(256=[0-9a-fA-F]{64}|1=[0-9a-fA-F]{40})$' } },
           ],
           requestBody: vendorPayload('The vendor payload, as the vendor sends it.', {
             zendesk: { summary: 'Zendesk event webhook', value: { type: 'zen:event-type:ticket.priority_changed', id: '5d7e2f10-8c4b-4a3e-b1d2-9f0e8a7c6b5d', time: '2025-01-08T11:03:44Z', subject: 'zen:ticket:5158', detail: { id: '5158', subject: 'Checkout payments failing', status: 'OPEN', priority: 'URGENT', organization_id: '360001', requester_id: '8447388099001' }, event: { current: 'URGENT', previous: 'HIGH' } } },
             jira: { summary: 'Jira changelog', value: { timestamp: 1736330623512, webhookEvent: 'jira:issue_updated', issue: { id: '10042', key: 'SUP-42', fields: { summary: 'Checkout payments failing', reporter: { accountType: 'customer', emailAddress: 'dana.lee@acme.com' } } }, changelog: { id: '10301', items: [{ field: 'priority', fromString: 'High', toString: 'Highest' }, { field: 'assignee', to: '712020:9a8b', toString: 'Priya Nair' }] } } },
             freshdesk: { summary: 'Freshdesk automation rule', value: { freshdesk_webhook: { triggered_event: '{status:{from:2,to:4}}', ticket_id: '4711', ticket_subject: 'Invoices export times out', ticket_status: 'Resolved', ticket_priority: 'High', requester_email: 'lena.park@globex.io' } } },
-          }),
+            intercom: { summary: 'Intercom ticket webhook', value: { type: 'notification_event', topic: 'ticket.state.updated', id: 'notif_8c1e', created_at: 1736330623, data: { item: { type: 'ticket', id: '571', ticket_state: { category: 'resolved' }, contacts: { contacts: [{ email: 'dana.lee@acme.com' }] } } } } },
+            salesforceChangeEvent: { summary: 'Salesforce change event (relayed as JSON)', value: { ChangeEventHeader: { entityName: 'Case', recordIds: ['5005e00000ABCdEAAX'], changeType: 'UPDATE', changedFields: ['Priority'], commitTimestamp: 1736330623000, transactionKey: '0001f2a3-…', sequenceNumber: 1 }, Priority: 'High', AccountId: '0015e00000ZkM3hAAF' } },
+          }, Object.fromEntries(SALESFORCE_MEDIA_TYPES.map((type) => [type, salesforceXml]))),
           responses: {
-            '202': { ...accepted, content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, examples: { accepted: { value: { accepted: 2, ids: ['jira-10042-10301-priority', 'jira-10042-10301-assignee'] } }, ignored: { value: { accepted: 0, ids: [], ignored: 'sprint_started is not an issue or comment event' } } } } } },
-            '400': problem(`Invalid JSON, or not a payload of this vendor: \`errors\` names the field (\`detail.id\`, \`freshdesk_webhook.ticket_id\`); or it maps to an invalid event, e.g. ${invalidEvent}.`),
+            '200': {
+              description: 'A Salesforce outbound message (XML), accepted or ignored: the SOAP acknowledgement Salesforce expects, or it resends the message for 24 hours.',
+              content: { 'text/xml': { schema: { type: 'string' }, example: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><notificationsResponse xmlns="http://soap.sforce.com/2005/09/outbound"><Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>' } },
+            },
+            '202': {
+              ...accepted,
+              content: {
+                'application/json': {
+                  schema: { $ref: '#/components/schemas/Accepted' },
+                  examples: {
+                    accepted: { value: { accepted: 2, ids: ['jira-10042-10301-priority', 'jira-10042-10301-assignee'] } },
+                    ignored: { value: { accepted: 0, ids: [], ignored: [{ reason: 'sprint_started is not an issue or comment event' }] } },
+                    partly: { value: { accepted: 1, ids: ['sf-04l5e00000Gx7R0AAJ-account'], ignored: [{ reason: 'Account 0015e00000ZkM3iAAF has no owner e-mail: set accountFields.ownerEmail to a field holding it (a formula field such as Owner.Email)' }] } },
+                  },
+                },
+              },
+            },
+            '400': problem(`Invalid JSON (or XML, for Salesforce), or not a payload of this vendor: \`errors\` names the field (\`detail.id\`, \`freshdesk_webhook.ticket_id\`, \`OrganizationId\` of another Salesforce organisation); or it maps to an invalid event, e.g. ${invalidEvent}.`),
             '404': problem('No such kind, or no source of that name (answered before the body is read).'),
             ...errors(options.webhookMaxBodyBytes),
           },
@@ -133,7 +157,7 @@ export function openApiDocument(options: OpenApiOptions) {
             kestrel: { summary: 'An imaginary helpdesk', value: { event: 'ticket.created', event_id: 'evt_01JNKD8812A', occurred_at: 1741079700, ticket: { number: 8812, subject: 'SSO login loops back to the sign-in page', priority: 'P1', state: 'open', requester: { name: 'Dana Lee', email: 'dana.lee@acme.com' }, company: { id: 'co_2231', name: 'Acme Corp' } } } },
           }),
           responses: {
-            '202': { ...accepted, content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, examples: { accepted: { value: { accepted: 1, ids: ['evt_01JNKD8812A'] } }, ignored: { value: { accepted: 0, ids: [], ignored: 'the mapping produced no event for this delivery' } } } } } },
+            '202': { ...accepted, content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' }, examples: { accepted: { value: { accepted: 1, ids: ['evt_01JNKD8812A'] } }, ignored: { value: { accepted: 0, ids: [], ignored: [{ reason: 'the mapping produced no event for this delivery' }] } } } } } },
             '400': problem('Invalid JSON; the mapping threw (`mappingError` with JSONata `code`, `message`, `position`); or a mapped event breaks the contract (`errors` names `events[i].<field>`).'),
             '404': problem('No source of that name (answered before the body is read).'),
             '409': problem('The source has no mapping yet, or its mapping does not compile (`mappingError`).'),
@@ -157,7 +181,7 @@ export function openApiDocument(options: OpenApiOptions) {
         sourceKey: { type: 'http', scheme: 'bearer', description: 'The source api key printed by `npx forewarn source add`.' },
         sourceKeyBasic: { type: 'http', scheme: 'basic', description: 'The source api key as user name, any password (Freshdesk).' },
         sourceToken: { type: 'apiKey', in: 'query', name: 'token', description: 'The source api key, for systems that cannot set headers.' },
-        vendorSignature: { type: 'apiKey', in: 'header', name: 'X-Zendesk-Webhook-Signature', description: 'Zendesk or Jira (X-Hub-Signature) HMAC-SHA256 signature, when the source has a signing secret.' },
+        vendorSignature: { type: 'apiKey', in: 'header', name: 'X-Zendesk-Webhook-Signature', description: 'Zendesk, or Jira and Intercom (X-Hub-Signature) HMAC signature, when the source has a signing secret.' },
       },
       schemas: {
         Accepted: {
@@ -166,7 +190,11 @@ export function openApiDocument(options: OpenApiOptions) {
           properties: {
             accepted: { type: 'integer', minimum: 0 },
             ids: { type: 'array', items: { type: 'string' } },
-            ignored: { type: 'string', description: 'Why a valid webhook delivery yielded no event.' },
+            ignored: {
+              type: 'array',
+              description: 'Webhooks: the parts of a valid delivery that yielded no event, each with why (present only when there are any; alone, with `accepted: 0`, when the delivery yielded nothing).',
+              items: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } },
+            },
           },
         },
         Problem: {

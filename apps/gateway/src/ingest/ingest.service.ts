@@ -3,7 +3,6 @@ import { disallowedEvents, type FieldError, type InboundEvent, parseInboundEvent
 import { eventMessage, KafkaUnavailableError, type OutgoingMessage, Publisher, TOPICS } from '@forewarn/messaging';
 import { Metrics, Problem } from '@forewarn/service-kit';
 import type { Source } from '@forewarn/database';
-import type { MappedEvent } from '@forewarn/ingest';
 
 const RETRY_AFTER_SECONDS = '5';
 
@@ -82,26 +81,5 @@ export class IngestService {
     }
     this.accepted.inc({ source: source.name }, outgoing.ids.length);
     return outgoing.ids;
-  }
-
-  /**
-   * Validates what a webhook mapper produced, exactly as events posted to /v1/events are validated.
-   * A violation means the vendor sent a value out of the contract's range: 400, naming the event;
-   * an event the source may not send (a mapping that upserts accounts for a cases-only source): 403.
-   */
-  validateMapped(mapped: MappedEvent[], source: Source, receivedAt: Date): InboundEvent[] {
-    const events: InboundEvent[] = [];
-    const errors: FieldError[] = [];
-    const stamp = { source: `/sources/${source.name}`, receivedAt, refuseFuture: true };
-    mapped.forEach((event, index) => {
-      const result = parseInboundEvent(event, stamp, `events[${index}]`);
-      if (result.ok) events.push(result.value);
-      else errors.push(...result.errors);
-    });
-    if (errors.length > 0) {
-      throw new Problem(400, 'Invalid webhook payload', `The payload maps to an event Forewarn cannot accept (nothing was accepted): ${errors[0].field} ${errors[0].message}.`, { errors });
-    }
-    this.checkAllowance(events, source, (index) => `events[${index}].type`, 'The delivery was rejected as a whole (nothing was accepted): ');
-    return events;
   }
 }

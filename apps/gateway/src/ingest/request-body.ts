@@ -1,4 +1,5 @@
 import type { RawBodyRequest } from '@nestjs/common';
+import { readJsonBody } from '@forewarn/ingest';
 import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
 import getRawBody from 'raw-body';
@@ -57,35 +58,13 @@ export async function bodyOf(request: RawBodyRequest<Request>, limitBytes: numbe
   return request.rawBody;
 }
 
-/** Deeper than any real event or vendor webhook; deeper values would overflow later serialisation. */
-export const MAX_JSON_DEPTH = 64;
+export { MAX_JSON_DEPTH, nestsDeeperThan } from '@forewarn/ingest';
 
-/**
- * Whether arrays and objects nest more than `limit` levels in a parsed JSON value. Walking the
- * parsed value is several times cheaper than scanning the text, and stops at `limit` levels.
- */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (limit === 0) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], limit - 1)) return true;
-    return false;
-  }
-  for (const key in value) if (nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
-  return false;
-}
-
+/** The body of `/v1/events` as JSON: `400 Malformed JSON` when it is not JSON, or nests too deep. */
 export function parseJsonBody(body: Buffer): unknown {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new Problem(400, 'Malformed JSON', `The body is not valid JSON: ${(error as Error).message}.`);
-  }
-  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-    throw new Problem(400, 'Malformed JSON', `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`);
-  }
-  return value;
+  const read = readJsonBody(body);
+  if (!read.ok) throw new Problem(400, 'Malformed JSON', read.detail);
+  return read.value;
 }
 
 /** The media type of the request, lower-cased, without parameters; '' when there is none. */

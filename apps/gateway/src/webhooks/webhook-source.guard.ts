@@ -1,25 +1,25 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '@forewarn/config';
 import type { Source } from '@forewarn/database';
-import { isWebhookKind, MAPPED_KIND, WEBHOOK_VENDORS } from '@forewarn/ingest';
+import { DELIVERY_KINDS, isDeliveryKind, isWebhookKind, MAPPED_KIND, WEBHOOK_VENDORS } from '@forewarn/ingest';
 import { Problem } from '@forewarn/service-kit';
 import { GATEWAY_CONFIG } from '../gateway.config';
 import { BodyLimits } from '../ingest/body-limits';
 import type { IngestRequest } from '../ingest/ingest-request';
 import { bodyOf, mediaTypeOf } from '../ingest/request-body';
 import { SourceDirectory } from '../ingest/source-directory';
-import { DELIVERY_KINDS, isDeliveryKind } from './delivery-mappers';
 
 /**
  * Who sent a webhook delivery: the source its URL names (`/v1/webhooks/<kind>/<name>`), proved by
  * the vendor's signature when the source has a signing secret and the vendor signs (Zendesk,
- * Jira), otherwise by the source's own api key.
+ * Jira, Intercom), otherwise by the source's own api key (a header, or `?token=` for senders that
+ * cannot set one, such as Salesforce's outbound messages).
  *
  * A signature is computed over the exact bytes of the body, so on that path this guard reads the
  * body (at most the webhook limit) and leaves it on the request for the handler. It does so only
  * after the cheap refusals: the client's rate and the declared size (AdmissionGuard, before it),
- * then an unknown kind or source (404), a source of another kind (403), a body that is not JSON
- * (415). On the api-key path nothing is read before the key is checked.
+ * then an unknown kind or source (404), a source of another kind (403), a body that is neither
+ * JSON nor a media type its vendor sends (415: Salesforce sends `text/xml`). On the api-key path nothing is read before the key is checked.
  */
 @Injectable()
 export class WebhookSourceGuard implements CanActivate {
@@ -45,8 +45,10 @@ export class WebhookSourceGuard implements CanActivate {
       throw new Problem(403, 'Forbidden', `Source "${source.name}" is registered as ${source.kind}, not ${kind}; send to ${where}.`);
     }
     const mediaType = mediaTypeOf(request);
-    if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json') && mediaType !== 'text/plain') {
-      throw new Problem(415, 'Unsupported Media Type', `Send the webhook body as JSON (Content-Type: application/json), not "${mediaType}".`);
+    const vendorTypes = isWebhookKind(source.kind) ? (WEBHOOK_VENDORS[source.kind].mediaTypes ?? []) : [];
+    if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json') && mediaType !== 'text/plain' && !vendorTypes.includes(mediaType)) {
+      const what = vendorTypes.length > 0 ? `JSON (Content-Type: application/json) or ${vendorTypes.join(', ')}` : 'JSON (Content-Type: application/json)';
+      throw new Problem(415, 'Unsupported Media Type', `Send the webhook body as ${what}, not "${mediaType}".`);
     }
     return source;
   }

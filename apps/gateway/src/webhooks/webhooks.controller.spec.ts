@@ -15,10 +15,13 @@ import freshdeskCreated from '../../../../libs/ingest/src/freshdesk/fixtures/tic
 import serviceNowInserted from '../../../../libs/ingest/src/servicenow/fixtures/case-inserted.json';
 import kestrelCreated from '../../../../libs/ingest/src/mapped/fixtures/ticket-created.json';
 import kestrelAgentLogin from '../../../../libs/ingest/src/mapped/fixtures/agent-login.json';
+import intercomPing from '../../../../libs/ingest/src/intercom/fixtures/ping.json';
+import intercomTicketCreated from '../../../../libs/ingest/src/intercom/fixtures/ticket-created.json';
 import { GATEWAY_CONFIG } from '../gateway.config';
 import { BodyLimits } from '../ingest/body-limits';
 import type { IngestRequest } from '../ingest/ingest-request';
 import { IngestService } from '../ingest/ingest.service';
+import { DeliveryLog, type DeliveryRecord } from './delivery-log';
 import { WebhookOutcomes } from './webhook-outcomes';
 import { WebhookPipeline } from './webhook-pipeline';
 import { WebhooksController } from './webhooks.controller';
@@ -30,6 +33,8 @@ import { WebhooksController } from './webhooks.controller';
  * in PostgreSQL; they are exercised over HTTP in test/integration/gateway-ingest.int-spec.ts.
  */
 const KESTREL_MAPPING = readFileSync(join(__dirname, '../../../../libs/ingest/src/mapped/fixtures/kestrel-desk.jsonata'), 'utf8');
+const salesforceXml = (name: string) => readFileSync(join(__dirname, '../../../../libs/ingest/src/salesforce/fixtures', name), 'utf8');
+const ORG = '00D5e000000KQ2eEAG';
 
 const source = (name: string, kind: SourceKind, extra: Partial<Source> = {}): Source => ({ name, kind, signingSecret: null, mapping: null, allow: [...SOURCE_KIND_ALLOWANCES[kind]], ...extra });
 
@@ -41,6 +46,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
   let pipeline: WebhookPipeline;
   let metrics: Metrics;
   let published: OutgoingMessage[][];
+  let logged: DeliveryRecord[];
   let kafkaDown: boolean;
 
   beforeAll(async () => {
@@ -57,6 +63,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: Publisher, useValue: publisher },
         { provide: TOPICS, useValue: topicsFor('test.') },
+        { provide: DeliveryLog, useValue: { record: (delivery: DeliveryRecord) => logged.push(delivery) } },
       ],
     }).compile();
     pipeline = moduleRef.get(WebhookPipeline);
@@ -65,6 +72,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
 
   beforeEach(() => {
     published = [];
+    logged = [];
     kafkaDown = false;
   });
 
@@ -96,7 +104,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
   it('answers 202 with the reason for a delivery Forewarn does not track, and counts it as ignored', async () => {
     const before = await outcome('zendesk', 'ignored');
     const reply = await pipeline.deliver(source('zendesk-eu', 'zendesk'), delivery(zendeskFormChanged));
-    expect(JSON.parse(reply.body)).toMatchObject({ accepted: 0, ids: [], ignored: expect.stringContaining('ticket.form_changed') });
+    expect(JSON.parse(reply.body)).toEqual({ accepted: 0, ids: [], ignored: [{ reason: expect.stringContaining('ticket.form_changed') }] });
     expect(await outcome('zendesk', 'ignored')).toBe(before + 1);
     expect(published).toEqual([]);
   });
@@ -107,6 +115,55 @@ describe('the webhook pipeline behind WebhooksController', () => {
     expect(await refusal(pipeline.deliver(source('freshdesk', 'freshdesk'), delivery('{"type":')))).toMatchObject({ status: 400, title: 'Malformed JSON' });
   });
 
+  it('logs every delivery it answered in its source\'s delivery log, without waiting for it: outcome, status, events, reasons and the body', async () => {
+    await pipeline.deliver(source('zendesk-eu', 'zendesk'), delivery(zendeskCreated, { 'x-zendesk-webhook-invocation-id': 'inv-7' }));
+    await pipeline.deliver(source('zendesk-eu', 'zendesk'), delivery(zendeskFormChanged));
+    expect(logged).toEqual([
+      expect.objectContaining({ source: 'zendesk-eu', kind: 'zendesk', outcome: 'accepted', status: 202, eventIds: ['zd-01HNX3D9Q0Z5YV3K8M2T6R4W1A'], ignored: [], correlationId: 'inv-7', mediaType: 'application/json', rawBody: Buffer.from(JSON.stringify(zendeskCreated)) }),
+      expect.objectContaining({ outcome: 'ignored', status: 202, eventIds: [], ignored: [{ reason: expect.stringContaining('ticket.form_changed') }] }),
+    ]);
+  });
+
+  describe('Intercom and Salesforce', () => {
+    const salesforce = source('salesforce-prod', 'salesforce', { settings: { organizationId: ORG } });
+    const xml = (body: string) => delivery(body, { 'content-type': 'text/xml; charset=utf-8' });
+
+    it('maps an Intercom ticket and answers an Intercom ping as ignored, with its reason', async () => {
+      expect(JSON.parse((await pipeline.deliver(source('intercom', 'intercom'), delivery(intercomTicketCreated))).body)).toMatchObject({ accepted: 1, ids: [expect.any(String)] });
+      expect(JSON.parse(String(published[0][0].value))).toMatchObject({ source: '/sources/intercom', type: 'forewarn.case.opened' });
+      const ping = JSON.parse((await pipeline.deliver(source('intercom', 'intercom'), delivery(intercomPing))).body);
+      expect(ping).toEqual({ accepted: 0, ids: [], ignored: [{ reason: expect.any(String) }] });
+    });
+
+    it('reads a Salesforce outbound message (XML) and answers with the SOAP acknowledgement Salesforce expects', async () => {
+      const reply = await pipeline.deliver(salesforce, xml(salesforceXml('outbound-case.xml')));
+      expect(reply).toEqual({ status: 200, contentType: 'text/xml; charset=utf-8', body: expect.stringContaining('<Ack>true</Ack>') });
+      expect(JSON.parse(String(published[0][0].value))).toMatchObject({ source: '/sources/salesforce-prod', type: 'forewarn.case.escalated', data: { case: { id: 'SF-5005e00000ABCdEAAX' } } });
+    });
+
+    it('acknowledges an outbound message whose records were ignored too, or Salesforce would resend it for a day', async () => {
+      const accounts = await pipeline.deliver(salesforce, xml(salesforceXml('outbound-accounts.xml')));
+      expect(accounts.status).toBe(200);
+      expect(published).toHaveLength(1);
+      expect(JSON.parse(String(published[0][0].value))).toMatchObject({ type: 'forewarn.account.upserted', data: { name: 'Acme Corporation', externalRefs: [{ source: 'salesforce-prod', id: '0015e00000ZkM3hAAF' }] } });
+      const contact = salesforceXml('outbound-case.xml').replace('xsi:type="sf:Case"', 'xsi:type="sf:Contact"');
+      expect(await pipeline.deliver(salesforce, xml(contact))).toMatchObject({ status: 200, body: expect.stringContaining('<Ack>true</Ack>') });
+      expect(published).toHaveLength(1);
+    });
+
+    it('passes the source\'s settings to the mapper: an outbound message of another organisation is refused (400 naming OrganizationId)', async () => {
+      const other = source('salesforce-other', 'salesforce', { settings: { organizationId: '00D000000000001AAA' } });
+      expect(await refusal(pipeline.deliver(other, xml(salesforceXml('outbound-case.xml'))))).toMatchObject({ status: 400, extra: { errors: [{ field: 'OrganizationId' }] } });
+      expect(await refusal(pipeline.deliver(salesforce, xml('<soapenv:Envelope><oops></soapenv:Envelope>')))).toMatchObject({ status: 400, title: 'Invalid webhook payload', detail: expect.stringContaining('not well-formed XML') });
+      expect(published).toEqual([]);
+    });
+
+    it('lists what a delivery ignored beside what it accepted, when the sender takes JSON answers', async () => {
+      const json = JSON.parse((await pipeline.deliver(source('salesforce-plain', 'salesforce'), delivery(salesforceXml('outbound-accounts.xml'), { 'content-type': 'application/json' }))).body);
+      expect(json).toEqual({ accepted: 1, ids: [expect.any(String)], ignored: [{ reason: expect.stringContaining('Account 0015e00000ZkM3iAAF has no owner e-mail') }] });
+    });
+  });
+
   describe('mapped sources: the JSONata mapping stored with the source is the mapper', () => {
     const kestrel = source('kestrel', 'mapped', { mapping: KESTREL_MAPPING });
 
@@ -114,7 +171,7 @@ describe('the webhook pipeline behind WebhooksController', () => {
       const reply = await pipeline.deliver(kestrel, delivery(kestrelCreated));
       expect(JSON.parse(reply.body)).toEqual({ accepted: 1, ids: ['evt_01JNKD8812A'] });
       expect(JSON.parse(String(published[0][0].value))).toMatchObject({ source: '/sources/kestrel', data: { case: { id: 'KD-8812', severity: 1 } } });
-      expect(JSON.parse((await pipeline.deliver(kestrel, delivery(kestrelAgentLogin))).body)).toEqual({ accepted: 0, ids: [], ignored: 'the mapping produced no event for this delivery' });
+      expect(JSON.parse((await pipeline.deliver(kestrel, delivery(kestrelAgentLogin))).body)).toEqual({ accepted: 0, ids: [], ignored: [{ reason: 'the mapping produced no event for this delivery' }] });
     });
 
     it('refuses while the source has no usable mapping (409), and says what the mapping did wrong (400)', async () => {

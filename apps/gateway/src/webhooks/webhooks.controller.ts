@@ -11,7 +11,7 @@ import { WebhookSourceGuard } from './webhook-source.guard';
 
 /**
  * `POST /v1/webhooks/<kind>/<source name>`: a support system's own webhook payload (`zendesk`,
- * `jira`, `freshdesk`, `servicenow`), or any JSON for a `mapped` source, turned into canonical
+ * `jira`, `freshdesk`, `servicenow`, `intercom`, `salesforce`), or any JSON for a `mapped` source, turned into canonical
  * events and published like /v1/events. One pipeline for every kind: the guards admit and
  * authenticate — the client's rate and the declared size (AdmissionGuard), the source the URL
  * names and its signature or api key (WebhookSourceGuard), the source's rate
@@ -24,7 +24,7 @@ import { WebhookSourceGuard } from './webhook-source.guard';
 export class WebhooksController {
   constructor(private readonly pipeline: WebhookPipeline) {}
 
-  /** The answer is the sender's (202 with JSON for every kind so far), so it is written here rather than by Nest. */
+  /** The answer is the sender's (202 with JSON, or Salesforce's SOAP acknowledgement), so it is written here rather than by Nest. */
   @Post(':kind/:source')
   async receive(@AuthenticatedSource() source: Source, @Req() request: IngestRequest, @Res() response: Response): Promise<void> {
     const reply = await this.pipeline.deliver(source, request);

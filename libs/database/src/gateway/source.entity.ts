@@ -1,6 +1,6 @@
 import type { Allowance } from '@forewarn/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { SourceKind } from './source';
+import type { SourceKind, SourceSettings } from './source';
 
 /** A row of `gateway.sources`: a support system allowed to send events. Only hashes of its api keys are kept. */
 @Entity({ schema: 'gateway', name: 'sources' })
@@ -35,6 +35,10 @@ export class SourceEntity {
 
   @Column('timestamptz', { name: 'key_rotated_at', nullable: true })
   keyRotatedAt: Date | null;
+
+  /** Configuration its kind's mapper reads (not secrets), checked by the vendor's `validateSettings`. */
+  @Column('jsonb', { default: () => "'{}'::jsonb" })
+  settings: SourceSettings;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -3,13 +3,13 @@ import { Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import { hashCredential, newCredential } from '../repositories/secrets';
 import { TxHost } from '../unit-of-work';
-import { type Source, SOURCE_KIND_ALLOWANCES, SourceExistsError, type SourceKind, type SourceListing, SourceNotFoundError } from './source';
+import { type Source, SOURCE_KIND_ALLOWANCES, SourceExistsError, type SourceKind, type SourceListing, SourceNotFoundError, type SourceSettings } from './source';
 import { SourceEntity } from './source.entity';
 
 /** The columns of a `Source`, named as its fields, for the statements written in SQL. */
-const SOURCE_COLUMNS = 'name, kind, signing_secret AS "signingSecret", mapping, allow';
+const SOURCE_COLUMNS = 'name, kind, signing_secret AS "signingSecret", mapping, allow, settings';
 
-const toSource = (entity: SourceEntity): Source => ({ name: entity.name, kind: entity.kind, signingSecret: entity.signingSecret, mapping: entity.mapping, allow: entity.allow });
+const toSource = (entity: SourceEntity): Source => ({ name: entity.name, kind: entity.kind, signingSecret: entity.signingSecret, mapping: entity.mapping, allow: entity.allow, settings: entity.settings });
 
 /**
  * Support systems allowed to send events (`gateway.sources`). Only a hash of each api key is kept.
@@ -24,15 +24,22 @@ export class SourcesRepository {
     return this.txHost.tx.getRepository(SourceEntity);
   }
 
-  /** `allow` defaults to everything the kind can be for. */
-  async add(name: string, kind: SourceKind, signingSecret: string | null, mapping: string | null = null, allow: readonly Allowance[] = SOURCE_KIND_ALLOWANCES[kind]): Promise<{ source: Source; apiKey: string }> {
+  /** `allow` defaults to everything the kind can be for; `settings` (checked by the caller against the kind) to none. */
+  async add(
+    name: string, kind: SourceKind, signingSecret: string | null, mapping: string | null = null, allow: readonly Allowance[] = SOURCE_KIND_ALLOWANCES[kind], settings: SourceSettings = {},
+  ): Promise<{ source: Source; apiKey: string }> {
     const apiKey = newCredential('fw_src');
     // A taken name inserts nothing rather than failing: a failed statement would be logged with its parameters, the secret among them.
     const { raw } = await this.sources.createQueryBuilder().insert()
-      .values({ name, kind, apiKeyHash: hashCredential(apiKey), signingSecret, mapping, mappingUpdatedAt: mapping === null ? null : () => 'now()', allow: [...allow] })
+      .values({ name, kind, apiKeyHash: hashCredential(apiKey), signingSecret, mapping, mappingUpdatedAt: mapping === null ? null : () => 'now()', allow: [...allow], settings: { ...settings } } as QueryDeepPartialEntity<SourceEntity>)
       .orIgnore().returning('name').execute();
     if ((raw as unknown[]).length === 0) throw new SourceExistsError(name);
-    return { source: { name, kind, signingSecret, mapping, allow: [...allow] }, apiKey };
+    return { source: { name, kind, signingSecret, mapping, allow: [...allow], settings: { ...settings } }, apiKey };
+  }
+
+  /** Replaces a source's settings (the caller checks them with the vendor's `validateSettings`); gateways follow within their cache time. */
+  async setSettings(name: string, settings: SourceSettings): Promise<Source> {
+    return this.change(name, { settings: { ...settings } } as QueryDeepPartialEntity<SourceEntity>);
   }
 
   /** Stores the JSONata mapping of a source; gateways use it within their source cache time. */
@@ -84,7 +91,7 @@ export class SourcesRepository {
     const now = new Date();
     const iso = (date: Date | null) => date?.toISOString() ?? null;
     return (await this.sources.find({ order: { name: 'ASC' } })).map((s) => ({
-      name: s.name, kind: s.kind, allow: s.allow, created: s.createdAt.toISOString(), signed: s.signingSecret !== null, hasMapping: s.mapping !== null,
+      name: s.name, kind: s.kind, allow: s.allow, created: s.createdAt.toISOString(), signed: s.signingSecret !== null, hasMapping: s.mapping !== null, settings: s.settings,
       key: { rotatedAt: iso(s.keyRotatedAt), previousKeyValidUntil: s.previousKeyExpiresAt && s.previousKeyExpiresAt > now ? iso(s.previousKeyExpiresAt) : null },
     }));
   }
@@ -93,14 +100,14 @@ export class SourcesRepository {
   async addOrRotate(name: string, kind: SourceKind): Promise<{ source: Source; apiKey: string }> {
     const apiKey = newCredential('fw_src');
     const allow = SOURCE_KIND_ALLOWANCES[kind];
-    const [row]: { signingSecret: string | null }[] = await this.txHost.tx.query(
+    const [row]: { signingSecret: string | null; settings: SourceSettings }[] = await this.txHost.tx.query(
       `INSERT INTO gateway.sources (name, kind, api_key_hash, allow) VALUES ($1, $2, $3, $4)
        ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, api_key_hash = EXCLUDED.api_key_hash, allow = EXCLUDED.allow,
          previous_api_key_hash = NULL, previous_key_expires_at = NULL, key_rotated_at = now()
-       RETURNING signing_secret AS "signingSecret"`,
+       RETURNING signing_secret AS "signingSecret", settings`,
       [name, kind, hashCredential(apiKey), allow],
     );
-    return { source: { name, kind, signingSecret: row?.signingSecret ?? null, allow: [...allow] }, apiKey };
+    return { source: { name, kind, signingSecret: row?.signingSecret ?? null, allow: [...allow], settings: row?.settings ?? {} }, apiKey };
   }
 
   /** The source a webhook URL names (`/v1/webhooks/<kind>/<name>`). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountRef, AccountUpsertedData } from '@forewarn/contracts';
+import type { AccountRef, AccountReferenceAddedData, AccountUpsertedData } from '@forewarn/contracts';
 import type { AccountProfile } from '@forewarn/health';
 import { TxHost } from '../unit-of-work';
 
@@ -56,37 +56,76 @@ export class AccountsRepository {
 
   /**
    * Finds the account each reference points to, by every reference it carries: its id first, then
-   * the source's external id (specific), then the email domain (broad); null where none matches
-   * (the event stays unmapped until such an account arrives). One statement for a whole batch,
-   * and a reference a event does not carry costs nothing: a NULL domain would otherwise make
+   * the source's external id (specific), then the email domain (broad) — the account's own (from
+   * its CRM) or mapped to it by an admin (`account_references`); null where none matches (the event
+   * stays unmapped until such an account arrives). One statement for a whole batch, and a
+   * reference an event does not carry costs nothing: a NULL domain would otherwise make
    * `domains @> ARRAY[NULL]` scan the whole GIN index for every lookup.
    */
   async resolve(refs: { ref: AccountRef; source: string }[]): Promise<(string | null)[]> {
     if (refs.length === 0) return [];
+    const sourceName = (source: string) => source.replace(/^\/sources\//, '');
     const rows: { i: number; id: string }[] = await this.db.query(
       `SELECT DISTINCT ON (r.i) r.i, a.id
-       FROM unnest($1::int[], $2::text[], $3::jsonb[], $4::text[]) AS r(i, account_id, external, domain)
+       FROM unnest($1::int[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[]) AS r(i, account_id, external, domain, external_source, external_id)
        JOIN LATERAL (
          SELECT id, 0 AS rank FROM health.accounts WHERE r.account_id IS NOT NULL AND id = r.account_id
          UNION ALL SELECT id, 1 FROM health.accounts WHERE r.external IS NOT NULL AND external_refs @> r.external
+         UNION ALL SELECT m.account_id, 1 FROM health.account_references m
+           WHERE r.external_id IS NOT NULL AND m.kind = 'external' AND m.source = r.external_source AND m.value = r.external_id
+             AND EXISTS (SELECT 1 FROM health.accounts x WHERE x.id = m.account_id)
          UNION ALL SELECT id, 2 FROM health.accounts WHERE r.domain IS NOT NULL AND domains @> ARRAY[r.domain]
+         UNION ALL SELECT m.account_id, 2 FROM health.account_references m
+           WHERE r.domain IS NOT NULL AND m.kind = 'domain' AND m.source = '' AND m.value = r.domain
+             AND EXISTS (SELECT 1 FROM health.accounts x WHERE x.id = m.account_id)
        ) a ON true
        ORDER BY r.i, a.rank, a.id`,
       [
         refs.map((_, i) => i),
         refs.map(({ ref }) => ref.id ?? null),
-        refs.map(({ ref, source }) => (ref.externalId ? JSON.stringify([{ source: source.replace(/^\/sources\//, ''), id: ref.externalId }]) : null)),
+        refs.map(({ ref, source }) => (ref.externalId ? JSON.stringify([{ source: sourceName(source), id: ref.externalId }]) : null)),
         refs.map(({ ref }) => ref.domain?.toLowerCase() ?? null),
+        refs.map(({ ref, source }) => (ref.externalId ? sourceName(source) : null)),
+        refs.map(({ ref }) => ref.externalId ?? null),
       ],
     );
     const found = new Map(rows.map((r) => [Number(r.i), r.id]));
     return refs.map((_, i) => found.get(i) ?? null);
   }
 
-  /** The references of these accounts as stored (the unmapped events they may claim). */
+  /**
+   * The references of these accounts as stored — their CRM's and those an admin mapped to them —
+   * for claiming the unmapped events that name them.
+   */
   async referencesOf(accountIds: string[]): Promise<AccountReferences[]> {
     if (accountIds.length === 0) return [];
-    return this.db.query('SELECT id, domains, external_refs AS "externalRefs" FROM health.accounts WHERE id = ANY($1::text[])', [accountIds]);
+    return this.db.query(
+      `SELECT a.id,
+              a.domains || coalesce(array_agg(m.value) FILTER (WHERE m.kind = 'domain'), '{}') AS domains,
+              a.external_refs || coalesce(jsonb_agg(jsonb_build_object('source', m.source, 'id', m.value)) FILTER (WHERE m.kind = 'external'), '[]') AS "externalRefs"
+       FROM health.accounts a LEFT JOIN health.account_references m ON m.account_id = a.id
+       WHERE a.id = ANY($1::text[])
+       GROUP BY a.id`,
+      [accountIds],
+    );
+  }
+
+  /**
+   * Keeps the domains and external ids an admin mapped to an account (`account.reference_added`),
+   * beside what its CRM says: an upsert of the account replaces its own lists, never these.
+   */
+  async addReferences(data: AccountReferenceAddedData, time: string): Promise<void> {
+    const rows = [
+      ...data.domains.map((domain) => ({ kind: 'domain', source: '', value: domain.toLowerCase() })),
+      ...data.externalRefs.map((ref) => ({ kind: 'external', source: ref.source, value: ref.id })),
+    ];
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO health.account_references (account_id, kind, source, value, added_at, added_by)
+       SELECT $1, kind, source, value, $5, $6 FROM unnest($2::text[], $3::text[], $4::text[]) AS r(kind, source, value)
+       ON CONFLICT DO NOTHING`,
+      [data.accountId, rows.map((r) => r.kind), rows.map((r) => r.source), rows.map((r) => r.value), time, data.by ?? null],
+    );
   }
 
   async byIds(accountIds: string[]): Promise<Map<string, StoredAccount>> {
@@ -111,8 +150,9 @@ export class AccountsRepository {
     return n;
   }
 
-  /** For a replay, which reads every account from the topic again. */
+  /** For a replay, which reads every account (and the references admins mapped to them) from the topic again. */
   async deleteAll(): Promise<void> {
+    await this.db.query('DELETE FROM health.account_references');
     await this.db.query('DELETE FROM health.accounts');
   }
 }

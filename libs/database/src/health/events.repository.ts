@@ -30,6 +30,9 @@ const subjectOf = (event: InboundEvent): string | null => {
 };
 
 const CASE_EVENTS = `(e.type LIKE 'forewarn.case.%' OR e.type = 'forewarn.survey.responded')`;
+
+/** A case of a source (the source's `/sources/<name>` and the case id), as `caseAccounts` keys it. */
+export const caseKey = (source: string, caseId: string): string => `${source}\u0000${caseId}`;
 const MEETING_EVENTS = `e.type LIKE 'forewarn.meeting.%'`;
 
 /**
@@ -118,6 +121,66 @@ export class EventsRepository {
        SELECT * FROM claimed`,
       [keys.map((k) => k.key), keys.map((k) => k.accountId), keys.map((k) => k.rank)],
     );
+  }
+
+  /**
+   * The account each case already belongs to, for events of it that name no account Forewarn
+   * knows (a Jira comment without a reporter, a Salesforce change without AccountId): by case id,
+   * confirmed by an event of the same source on that account's case; the most recently updated
+   * case when several accounts have one of that id. Keyed by `caseKey(source, caseId)`.
+   */
+  async caseAccounts(cases: { source: string; caseId: string }[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (cases.length === 0) return found;
+    const rows: { source: string; case_id: string; account_id: string }[] = await this.db.query(
+      `SELECT DISTINCT ON (p.source, p.case_id) p.source, p.case_id, c.account_id
+       FROM unnest($1::text[], $2::text[]) AS p(source, case_id)
+       JOIN health.cases c ON c.id = p.case_id
+       WHERE EXISTS (SELECT 1 FROM health.events e WHERE e.account_id = c.account_id AND e.subject_id = c.id AND e.source = p.source)
+       ORDER BY p.source, p.case_id, c.updated_at DESC, c.account_id`,
+      [cases.map((c) => c.source), cases.map((c) => c.caseId)],
+    );
+    for (const row of rows) found.set(caseKey(row.source, row.case_id), row.account_id);
+    return found;
+  }
+
+  /**
+   * Events of these cases that arrived before anything said whose case it is (and so were kept
+   * unmapped) now belong to the case's account: the same source and case id. One statement per
+   * batch over the (small) index of unmapped events.
+   */
+  async claimCaseSiblings(cases: { source: string; caseId: string; accountId: string }[]): Promise<ClaimedEvent[]> {
+    if (cases.length === 0) return [];
+    return this.db.query(
+      `WITH claimed AS (
+         UPDATE health.events e SET account_id = p.account_id
+         FROM (SELECT DISTINCT ON (source, case_id) source, case_id, account_id FROM unnest($1::text[], $2::text[], $3::text[]) AS p(source, case_id, account_id) ORDER BY source, case_id) p
+         WHERE e.account_id IS NULL AND e.subject_id IS NOT NULL AND e.source = p.source AND e.subject_id = p.case_id AND ${CASE_EVENTS}
+         RETURNING e.account_id AS "accountId", e.type, e.subject_id AS "subjectId"
+       )
+       SELECT * FROM claimed`,
+      [cases.map((c) => c.source), cases.map((c) => c.caseId), cases.map((c) => c.accountId)],
+    );
+  }
+
+  /** For a rebuild: every unmapped case event takes the account of the latest mapped event of its case (same source and case id). */
+  async inheritCaseAccounts(): Promise<number> {
+    const rows = await this.db.query(
+      `WITH claimed AS (
+         UPDATE health.events e SET account_id = m.account_id
+         FROM (
+           SELECT DISTINCT ON (k.source, k.subject_id) k.source, k.subject_id, k.account_id
+           FROM health.events k
+           WHERE k.account_id IS NOT NULL AND k.subject_id IS NOT NULL AND (k.type LIKE 'forewarn.case.%' OR k.type = 'forewarn.survey.responded')
+             AND EXISTS (SELECT 1 FROM health.events u WHERE u.account_id IS NULL AND u.source = k.source AND u.subject_id = k.subject_id)
+           ORDER BY k.source, k.subject_id, k.time DESC, k.seq DESC
+         ) m
+         WHERE e.account_id IS NULL AND e.source = m.source AND e.subject_id = m.subject_id AND ${CASE_EVENTS}
+         RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM claimed`,
+    );
+    return (rows as { n: number }[])[0].n;
   }
 
   /** Every stored event of these cases (and case surveys), by `subjectKey`. */

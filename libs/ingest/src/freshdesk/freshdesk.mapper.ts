@@ -1,7 +1,7 @@
 import type { CaseStatus, EventType } from '@forewarn/contracts';
 import {
-  accountRef, caseEvent, compact, csatScore, email, excerpt, firstStr, httpUrl, ignored, int, invalidField, isDone, isObject, type Json,
-  mapped, norm, stableId, str, toIsoTime,
+  accountRef, caseEvent, compact, csatScore, email, eventTime, excerpt, firstStr, httpUrl, ignored, int, invalidField, isDone, isObject, type Json,
+  justCreated, mapped, norm, stableId, str,
 } from '../common';
 import { escalationFromTags, tagList } from '../escalation';
 import type { MappedEvent, MapResult, MappingContext } from '../types';
@@ -16,7 +16,10 @@ import type { MappedEvent, MapResult, MappingContext } from '../types';
  * 2 open, 3 pending, 4 resolved, 5 closed, 6+ custom; priority 1 low … 4 urgent). What happened is
  * read from `{{triggered_event}}`: `{ticket_action:created}`, `{status:{from:2,to:4}}`,
  * `{priority:{from:1,to:4}}`, `{responder_id:{from:…,to:…}}`, `{note_type:public}`, `{reply_sent:sent}`,
- * `{customer_reply:…}`, `{customer_feedback:…}`.
+ * `{customer_reply:…}`, `{customer_feedback:…}`. When it renders empty, is absent or unreadable,
+ * the delivery is a snapshot of the ticket (a rule "ticket is created" in simple mode, whose
+ * created and modified times agree, is an opening). Times are read as Freshdesk renders them, in
+ * the source's `timezone` setting when they carry no offset.
  */
 const STATUS_CODES: Record<number, CaseStatus> = { 2: 'open', 3: 'pending', 4: 'solved', 5: 'closed' };
 const STATUS_NAMES: Record<string, CaseStatus> = {
@@ -51,6 +54,10 @@ export function parseTriggeredEvent(text: string | undefined): TriggeredEvent | 
   return undefined;
 }
 
+/** Where templates put the ticket's modification and creation times ({{ticket.modified_on}}, `updated_at` of the API). */
+const UPDATED_KEYS = ['ticket_updated_at', 'ticket_modified_on', 'ticket_modified_at', 'updated_at', 'modified_on', 'ticket.updated_at', 'ticket.modified_on'];
+const CREATED_KEYS = ['ticket_created_at', 'ticket_created_on', 'created_at', 'created_on', 'ticket.created_at', 'ticket.created_on'];
+
 export function mapFreshdesk(payload: unknown, context: MappingContext): MapResult {
   if (!isObject(payload)) return invalidField('(body)', 'must be a JSON object');
   const wrapped = isObject(payload.freshdesk_webhook);
@@ -61,9 +68,10 @@ export function mapFreshdesk(payload: unknown, context: MappingContext): MapResu
   if (!ticketId) return invalidField(`${prefix}ticket_id`, 'is required');
   if (!/^\d+$/.test(ticketId)) return invalidField(`${prefix}ticket_id`, 'must be a Freshdesk ticket number');
 
-  const triggeredText = get('triggered_event', 'ticket.triggered_event', 'event');
+  const triggeredText = get('triggered_event', 'ticket_triggered_event', 'ticket.triggered_event', 'event');
   const triggered = parseTriggeredEvent(triggeredText);
-  if (triggeredText && !triggered) return invalidField(`${prefix}triggered_event`, 'must look like {ticket_action:created} or {status:{from:2,to:4}}');
+  const reasons: string[] = [];
+  if (triggeredText && !triggered) reasons.push(`${prefix}triggered_event "${triggeredText.slice(0, 100)}" is not {ticket_action:…} or {field:{from:…,to:…}}; the ticket was read as it is now`);
 
   const requesterEmail = email(get('requester_email', 'ticket_contact_email', 'ticket_requester_email', 'ticket.requester.email', 'contact_email'));
   const account = accountRef({
@@ -72,7 +80,7 @@ export function mapFreshdesk(payload: unknown, context: MappingContext): MapResu
     requesterEmail,
     requesterId: get('requester_id', 'ticket.requester_id', 'ticket.requester.id'),
   });
-  if (!account) return invalidField(`${prefix}requester_email`, 'is required to tell which account the ticket is about (or company_id)');
+  if (!account) return ignored(`Ticket ${ticketId} names no requester or company ({{ticket.requester.email}}, {{ticket.company.id}}), so no account can be told`);
 
   const statusValue = body.ticket_status ?? (isObject(body.ticket) ? body.ticket.status : undefined) ?? body.status;
   const status = freshdeskStatus(statusValue);
@@ -99,9 +107,13 @@ export function mapFreshdesk(payload: unknown, context: MappingContext): MapResu
   const rating = csatScore(body.satisfaction_rating ?? body.survey_rating ?? body.ticket_satisfaction_rating ?? (isObject(body.satisfaction) ? body.satisfaction.rating : undefined))
     ?? csatScore(feedback);
   const ratingComment = get('satisfaction_comment', 'survey_comment', 'satisfaction.comment');
-  const time = toIsoTime(get('ticket_updated_at', 'updated_at', 'ticket.updated_at')) ?? context.receivedAt.toISOString();
+  const updatedAt = get(...UPDATED_KEYS);
+  const createdAt = get(...CREATED_KEYS);
+  // The modification time; the creation time only dates an opening.
+  const time = eventTime(context, updatedAt);
+  const openedAt = eventTime(context, updatedAt, createdAt);
   // Freshdesk has no event id: the delivery's content is the identity, so a retry is the same event.
-  const delivery = stableId('fd', ticketId, triggeredText, statusValue, priorityValue, agent, tags, publicComment, privateComment, rating, ratingComment, get('ticket_updated_at', 'updated_at'));
+  const delivery = stableId('fd', ticketId, triggeredText, statusValue, priorityValue, agent, tags, publicComment, privateComment, rating, ratingComment, updatedAt);
   const base = { account, case: caseData };
   const event = (type: EventType, suffix = '', data: Json = {}): MappedEvent => caseEvent(type, `${delivery}${suffix}`, time, `FD-${ticketId}`, { ...base, ...data });
 
@@ -115,17 +127,27 @@ export function mapFreshdesk(payload: unknown, context: MappingContext): MapResu
     })]);
   };
 
+  const withReasons = (result: MapResult): MapResult => {
+    if (reasons.length === 0) return result;
+    if (result.status === 'mapped') return mapped(result.events, [...(result.ignored ?? []).map((i) => i.reason), ...reasons]);
+    if (result.status === 'ignored') return ignored(...result.ignored.map((i) => i.reason), ...reasons);
+    return result;
+  };
   if (!triggered) {
-    // A custom template without {{triggered_event}}: the ticket as it is now.
-    if (rating !== undefined) return survey();
-    if (status === 'solved') return mapped([event('forewarn.case.resolved')]);
-    if (status === 'closed') return mapped([event('forewarn.case.closed')]);
-    return mapped([event('forewarn.case.updated')]);
+    // No (readable) {{triggered_event}}: the ticket as it is now.
+    if (rating !== undefined) return withReasons(survey());
+    // A "ticket is created" rule: created and modified times agree, or (simple mode, no times) a
+    // new ticket nobody has answered or taken yet.
+    const untouched = !updatedAt && !createdAt && !publicComment && !privateComment && !agent.id && !agent.name && (status === 'open' || status === 'new');
+    if (justCreated(context, createdAt, updatedAt) || (wrapped && untouched)) return withReasons(mapped([caseEvent('forewarn.case.opened', delivery, openedAt, `FD-${ticketId}`, { ...base, actor: customer })]));
+    if (status === 'solved') return withReasons(mapped([event('forewarn.case.resolved')]));
+    if (status === 'closed') return withReasons(mapped([event('forewarn.case.closed')]));
+    return withReasons(mapped([event('forewarn.case.updated')]));
   }
 
   switch (triggered.name) {
     case 'ticket_action':
-      if (triggered.value === 'created') return mapped([event('forewarn.case.opened', '', { actor: customer })]);
+      if (triggered.value === 'created') return mapped([caseEvent('forewarn.case.opened', delivery, openedAt, `FD-${ticketId}`, { ...base, actor: customer })]);
       if (triggered.value === 'deleted' || triggered.value === 'marked_spam' || triggered.value === 'spam') {
         return mapped([event('forewarn.case.closed', '', { case: { ...caseData, status: 'closed' }, reason: triggered.value === 'deleted' ? 'Deleted in Freshdesk' : 'Marked as spam in Freshdesk' })]);
       }

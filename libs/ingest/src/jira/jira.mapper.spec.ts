@@ -123,13 +123,16 @@ describe('Jira Cloud / Jira Service Management webhooks', () => {
   });
 
   it('ignores changes to untracked fields and non-issue events, with a reason', () => {
-    expect(map(rankOnly)).toEqual({ status: 'ignored', reason: 'jira:issue_updated changed only fields Forewarn does not track (Rank)' });
-    expect(map(sprintStarted)).toEqual({ status: 'ignored', reason: expect.stringContaining('sprint_started is not an issue or comment event') });
-    expect(map({ ...internalComment, webhookEvent: 'comment_updated' })).toEqual({ status: 'ignored', reason: expect.stringContaining('comment_updated') });
+    expect(map(rankOnly)).toMatchObject({ status: 'ignored', reason: 'jira:issue_updated changed only fields Forewarn does not track (Rank)' });
+    expect(map(sprintStarted)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('sprint_started is not an issue or comment event') });
+    expect(map({ ...internalComment, webhookEvent: 'comment_updated' })).toMatchObject({ status: 'ignored', reason: expect.stringContaining('comment_updated') });
   });
 
-  it('uses the time of receipt when the delivery has no timestamp', () => {
+  // Updated for issue 14: without a timestamp the issue's own `updated` time comes before the receipt time.
+  it('uses the issue\'s updated time, then the time of receipt, when the delivery has no timestamp', () => {
     const { timestamp: _dropped, ...untimed } = clone(created);
+    expect(events(map(untimed))[0].time).toBe(new Date(created.issue.fields.updated).toISOString());
+    delete (untimed.issue.fields as Record<string, unknown>).updated;
     expect(events(map(untimed))[0].time).toBe(receivedAt.toISOString());
   });
 
@@ -137,13 +140,20 @@ describe('Jira Cloud / Jira Service Management webhooks', () => {
     expect(events(map(priorityAndAssignee)).map((e) => e.id)).toEqual(events(map(priorityAndAssignee)).map((e) => e.id));
   });
 
-  it('names the field of a malformed payload', () => {
-    expect(map({ issue: created.issue })).toEqual({ status: 'invalid', errors: [{ field: 'webhookEvent', message: 'is required' }] });
-    expect(map({ ...created, issue: { id: '1', fields: {} } })).toEqual({ status: 'invalid', errors: [{ field: 'issue.key', message: 'is required' }] });
-    expect(map({ ...created, timestamp: 'yesterday' })).toEqual({ status: 'invalid', errors: [{ field: 'timestamp', message: 'must be a number, not string' }] });
+  // Updated for issue 14: only a body that is not a Jira delivery (no webhookEvent, an issue without
+  // its key) is refused; an unreadable timestamp falls back, and an issue without a reporter is
+  // still mapped (its project names the account until a customer does).
+  it('names the field of a payload that is not Jira\'s, and never refuses one that is', () => {
+    expect(map({ issue: created.issue })).toEqual({ status: 'invalid', errors: [{ field: 'webhookEvent', message: expect.stringContaining('is required') }] });
+    expect(map({ ...created, issue: { id: '1', fields: {} } })).toEqual({ status: 'invalid', errors: [{ field: 'issue.key', message: expect.stringContaining('is required') }] });
+    expect(events(map({ ...created, timestamp: 'yesterday' }))[0].time).toBe(new Date(created.issue.fields.updated).toISOString());
     const noReporter = clone(created);
     noReporter.issue.fields = { summary: 'x', status: created.issue.fields.status } as never;
-    expect(map(noReporter)).toEqual({ status: 'invalid', errors: [{ field: 'issue.fields.reporter', message: expect.stringContaining('which account') }] });
+    // The customer who created it names the account; with nobody at all, the project does.
+    expect(events(map(noReporter))[0]).toMatchObject({ type: 'forewarn.case.opened', data: { account: { domain: 'acme.com' }, actor: { type: 'customer' } } });
+    const nobody = { ...noReporter, user: undefined };
+    expect(events(map(nobody))[0]).toMatchObject({ type: 'forewarn.case.opened', data: { account: { externalId: 'project:SUP' } } });
+    expect(events(map(nobody))[0].data.actor).toBeUndefined();
   });
 
   it('maps priorities and statuses by name, with Jira default priority ids as a fallback', () => {

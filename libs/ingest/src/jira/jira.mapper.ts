@@ -1,20 +1,21 @@
 import type { CaseStatus, EventType } from '@forewarn/contracts';
-import { z } from 'zod';
 import {
-  accountRef, at, caseEvent, compact, csatScore, email, eventId, excerpt, ignored, invalid, invalidField, isDone, isObject, type Json,
-  mapped, norm, stableId, str, toIsoTime, zodFieldErrors,
+  accountRef, at, caseEvent, compact, csatScore, email, eventId, eventTime, excerpt, ignored, invalidField, isDone, isObject, type Json,
+  mapped, norm, stableId, str, timeIn,
 } from '../common';
 import { escalationFromTags, tagList } from '../escalation';
 import type { MappedEvent, MapResult, MappingContext } from '../types';
 
 /**
- * Jira Cloud and Jira Service Management webhooks → canonical events.
+ * Jira Cloud, Jira Data Center and Jira Service Management webhooks → canonical events.
  *
  * `jira:issue_created`, `jira:issue_updated` (read item by item from `changelog.items`, so one
  * delivery may yield several events), `jira:issue_deleted` and `comment_created`. JSM specifics:
  * customers are users with `accountType: "customer"`, `jsdPublic: false` marks an internal
- * comment, organizations, SLA fields (`ongoingCycle.breached`) and the satisfaction field are
- * found by their shape because their custom field ids differ from site to site.
+ * comment, organizations, SLA fields (`ongoingCycle.breached`), the request type and the
+ * satisfaction field are found by their shape because their custom field ids differ from site to
+ * site. Deliveries carry only some fields (Jira Cloud's `comment_created` has no reporter; Data
+ * Center's has no issue at all): what is missing falls back, it is never a refusal.
  */
 export const JIRA_EVENTS_MAPPED = ['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted', 'comment_created'] as const;
 
@@ -51,58 +52,54 @@ export function jiraStatus(name: unknown, categoryKey?: unknown): CaseStatus | u
   return label ? 'open' : undefined;
 }
 
-const payloadSchema = z.object({
-  webhookEvent: z.string({ required_error: 'is required' }),
-  timestamp: z.number().optional(),
-});
-const issueSchema = z.object({
-  issue: z.object({
-    id: z.union([z.string().min(1), z.number()]),
-    key: z.string().min(1),
-    fields: z.record(z.unknown()).optional(),
-  }).passthrough(),
-});
-
 export function mapJira(payload: unknown, context: MappingContext): MapResult {
   if (!isObject(payload)) return invalidField('(body)', 'must be a JSON object');
-  const envelope = payloadSchema.safeParse(payload);
-  if (!envelope.success) return invalid(zodFieldErrors(envelope.error));
-  const webhookEvent = envelope.data.webhookEvent;
+  const webhookEvent = str(payload.webhookEvent);
+  if (!webhookEvent) return invalidField('webhookEvent', 'is required: this is not a Jira webhook delivery');
   if (!(['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted', 'comment_created'] as string[]).includes(webhookEvent)) {
     if (webhookEvent === 'comment_updated' || webhookEvent === 'comment_deleted') return ignored(`${webhookEvent}: Forewarn counts comments when they are written, not when they are edited or removed`);
     return ignored(`${webhookEvent} is not an issue or comment event; Forewarn maps jira:issue_created|updated|deleted and comment_created`);
   }
-  const parsedIssue = issueSchema.safeParse(payload);
-  if (!parsedIssue.success) return invalid(zodFieldErrors(parsedIssue.error));
-  const issue = payload.issue as Json;
+  const comment = isObject(payload.comment) ? payload.comment : undefined;
+  if (!isObject(payload.issue)) {
+    if (webhookEvent === 'comment_created') {
+      return ignored('comment_created without its issue (Jira Data Center sends the comment alone): subscribe to jira:issue_updated, which carries the comment with its issue');
+    }
+    return invalidField('issue', `is required for ${webhookEvent}`);
+  }
+  const issue = payload.issue;
+  const key = str(issue.key);
+  if (!key) return invalidField('issue.key', 'is required: the issue key is the case id');
   const fields = isObject(issue.fields) ? issue.fields : {};
-  const time = toIsoTime(payload.timestamp) ?? context.receivedAt.toISOString();
-  const snapshot = snapshotOf(issue, fields);
-  if (!snapshot.account) return invalidField('issue.fields.reporter', 'is required to tell which account the issue is about (or a JSM organization)');
+  const time = eventTime(context, payload.timestamp, fields.updated, comment?.created);
   const user = isObject(payload.user) ? payload.user : undefined;
   const actor = user ? personOf(user, fields) : undefined;
+  const commentAuthor = comment && isObject(comment.author) ? comment.author : undefined;
+  const snapshot = snapshotOf(issue, fields, [user, commentAuthor]);
+  if (!snapshot.account) {
+    return ignored(`${webhookEvent} on ${key} names no customer (reporter, JSM organization) and no project, so no account can be told`);
+  }
   const base = { account: snapshot.account, case: snapshot.case };
-  const issueId = str(issue.id) as string;
-  const key = snapshot.case.id as string;
+  const issueId = str(issue.id) ?? key;
   const event = (type: EventType, id: string, data: Json = {}, eventTime = time): MappedEvent => caseEvent(type, id, eventTime, key, { ...base, actor, ...data });
   const stateEvents = stateDerivedEvents(issueId, key, fields, base, time);
 
   if (webhookEvent === 'jira:issue_created') {
-    return mapped([event('forewarn.case.opened', eventId('jira', issueId, 'created'), { actor: actor ?? reporterActor(fields) }), ...stateEvents]);
+    const requestType = snapshot.requestType ? `Request type: ${snapshot.requestType}` : undefined;
+    return mapped([event('forewarn.case.opened', eventId('jira', issueId, 'created'), { actor: actor ?? reporterActor(fields), reason: requestType }), ...stateEvents]);
   }
   if (webhookEvent === 'jira:issue_deleted') {
     return mapped([event('forewarn.case.closed', eventId('jira', issueId, 'deleted'), { case: { ...snapshot.case, status: 'closed' }, reason: 'The issue was deleted in Jira' })]);
   }
-  const comment = isObject(payload.comment) ? payload.comment : undefined;
   if (webhookEvent === 'comment_created') {
-    if (!comment) return invalidField('comment', 'is required for comment_created');
-    return mapped([commentEvent(comment, issueId, key, fields, base, time), ...stateEvents]);
+    if (!comment) return mapped(stateEvents, ['comment_created without a comment: nothing to record']);
+    return mapped([commentEvent(comment, issueId, key, fields, base, time, context), ...stateEvents]);
   }
 
   // jira:issue_updated: one event per meaningful changelog item, plus the comment it may carry.
   const changelog = isObject(payload.changelog) ? payload.changelog : {};
   const items = Array.isArray(changelog.items) ? changelog.items.filter(isObject) : [];
-  const changeId = str(changelog.id) ?? stableId('c', payload.timestamp, items);
+  const changeId = str(changelog.id) ?? stableId('c', payload.timestamp, items, comment?.id);
   const item = (name: string) => items.find((i) => norm(str(i.fieldId) ?? str(i.field)) === name || norm(str(i.field)) === name);
   const events: MappedEvent[] = [];
   const id = (suffix: string) => eventId('jira', issueId, changeId, suffix);
@@ -158,7 +155,7 @@ export function mapJira(payload: unknown, context: MappingContext): MapResult {
     else if (after < before) events.push(event('forewarn.case.de_escalated', id('labels'), { reason: 'Escalation label removed' }));
   }
 
-  if (comment) events.push(commentEvent(comment, issueId, key, fields, base, time));
+  if (comment) events.push(commentEvent(comment, issueId, key, fields, base, time, context));
 
   if (events.length === 0) {
     const tracked = items.filter((i) => TRACKED_UPDATES.has(norm(str(i.fieldId) ?? str(i.field))) || TRACKED_UPDATES.has(norm(str(i.field))));
@@ -176,24 +173,36 @@ export function mapJira(payload: unknown, context: MappingContext): MapResult {
 /** Changes that count as activity on the case even though they are not a status, priority or owner change. */
 const TRACKED_UPDATES = new Set(['summary', 'description', 'duedate', 'components', 'component', 'issuetype', 'reporter', 'labels', 'attachment', 'organizations', 'request type', 'request participants']);
 
-interface Snapshot { account: Json | undefined; case: Json & { status?: CaseStatus; severity?: number } }
+interface Snapshot { account: Json | undefined; case: Json & { status?: CaseStatus; severity?: number }; requestType?: string }
 
-function snapshotOf(issue: Json, fields: Json): Snapshot {
+/**
+ * The case and its account as the delivery shows them. The account: the JSM organization, else
+ * the reporter (else the creator), else a customer who acted (the comment's author, the user),
+ * else the project (`project:<KEY>`: for sites with a project per customer, give the account that
+ * external ref; otherwise the event waits as unmapped and says so).
+ */
+function snapshotOf(issue: Json, fields: Json, others: (Json | undefined)[]): Snapshot {
   const key = str(issue.key) as string;
   const organization = organizationsOf(fields)[0];
-  const reporter = isObject(fields.reporter) ? fields.reporter : isObject(fields.creator) ? fields.creator : {};
+  const reporter = isObject(fields.reporter) ? fields.reporter : isObject(fields.creator) ? fields.creator : undefined;
+  const customer = reporter ?? others.find((p): p is Json => p !== undefined && (str(p.accountType) === 'customer'));
   const labels = tagList(fields.labels);
   const statusName = str(at(fields, 'status.name'));
   const labelLevel = escalationFromTags(labels);
-  const escalationLevel = ESCALATED.test(norm(statusName)) ? Math.max(1, labelLevel ?? 0) : labelLevel;
+  const requestType = requestTypeOf(fields);
+  const escalated = ESCALATED.test(norm(statusName)) || ESCALATED.test(norm(requestType));
+  const escalationLevel = escalated ? Math.max(1, labelLevel ?? 0) : labelLevel;
   const components = Array.isArray(fields.components) ? fields.components.filter(isObject) : [];
+  const projectKey = str(at(fields, 'project.key')) ?? /^([A-Z][A-Z0-9_]+)-\d+$/.exec(key)?.[1];
+  const account = accountRef({
+    orgId: organization?.id,
+    orgName: organization?.name,
+    requesterEmail: email(customer?.emailAddress),
+    requesterId: str(customer?.accountId) ?? str(customer?.key) ?? str(customer?.name),
+  }) ?? (projectKey ? { externalId: `project:${projectKey}`, ...(str(at(fields, 'project.name')) ? { name: str(at(fields, 'project.name'))?.slice(0, 300) } : {}) } : undefined);
   return {
-    account: accountRef({
-      orgId: organization?.id,
-      orgName: organization?.name,
-      requesterEmail: email(reporter.emailAddress),
-      requesterId: str(reporter.accountId),
-    }),
+    account,
+    requestType,
     case: compact({
       id: key,
       title: str(fields.summary)?.slice(0, 500),
@@ -204,6 +213,14 @@ function snapshotOf(issue: Json, fields: Json): Snapshot {
       product: components[0] ? str(components[0].name)?.slice(0, 200) : undefined,
     }),
   };
+}
+
+/** The JSM request type: a `customfield_*` holding `{ requestType: { name } }`. */
+function requestTypeOf(fields: Json): string | undefined {
+  for (const [name, value] of Object.entries(fields)) {
+    if (name.startsWith('customfield_') && isObject(value) && isObject(value.requestType)) return str(value.requestType.name)?.slice(0, 200);
+  }
+  return undefined;
 }
 
 /** `https://acme.atlassian.net/rest/api/2/issue/10042` → `https://acme.atlassian.net/browse/SUP-42`. */
@@ -231,10 +248,13 @@ function organizationsOf(fields: Json): { id: string; name?: string }[] {
 const isServiceDesk = (fields: Json): boolean => str(at(fields, 'project.projectTypeKey')) === 'service_desk';
 
 /** customer (JSM customer account, or the reporter of a service desk request), app → system, else agent. */
+/** A Cloud user has an `accountId`; a Data Center user a `key` and a `name`. */
+const userId = (user: unknown): string | undefined => (isObject(user) ? str(user.accountId) ?? str(user.key) ?? str(user.name) : undefined);
+
 function personOf(user: Json, fields: Json): Json {
   const accountType = str(user.accountType);
-  const reporterId = str(at(fields, 'reporter.accountId'));
-  const type = accountType === 'customer' || (isServiceDesk(fields) && reporterId !== undefined && str(user.accountId) === reporterId)
+  const reporterId = userId(fields.reporter);
+  const type = accountType === 'customer' || (isServiceDesk(fields) && reporterId !== undefined && userId(user) === reporterId)
     ? 'customer'
     : accountType === 'app' ? 'system' : 'agent';
   return compact({ type, name: str(user.displayName)?.slice(0, 300), email: email(user.emailAddress) });
@@ -244,11 +264,12 @@ function reporterActor(fields: Json): Json | undefined {
   return isObject(fields.reporter) ? personOf(fields.reporter, fields) : undefined;
 }
 
-function commentEvent(comment: Json, issueId: string, key: string, fields: Json, base: Json, time: string): MappedEvent {
-  const author = isObject(comment.author) ? personOf(comment.author, fields) : { type: 'agent' };
+function commentEvent(comment: Json, issueId: string, key: string, fields: Json, base: Json, time: string, context: MappingContext): MappedEvent {
+  // Without an author the actor is unknown (left out), not guessed.
+  const author = isObject(comment.author) ? personOf(comment.author, fields) : undefined;
   // JSM marks internal comments with jsdPublic: false; Jira Software restricts them with a visibility.
   const isPublic = !(comment.jsdPublic === false || isObject(comment.visibility));
-  return caseEvent('forewarn.case.commented', eventId('jira', issueId, 'comment', str(comment.id) ?? stableId('c', comment.body)), toIsoTime(comment.created) ?? time, key, {
+  return caseEvent('forewarn.case.commented', eventId('jira', issueId, 'comment', str(comment.id) ?? stableId('c', comment.body)), timeIn(context, comment.created) ?? time, key, {
     ...base,
     actor: author,
     comment: compact({ public: isPublic, excerpt: excerpt(typeof comment.body === 'string' ? comment.body : adfText(comment.body)) }),
@@ -276,7 +297,7 @@ function stateDerivedEvents(issueId: string, key: string, fields: Json, base: Js
     if (cycles.length > 0 && (value.ongoingCycle !== undefined || value.completedCycles !== undefined)) {
       for (const cycle of cycles.filter((c) => c.breached === true)) {
         const start = str(at(cycle, 'startTime.epochMillis')) ?? str(at(cycle, 'startTime.iso8601')) ?? '';
-        events.push(caseEvent('forewarn.case.sla_breached', stableId('jira-sla', issueId, fieldId, start), toIsoTime(at(cycle, 'breachTime.iso8601')) ?? time, key, {
+        events.push(caseEvent('forewarn.case.sla_breached', stableId('jira-sla', issueId, fieldId, start), timeIn({}, at(cycle, 'breachTime.iso8601')) ?? timeIn({}, at(cycle, 'breachTime.epochMillis')) ?? time, key, {
           ...base,
           actor: { type: 'system' },
           reason: `SLA "${str(value.name) ?? fieldId}" breached`,

@@ -1,7 +1,9 @@
 import { EVENT_TYPES, type EventType, type FieldError, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
 import jsonata from 'jsonata';
 import { domainOf, email, isObject, type Json, stableId, toIsoTime } from '../common';
-import type { MappedEvent, MappingContext } from '../types';
+import type { IgnoredPart, MappedEvent, MappingContext } from '../types';
+
+const NO_EVENT = 'the mapping produced no event for this delivery';
 
 /**
  * Declarative mappings for systems Forewarn has no adapter for: a JSONata expression stored with a
@@ -59,7 +61,7 @@ export interface MappingInput extends MappingContext {
 export type MappingOutcome =
   | { status: 'mapped'; events: MappedEvent[] }
   /** The mapping returned nothing (no value, null, or an empty array): a valid delivery it ignores. */
-  | { status: 'ignored'; reason: string }
+  | { status: 'ignored'; reason: string; ignored: IgnoredPart[] }
   /** The mapping threw (`$error()`, a type error, the time limit): nothing is accepted. */
   | { status: 'failed'; error: MappingError }
   /** The mapping returned something that is not an event object; the errors name where. */
@@ -172,7 +174,7 @@ export async function runMapping(mapping: CompiledMapping, payload: unknown, inp
   // JSONata's sequences and null-prototype objects become plain JSON; functions disappear.
   const plain = output === undefined ? undefined : withoutBlanks(JSON.parse(JSON.stringify(output) ?? 'null'));
   const list = plain === undefined ? [] : Array.isArray(plain) ? plain.flat(Infinity) : [plain];
-  if (list.length === 0) return { status: 'ignored', reason: 'the mapping produced no event for this delivery' };
+  if (list.length === 0) return { status: 'ignored', reason: NO_EVENT, ignored: [{ reason: NO_EVENT }] };
   const errors: FieldError[] = [];
   list.forEach((item, index) => {
     if (!isObject(item)) errors.push({ field: `events[${index}]`, message: `must be an event object, not ${Array.isArray(item) ? 'an array' : typeof item}` });

@@ -87,7 +87,7 @@ describe('ServiceNow business-rule deliveries', () => {
 
   it('closes deleted records and ignores updates of untracked fields with a reason', () => {
     expect(events(map({ ...reassigned, operation: 'delete' }))[0]).toMatchObject({ type: 'forewarn.case.closed', data: { case: { status: 'closed' } } });
-    expect(map(untracked)).toEqual({ status: 'ignored', reason: 'Only fields Forewarn does not track changed (sys_tags, watch_list)' });
+    expect(map(untracked)).toMatchObject({ status: 'ignored', reason: 'Only fields Forewarn does not track changed (sys_tags, watch_list)' });
   });
 
   it('reads state codes per table: 3 is On Hold for incidents but Closed for CSM cases', () => {
@@ -105,12 +105,15 @@ describe('ServiceNow business-rule deliveries', () => {
     expect(events(map(untimed))[0].time).toBe(receivedAt.toISOString());
   });
 
-  it('names the field of a malformed payload', () => {
-    expect(map({ ...inserted, sys_id: 'abc' })).toEqual({ status: 'invalid', errors: [{ field: 'sys_id', message: 'must be a 32-character ServiceNow sys_id' }] });
+  // Updated for issue 14: only a body without a ServiceNow sys_id is refused; a record without its
+  // number is keyed by its sys_id, an unknown operation is read as an update (and said so), and a
+  // survey without a score is ignored with a reason.
+  it('names the field of a payload that is not ServiceNow\'s, and never refuses one that is', () => {
+    expect(map({ ...inserted, sys_id: 'abc' })).toEqual({ status: 'invalid', errors: [{ field: 'sys_id', message: expect.stringContaining('must be a 32-character ServiceNow sys_id') }] });
     const noNumber = clone(inserted) as Record<string, unknown>;
     delete noNumber.number;
-    expect(map(noNumber)).toEqual({ status: 'invalid', errors: [{ field: 'number', message: 'is required' }] });
-    expect(map({ ...inserted, operation: 'merge' })).toEqual({ status: 'invalid', errors: [{ field: 'operation', message: 'must be one of insert, update, delete' }] });
-    expect(map({ ...survey, survey: { comment: 'no score' } })).toEqual({ status: 'invalid', errors: [{ field: 'survey.score', message: expect.stringContaining('is required') }] });
+    expect(events(map(noNumber))[0].data).toMatchObject({ case: { id: 'SN-46e3a8b1db2c1010a1b2c3d4e5f60718' } });
+    expect(map({ ...priorityAndEscalation, operation: 'merge' })).toMatchObject({ status: 'mapped', ignored: [{ reason: expect.stringContaining('"operation": "merge"') }] });
+    expect(map({ ...survey, survey: { comment: 'no score' } })).toMatchObject({ status: 'ignored', reason: expect.stringContaining('without survey.score') });
   });
 });

@@ -92,7 +92,7 @@ describe('Zendesk event webhooks (zen:event-type:ticket.*)', () => {
     const removed = { ...escalated, event: { tags_added: [], tags_removed: ['escalated'] }, detail: { ...escalated.detail, tags: ['checkout'] } };
     expect(events(map(removed))[0]).toMatchObject({ type: 'forewarn.case.de_escalated', data: { case: { escalationLevel: 0 } } });
     const unrelated = { ...escalated, event: { tags_added: ['vip'], tags_removed: [] } };
-    expect(map(unrelated)).toEqual({ status: 'ignored', reason: expect.stringContaining('no escalation tag') });
+    expect(map(unrelated)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no escalation tag') });
   });
 
   it('closes deleted, merged and spam tickets', () => {
@@ -103,19 +103,24 @@ describe('Zendesk event webhooks (zen:event-type:ticket.*)', () => {
   });
 
   it('ignores ticket events that change nothing Forewarn tracks, and non-ticket events, with a reason', () => {
-    expect(map(formChanged)).toEqual({ status: 'ignored', reason: 'zen:event-type:ticket.form_changed does not change how Forewarn sees the case' });
-    expect(map(userEvent)).toEqual({ status: 'ignored', reason: expect.stringContaining('not about a ticket') });
+    expect(map(formChanged)).toMatchObject({ status: 'ignored', reason: 'zen:event-type:ticket.form_changed does not change how Forewarn sees the case' });
+    expect(map(userEvent)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('not about a ticket') });
   });
 
   it('gives a retried delivery the same event ids', () => {
     expect(events(map(reopened)).map((e) => e.id)).toEqual(events(map(reopened)).map((e) => e.id));
   });
 
-  it('names the missing field of a malformed payload', () => {
+  // Updated for issue 14: only a body without a ticket is refused. An event without its id gets
+  // one from its content; a comment event without the comment is still the comment (no excerpt).
+  it('names the field of a payload that is not Zendesk\'s, and never refuses one that is', () => {
     expect(map({ ...created, detail: undefined })).toEqual({ status: 'invalid', errors: [{ field: 'detail', message: 'is required' }] });
-    expect(map({ ...created, id: undefined })).toEqual({ status: 'invalid', errors: [{ field: 'id', message: 'is required' }] });
-    expect(map({ ...customerComment, event: {} })).toEqual({ status: 'invalid', errors: [{ field: 'event.comment', message: expect.stringContaining('is required') }] });
-    expect(map({ type: 'ticket_created' })).toEqual({ status: 'invalid', errors: [{ field: 'type', message: expect.stringContaining('zen:event-type') }] });
+    expect(map({ ...created, detail: { subject: 'no id' } })).toEqual({ status: 'invalid', errors: [{ field: 'detail.id', message: 'is required' }] });
+    const [noId] = events(map({ ...created, id: undefined }));
+    expect(noId.id).toMatch(/^zd-e-[0-9a-f]{32}$/);
+    expect(events(map({ ...created, id: undefined }))[0].id).toBe(noId.id);
+    expect(events(map({ ...customerComment, event: {} }))[0]).toMatchObject({ type: 'forewarn.case.commented', data: { actor: { type: 'customer' }, comment: {} } });
+    expect(map({ type: 'ticket_created' })).toEqual({ status: 'invalid', errors: [{ field: 'ticket.id', message: expect.stringContaining('is required') }] });
     expect(map([1])).toEqual({ status: 'invalid', errors: [{ field: '(body)', message: 'must be a JSON object' }] });
   });
 });
@@ -142,7 +147,7 @@ describe('Zendesk trigger and automation webhooks (Forewarn template)', () => {
     const repeatedLater = { ...triggerSatisfaction, change: undefined, ticket: { ...triggerSatisfaction.ticket, updated_at: '2025-01-12T10:00Z' } };
     expect(events(map(repeatedLater))[0].id).toBe(event.id);
     const offered = { ...triggerSatisfaction, satisfaction: { rating: 'Offered', comment: '' } };
-    expect(map(offered)).toEqual({ status: 'ignored', reason: expect.stringContaining('not a score') });
+    expect(map(offered)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('not a score') });
   });
 
   it('maps a created ticket with urgent priority and an escalation tag', () => {
@@ -163,7 +168,7 @@ describe('Zendesk trigger and automation webhooks (Forewarn template)', () => {
     expect(events(map({ ...triggerComment, change: 'escalated' }))[0].type).toBe('forewarn.case.escalated');
   });
 
-  it('uses the time of receipt when the template carries no update time', () => {
+  it('uses the time of receipt when the template carries no update time (the creation time dates only an opening)', () => {
     const noTime = { ...triggerComment, ticket: { ...triggerComment.ticket, updated_at: '{{ticket.updated_at_with_timestamp}}' } };
     expect(events(map(noTime))[0].time).toBe(receivedAt.toISOString());
   });
@@ -175,11 +180,13 @@ describe('Zendesk trigger and automation webhooks (Forewarn template)', () => {
     expect(events(map(other))[0].id).not.toBe(first);
   });
 
-  it('names bad fields', () => {
-    expect(map({ ...triggerComment, change: 'exploded' })).toEqual({ status: 'invalid', errors: [{ field: 'change', message: expect.stringContaining('must be one of created') }] });
-    expect(map({ ticket: { title: 'x' } })).toEqual({ status: 'invalid', errors: [{ field: 'ticket.id', message: 'is required' }] });
+  // Updated for issue 14: an unknown `change` is read as a snapshot with a reason, and a ticket
+  // naming nobody is ignored (202); only JSON with no ticket id or link at all is refused.
+  it('refuses only JSON without a ticket, and says what it could not read', () => {
+    expect(map({ ...triggerComment, change: 'exploded' })).toMatchObject({ status: 'mapped', events: [{ type: 'forewarn.case.updated' }], ignored: [{ reason: expect.stringContaining('"change": "exploded"') }] });
+    expect(map({ ticket: { title: 'x' } })).toEqual({ status: 'invalid', errors: [{ field: 'ticket.id', message: expect.stringContaining('is required') }] });
     const anonymous = { change: 'comment', ticket: { id: '1', latest_comment: 'hi' } };
-    expect(map(anonymous)).toEqual({ status: 'invalid', errors: [{ field: 'ticket.requester.email', message: expect.stringContaining('which account') }] });
-    expect(map({})).toEqual({ status: 'invalid', errors: [{ field: 'ticket', message: expect.stringContaining('is required') }] });
+    expect(map(anonymous)).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no account can be told') });
+    expect(map({})).toEqual({ status: 'invalid', errors: [{ field: 'ticket.id', message: expect.stringContaining('is required') }] });
   });
 });
