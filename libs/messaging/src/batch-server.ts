@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { KAFKA_HEADER } from '@forewarn/contracts';
-import { isTransientDatabaseError, type Metrics } from '@forewarn/service-kit';
+import { context, type Link, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { isTransientDatabaseError, type Metrics, spanContextOf, forewarnTracer } from '@forewarn/service-kit';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Publisher } from './publisher';
@@ -16,6 +17,11 @@ export interface ConsumedMessage {
   headers: IHeaders;
   /** Broker timestamp (ms since epoch). */
   timestamp: number;
+  /**
+   * The trace the message belongs to (its W3C `traceparent` header, when valid): what handling it
+   * causes (an alert, a mail) carries it on. The batch is handled in a span of its own, linked to these.
+   */
+  traceparent: string | null;
 }
 
 /** What a batch handler returns: the messages it could not process and why; the rest are done. */
@@ -136,8 +142,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     };
 
     const stopTimer = this.measure?.batchSeconds.startTimer({ topic: batch.topic });
-    const done = await this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale());
-    if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered
+    const span = this.batchSpan(batch.topic, batch.partition, messages);
+    try {
+      const done = await context.with(trace.setSpan(ROOT_CONTEXT, span), () => this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale()));
+      if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered
+    } finally {
+      span.end();
+    }
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
     await heartbeat();
@@ -147,6 +158,31 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.measure.lag.set({ group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1));
       this.countProcessed(messages);
     }
+  }
+
+  /**
+   * A batch is handled in a trace of its own (a batch has many causes), linked to the trace of each
+   * of its messages, once per distinct span that sent them.
+   */
+  private batchSpan(topic: string, partition: number, messages: ConsumedMessage[]) {
+    const links: Link[] = [];
+    const linked = new Set<string>();
+    for (const message of messages) {
+      if (message.traceparent === null || linked.has(message.traceparent)) continue;
+      const sender = spanContextOf(message.traceparent);
+      if (!sender) continue;
+      linked.add(message.traceparent);
+      links.push({ context: sender });
+    }
+    return forewarnTracer().startSpan(`process ${topic}`, {
+      kind: SpanKind.CONSUMER,
+      root: true,
+      links,
+      attributes: {
+        'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition), 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': messages.length,
+      },
+    });
   }
 
   /** Counts a handled batch's messages by event type; dead letters were counted as they went. */
@@ -270,7 +306,16 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
     value: m.value,
     headers: m.headers ?? {},
     timestamp: Number(m.timestamp),
+    traceparent: traceparentHeader(m.headers?.[KAFKA_HEADER.traceparent]),
   };
+}
+
+/** A `traceparent` header's value if it is valid W3C trace context; anything else is no trace. */
+function traceparentHeader(value: IHeaders[string]): string | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return null;
+  const traceparent = text.toString();
+  return spanContextOf(traceparent) ? traceparent : null;
 }
 
 /** Parses a message value as JSON; `null` when it is not JSON (a poison message). */
