@@ -21,6 +21,8 @@ import { CalendarAllowInternal1765030000001 } from './migrations/gateway/1765030
 import { NotificationLedgerViews1765040000000 } from './migrations/notifier/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/health/1765040000001-health-policy-in-use';
 import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
+import { OutboxTraceparent1765160000000 } from './migrations/health/1765160000000-outbox-traceparent';
+import { NotificationTraceparent1765160000001 } from './migrations/notifier/1765160000001-notification-traceparent';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -42,6 +44,8 @@ export const MIGRATIONS = [
   NotificationLedgerViews1765040000000,
   HealthPolicyInUse1765040000001,
   OnceOnlyFeedback1765040000002,
+  OutboxTraceparent1765160000000,
+  NotificationTraceparent1765160000001,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

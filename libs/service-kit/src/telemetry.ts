@@ -1,4 +1,6 @@
-import { type Context, context, diag, DiagLogLevel, isSpanContextValid, propagation, ROOT_CONTEXT, type SpanContext, trace, type Tracer } from '@opentelemetry/api';
+import {
+  type Context, context, diag, DiagLogLevel, isSpanContextValid, propagation, ROOT_CONTEXT, type Span, type SpanContext, type SpanOptions, SpanStatusCode, trace, type Tracer,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { parseTraceParent, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -137,6 +139,22 @@ export function spanContextOf(traceparent: string | null | undefined): SpanConte
 export function contextOf(traceparent: string | null | undefined): Context {
   const parent = spanContextOf(traceparent);
   return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+}
+
+/**
+ * Runs `work` in a new span, a child of `parent`'s (the active context by default; `root: true` for
+ * a trace of its own), and ends it when the work settles; a failure marks it as an error.
+ */
+export async function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>, parent: Context = context.active()): Promise<T> {
+  const span = forewarnTracer().startSpan(name, options, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => work(span));
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /** Runs `work` in the trace a `traceparent` names (its log lines carry that trace id). */
