@@ -128,6 +128,12 @@ export function traceparentOf(ctx: Context = context.active()): string | null {
   return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }
 
+/** A span's trace id (32 hex digits); null for a span outside any trace (tracing not started). */
+export function traceIdOf(span: Span): string | null {
+  const spanContext = span.spanContext();
+  return isSpanContextValid(spanContext) ? spanContext.traceId : null;
+}
+
 /** The span context a `traceparent` names; null when it is missing or not valid W3C. */
 export function spanContextOf(traceparent: string | null | undefined): SpanContext | null {
   if (!traceparent) return null;
