@@ -173,10 +173,8 @@ export function outsideAnyTrace<T>(work: () => T): T {
   return context.with(ROOT_CONTEXT, work);
 }
 
-const NO_TRACE: { trace_id?: string; span_id?: string } = Object.freeze({});
-
-/** The log fields of the active span (pino's `mixin`): `trace_id` and `span_id`, or nothing. */
+/** The log fields of the active span (pino's `mixin`): `trace_id` and `span_id`, or nothing. A new object each time: pino merges the line into it. */
 export function traceLogFields(): { trace_id?: string; span_id?: string } {
   const span = trace.getSpanContext(context.active());
-  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : NO_TRACE;
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }
