@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { KAFKA_HEADER } from '@forewarn/contracts';
-import { context, type Link, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { context, type Link, ROOT_CONTEXT, type SpanContext, SpanKind, trace } from '@opentelemetry/api';
 import { isTransientDatabaseError, type Metrics, spanContextOf, forewarnTracer } from '@forewarn/service-kit';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
@@ -130,7 +130,15 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.logger.error({ msg: 'no handler for topic', topic: batch.topic });
       return;
     }
-    const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    // Each message's trace context is read once: for the handler, and for the batch span's links.
+    const messages: ConsumedMessage[] = [];
+    const senders: SpanContext[] = [];
+    for (const m of batch.messages) {
+      const traceparent = headerText(m.headers?.[KAFKA_HEADER.traceparent]) ?? null;
+      const sender = spanContextOf(traceparent);
+      if (sender) senders.push(sender);
+      messages.push(toConsumed(batch.topic, batch.partition, m, sender ? traceparent : null));
+    }
     const isTransient = this.options.isTransient ?? isTransientDatabaseError;
     const invoke = async (list: ConsumedMessage[]): Promise<BatchOutcome> => {
       try {
@@ -142,7 +150,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     };
 
     const stopTimer = this.measure?.batchSeconds.startTimer({ topic: batch.topic });
-    const span = this.batchSpan(batch.topic, batch.partition, messages);
+    const span = this.batchSpan(batch.topic, batch.partition, messages.length, senders);
     try {
       const done = await context.with(trace.setSpan(ROOT_CONTEXT, span), () => this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale()));
       if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered
@@ -161,17 +169,15 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   /**
-   * A batch is handled in a trace of its own (a batch has many causes), linked to the trace of each
-   * of its messages, once per distinct span that sent them.
+   * A batch is handled in a trace of its own (a batch has many causes), linked to the span that
+   * sent each of its messages, once per span.
    */
-  private batchSpan(topic: string, partition: number, messages: ConsumedMessage[]) {
+  private batchSpan(topic: string, partition: number, size: number, senders: SpanContext[]) {
     const links: Link[] = [];
     const linked = new Set<string>();
-    for (const message of messages) {
-      if (message.traceparent === null || linked.has(message.traceparent)) continue;
-      const sender = spanContextOf(message.traceparent);
-      if (!sender) continue;
-      linked.add(message.traceparent);
+    for (const sender of senders) {
+      if (linked.has(sender.spanId)) continue;
+      linked.add(sender.spanId);
       links.push({ context: sender });
     }
     return forewarnTracer().startSpan(`process ${topic}`, {
@@ -180,7 +186,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       links,
       attributes: {
         'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic,
-        'messaging.destination.partition.id': String(partition), 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': messages.length,
+        'messaging.destination.partition.id': String(partition), 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': size,
       },
     });
   }
@@ -297,7 +303,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 }
 
-function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+function toConsumed(topic: string, partition: number, m: KafkaMessage, traceparent: string | null): ConsumedMessage {
   return {
     topic,
     partition,
@@ -306,16 +312,14 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
     value: m.value,
     headers: m.headers ?? {},
     timestamp: Number(m.timestamp),
-    traceparent: traceparentHeader(m.headers?.[KAFKA_HEADER.traceparent]),
+    traceparent,
   };
 }
 
-/** A `traceparent` header's value if it is valid W3C trace context; anything else is no trace. */
-function traceparentHeader(value: IHeaders[string]): string | null {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined) return null;
-  const traceparent = text.toString();
-  return spanContextOf(traceparent) ? traceparent : null;
+/** A header's value as text (the first, if repeated). */
+function headerText(value: IHeaders[string]): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.toString();
 }
 
 /** Parses a message value as JSON; `null` when it is not JSON (a poison message). */

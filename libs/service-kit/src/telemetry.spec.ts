@@ -55,6 +55,14 @@ describe('tracing', () => {
     });
     expect(spans.finished().map((s) => [s.name, s.spanContext().traceId, s.parentSpanContext?.spanId])).toEqual([['child', '0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331']]);
     expect(traceparentOf(contextOf('00-garbage'))).toBeNull();
-    expect(spanContextOf('00-00000000000000000000000000000000-b7ad6b7169203331-01')).toBeNull();
+  });
+
+  it('reads a traceparent as W3C Trace Context says: version 00 exactly, a later version with more fields, never ff or zero ids', () => {
+    expect(spanContextOf(INCOMING)).toEqual({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true });
+    expect(spanContextOf('01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00-what-comes-later')).toMatchObject({ traceFlags: 0 });
+    for (const invalid of [
+      `${INCOMING}-more`, 'ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', '00-00000000000000000000000000000000-b7ad6b7169203331-01',
+      '00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01', '00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01', '', null, undefined,
+    ]) expect(spanContextOf(invalid)).toBeNull();
   });
 });

@@ -2,7 +2,7 @@ import {
   type Context, context, diag, DiagLogLevel, isSpanContextValid, propagation, ROOT_CONTEXT, type Span, type SpanContext, type SpanOptions, SpanStatusCode, trace, type Tracer,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { parseTraceParent, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -121,11 +121,17 @@ export async function stopTelemetry(): Promise<void> {
   diag.disable();
 }
 
+/** The last span context written as a traceparent: a request's events are encoded one after another in the same span. */
+let lastWritten: { span: SpanContext; traceparent: string } | null = null;
+
 /** The W3C `traceparent` of a context's span (the active one by default); null when there is none. */
 export function traceparentOf(ctx: Context = context.active()): string | null {
   const span = trace.getSpanContext(ctx);
-  if (!span || !isSpanContextValid(span)) return null;
-  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+  if (!span) return null;
+  if (lastWritten?.span === span) return lastWritten.traceparent;
+  if (!isSpanContextValid(span)) return null;
+  lastWritten = { span, traceparent: `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}` };
+  return lastWritten.traceparent;
 }
 
 /** A span's trace id (32 hex digits); null for a span outside any trace (tracing not started). */
@@ -134,11 +140,21 @@ export function traceIdOf(span: Span): string | null {
   return isSpanContextValid(spanContext) ? spanContext.traceId : null;
 }
 
-/** The span context a `traceparent` names; null when it is missing or not valid W3C. */
+/** W3C Trace Context's `traceparent`: version, trace id, parent span id, flags; a later version may add fields. */
+const TRACEPARENT_FORMAT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
+/**
+ * The span context a `traceparent` names; null when it is missing or not valid W3C. One regular
+ * expression (the SDK's parser and validity check take four): it runs for every consumed message.
+ */
 export function spanContextOf(traceparent: string | null | undefined): SpanContext | null {
-  if (!traceparent) return null;
-  const parsed = parseTraceParent(traceparent);
-  return parsed && isSpanContextValid(parsed) ? { ...parsed, isRemote: true } : null;
+  const match = traceparent ? TRACEPARENT_FORMAT.exec(traceparent) : null;
+  if (!match) return null;
+  const [, version, traceId, spanId, flags, rest] = match;
+  if (version === 'ff' || (version === '00' && rest !== undefined) || traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return null;
+  return { traceId, spanId, traceFlags: parseInt(flags, 16), isRemote: true };
 }
 
 /** A context whose parent is the span a `traceparent` names, or a fresh one (a new trace) without it. */
