@@ -59,8 +59,11 @@ function samplerFor({ name, ratio }: TelemetryConfig['sampler']): Sampler {
   }
 }
 
+type ExporterOptions = NonNullable<ConstructorParameters<typeof OtlpJsonExporter>[0]>;
+
 function exporterFor(target: TraceExport): SpanExporter {
-  const options = { url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs, compression: target.compression as never };
+  // The exporters' compression is an enum of the same two strings ('gzip', 'none').
+  const options: ExporterOptions = { url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs, compression: target.compression as ExporterOptions['compression'] };
   return target.protocol === 'http/json' ? new OtlpJsonExporter(options) : new OtlpProtobufExporter(options);
 }
 
