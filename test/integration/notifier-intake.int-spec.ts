@@ -3,7 +3,7 @@ import { AlertsController } from '../../apps/notifier/src/intake/alerts.controll
 import { IntakeModule } from '../../apps/notifier/src/intake/intake.module';
 import { NotifierConfigModule } from '../../apps/notifier/src/notifier.config';
 import { type IntegrationApp, integrationApp } from '../support/integration';
-import { alertAbout, batchOf, notifierConfig } from '../support/notifier-fixtures';
+import { alertAbout, batchOf, notifierConfig, tracedBatchOf } from '../support/notifier-fixtures';
 
 interface LedgerRow {
   id: string;
@@ -59,6 +59,21 @@ describe('notifier intake: alert batches become the delivery ledger', () => {
     // Kafka delivers at least once: the same alert again is a no-op.
     await consume.onAlerts(batchOf(alert));
     expect(await ledger(`acme-${T}`)).toEqual(rows);
+  });
+
+  it('keeps the trace each alert came in with its notifications, dropped ones too, for the delivery to go on in', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const traced = alertAbout(`traced-${T}`, 'riley@sales.example', { members: [{ name: 'Dana', email: 'dana@customer.example' }] });
+    await consume.onAlerts(tracedBatchOf(traceparent, traced));
+    await consume.onAlerts(batchOf(alertAbout(`untraced-${T}`, 'riley@sales.example')));
+    const rows: { account_id: string; status: string; traceparent: string | null }[] = await it_.db.query(
+      'SELECT account_id, status, traceparent FROM notifier.notifications WHERE account_id IN ($1, $2) ORDER BY id', [`traced-${T}`, `untraced-${T}`],
+    );
+    expect(rows).toEqual([
+      { account_id: `traced-${T}`, status: 'dropped', traceparent },
+      { account_id: `traced-${T}`, status: 'pending', traceparent },
+      { account_id: `untraced-${T}`, status: 'pending', traceparent: null },
+    ]);
   });
 
   it('turns a burst about one account into one waiting notification with the latest alert, due when the first was', async () => {

@@ -1,4 +1,6 @@
+import { MAIL_HEADER } from '@forewarn/contracts';
 import { DatabaseModule, NotificationsRepository, NotifierDataModule } from '@forewarn/database';
+import { recordSpans, stopTelemetry } from '@forewarn/service-kit';
 import { type MailSink, startMailSink } from '@forewarn/devstack';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DeliveryModule } from '../../apps/notifier/src/delivery/delivery.module';
@@ -9,10 +11,10 @@ import { eventually, freePort, sleep } from '../support/services';
 
 const T = Date.now().toString(36);
 
-/** Queues one notification, due now, for a recipient of ours. */
-const queue = (ledger: NotificationsRepository, accountId: string, owner: string): Promise<string | null> => {
+/** Queues one notification, due now, for a recipient of ours (in the trace `traceparent` names, if any). */
+const queue = (ledger: NotificationsRepository, accountId: string, owner: string, traceparent: string | null = null): Promise<string | null> => {
   const alert = alertAbout(accountId, owner);
-  return ledger.add(alert, ownerOf(alert), new Date());
+  return ledger.add(alert, ownerOf(alert), new Date(), traceparent);
 };
 
 describe('the delivery ledger’s leases', () => {
@@ -54,8 +56,10 @@ describe('senders delivering over SMTP', () => {
   let second: TestingModule;
   let sink: MailSink;
   let smtpPort: number;
+  let spans: ReturnType<typeof recordSpans>;
 
   beforeAll(async () => {
+    spans = recordSpans('notifier');
     smtpPort = await freePort();
     sink = await startMailSink({ smtpPort, httpPort: 0 });
     const delivery = [NotifierConfigModule.forRoot(notifierConfig({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SENDER_POLL_MS: '50', SMTP_RETRY_MAX_MS: '500' })), DeliveryModule];
@@ -70,6 +74,7 @@ describe('senders delivering over SMTP', () => {
     await second?.close();
     await first?.close();
     await sink?.stop();
+    await stopTelemetry();
   });
 
   const ledgerRows = (accountId: string): Promise<{ recipient: string; status: string; attempts: number; last_error: string | null; next_attempt_at: Date; now: Date }[]> =>
@@ -110,5 +115,21 @@ describe('senders delivering over SMTP', () => {
     expect(sent.attempts).toBeGreaterThanOrEqual(2);
     await sleep(300);
     expect(mailsTo(owner)).toHaveLength(1);
+  });
+
+  it('delivers each mail in the trace of its alert and names it in X-Forewarn-Trace-Id; a notification without one gets a trace of its own', async () => {
+    const ledger = first.app.get(NotificationsRepository);
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await queue(ledger, `traced-${T}`, `traced.${T}@sales.example`, traceparent);
+    await queue(ledger, `untraced-${T}`, `untraced.${T}@sales.example`);
+    const traced = await eventually('the traced mail', async () => mailsTo(`traced.${T}@sales.example`)[0], { timeoutMs: 15_000, intervalMs: 50 });
+    const untraced = await eventually('the untraced mail', async () => mailsTo(`untraced.${T}@sales.example`)[0], { timeoutMs: 15_000, intervalMs: 50 });
+
+    expect(traced.headers[MAIL_HEADER.traceId.toLowerCase()]).toBe('0af7651916cd43dd8448eb211c80319c');
+    const delivery = spans.finished().find((s) => s.name === 'deliver notification' && s.spanContext().traceId === '0af7651916cd43dd8448eb211c80319c');
+    expect(delivery?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    const ownTrace = untraced.headers[MAIL_HEADER.traceId.toLowerCase()];
+    expect(ownTrace).toMatch(/^[0-9a-f]{32}$/);
+    expect(ownTrace).not.toBe('0af7651916cd43dd8448eb211c80319c');
   });
 });

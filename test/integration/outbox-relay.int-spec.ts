@@ -39,7 +39,7 @@ describe('the outbox relay', () => {
   const relay = (publisher: FakePublisher) =>
     new OutboxRelay(it_.app.get(TxHost), outbox, publisher as unknown as Publisher, topics, { OUTBOX_POLL_MS: 60_000 } as AccountHealthConfig, it_.app.get(Metrics));
   const waiting = async () => ((await it_.db.query('SELECT key FROM health.outbox ORDER BY id')) as { key: string }[]).map((r) => r.key);
-  const enqueue = (...keys: string[]) => outbox.enqueue(keys.map((key, i) => ({ topic: i % 2 === 0 ? 'health' : 'alerts', key, value: { key } })));
+  const enqueue = (...keys: string[]) => outbox.enqueue(keys.map((key, i) => ({ topic: i % 2 === 0 ? 'health' : 'alerts', key, value: { key }, traceparent: null })));
 
   beforeAll(async () => {
     it_ = await integrationApp('outbox-relay', { imports: [HealthDataModule] });
@@ -90,5 +90,13 @@ describe('the outbox relay', () => {
     expect(await held).toBe(3);
     expect(first.values()).toEqual(['{"key":"a"}', '{"key":"c"}', '{"key":"b"}']);
     expect(await waiting()).toEqual([]);
+  });
+
+  it('publishes each message in the trace of what caused it: its traceparent as a header, none when it has none', async () => {
+    const kafka = new FakePublisher();
+    const cause = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await outbox.enqueue([{ topic: 'alerts', key: 'acme', value: { key: 'acme' }, traceparent: cause }, { topic: 'alerts', key: 'globex', value: { key: 'globex' }, traceparent: null }]);
+    expect(await relay(kafka).publishOnce()).toBe(2);
+    expect(kafka.published).toEqual([{ topic: topics.alerts, messages: [{ key: 'acme', value: '{"key":"acme"}', headers: { traceparent: cause } }, { key: 'globex', value: '{"key":"globex"}' }] }]);
   });
 });

@@ -2,6 +2,7 @@ import type { InboundEvent } from '@forewarn/contracts';
 import { PolicyInUseRepository, TxHost, UnmappedReadModel, UnmappedReadModule } from '@forewarn/database';
 import { DEFAULT_POLICY, type HealthPolicy } from '@forewarn/health';
 import { type ApplyOutcome, parseMessages, Projector, ProjectorModule, Rebuild } from '@forewarn/projection';
+import { inTrace, recordSpans, stopTelemetry } from '@forewarn/service-kit';
 import { type IntegrationApp, integrationApp } from '../support/integration';
 
 /**
@@ -267,6 +268,29 @@ describe('the projector on PostgreSQL', () => {
     })).rejects.toThrow('the broker went away');
     expect(await projections()).toEqual({ events: [], accounts: [], cases: [], meetings: [], health: [] });
     expect(await outbox()).toEqual([]);
+  });
+
+  it('writes what an event causes to the outbox in that event’s trace, and the rest in the active one', async () => {
+    const causeOf = (id: string) => `00-${id.padStart(32, '0')}-b7ad6b7169203331-01`;
+    const raw = [upsert('u1', 300), caseEvent('c1', 'opened', 240, { case: { id: 'ZD-1', title: 'Checkout down', severity: 1, status: 'open', escalationLevel: 3 } })];
+    const parsed = parseMessages(raw.map((event) => ({ value: Buffer.from(JSON.stringify({ specversion: '1.0', source: '/sources/helpdesk', ...event })), timestamp: NOW.getTime(), traceparent: causeOf(event.id === 'u1' ? 'a1' : 'c1') })), NOW.getTime());
+    const outcome = await txHost.withTransaction(() => projector.apply(parsed.events, NOW, POLICY, parsed.traces));
+    // The account's last event of the batch caused its health change and its alert.
+    expect(outcome.alerts).toEqual([expect.objectContaining({ accountId: 'acme', traceparent: causeOf('c1') })]);
+    expect(await rows('SELECT topic, traceparent FROM health.outbox ORDER BY id')).toEqual([{ topic: 'health', traceparent: causeOf('c1') }, { topic: 'alerts', traceparent: causeOf('c1') }]);
+
+    // Re-scored without an event: in the sweep's trace.
+    await reset();
+    await apply(story());
+    await it_.db.query('TRUNCATE health.outbox, health.account_health');
+    const sweep = causeOf('5eeb');
+    recordSpans('account-health');
+    try {
+      await inTrace(sweep, () => txHost.withTransaction(() => projector.recompute(['acme'], NOW, 'sweep', POLICY)));
+    } finally {
+      await stopTelemetry();
+    }
+    expect(await rows('SELECT DISTINCT traceparent FROM health.outbox')).toEqual([{ traceparent: sweep }]);
   });
 
   it('keeps the health policy account-health recorded last, once', async () => {

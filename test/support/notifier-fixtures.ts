@@ -29,10 +29,14 @@ export function alertAbout(accountId: string, owner: string, data: Partial<Alert
 
 export const ownerOf = (alert: AlertRaised): Recipient => ({ email: alert.data.account.owner.email, name: alert.data.account.owner.name ?? null, role: 'owner' });
 
-/** Messages as the batch transport hands them to the alerts controller. */
+/** Messages as the batch transport hands them to the alerts controller (in no trace unless `traceparent` says). */
 export function batchOf(...messages: (AlertTopicMessage | string)[]): ConsumedMessage[] {
+  return tracedBatchOf(null, ...messages);
+}
+
+export function tracedBatchOf(traceparent: string | null, ...messages: (AlertTopicMessage | string)[]): ConsumedMessage[] {
   return messages.map((message, i) => ({
-    topic: 'forewarn.alerts.v1', partition: 0, offset: String(i), key: null, headers: {}, timestamp: Date.now(),
+    topic: 'forewarn.alerts.v1', partition: 0, offset: String(i), key: null, headers: traceparent ? { traceparent } : {}, timestamp: Date.now(), traceparent,
     value: Buffer.from(typeof message === 'string' ? message : JSON.stringify(message)),
   }));
 }

@@ -5,8 +5,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { nodeArgsFor } from '../../libs/service-kit/src/node-args';
 import { REPO_ROOT } from './paths';
+
+/** A service's Node.js options, from the compiled node-args as the services are: they name a file beside it (the tracing register). */
+const nodeArgsFor = (name: AppName): string[] =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built file, loaded when a service starts (integration tests build nothing)
+  (require(join(REPO_ROOT, 'dist/libs/service-kit/src/node-args.js')) as typeof import('../../libs/service-kit/src/node-args')).nodeArgsFor(name);
 
 export type AppName = 'gateway' | 'account-health' | 'notifier' | 'dashboard';
 

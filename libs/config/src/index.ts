@@ -1,2 +1,3 @@
 export * from './config';
 export * from './health-policy-file';
+export * from './telemetry';

@@ -5,11 +5,13 @@ import { HEALTH_STATES, healthReasonSchema } from './health';
 export const ALERT_KINDS = ['heads-up', 'briefing', 'all-clear', 'digest'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-/** Headers every alert email carries (CONTRACT.md, "Email"). */
+/** Headers every alert email carries (CONTRACT.md, "Email"; the trace id is ours, README "Tracing"). */
 export const MAIL_HEADER = {
   alertId: 'X-Forewarn-Alert-Id',
   account: 'X-Forewarn-Account',
   kind: 'X-Forewarn-Kind',
+  /** The trace id (W3C, 32 hex digits) of what caused the mail, for finding it in every service's logs. */
+  traceId: 'X-Forewarn-Trace-Id',
 } as const;
 
 const personSchema = z.object({ name: z.string().optional(), email: z.string().email() });

@@ -31,6 +31,8 @@ export const TOPIC_RETENTION_DAYS: Record<TopicName, number | null> = { events: 
 /** Kafka header names that Forewarn sets. */
 export const KAFKA_HEADER = {
   correlationId: 'forewarn-correlation-id',
+  /** W3C Trace Context: the trace a message belongs to (on events.v1, health.v1 and alerts.v1). */
+  traceparent: 'traceparent',
   dlqReason: 'forewarn-dlq-reason',
   dlqTopic: 'forewarn-dlq-original-topic',
   dlqPartition: 'forewarn-dlq-original-partition',

@@ -24,6 +24,8 @@ import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-o
 import { SourceSettings1765150000000 } from './migrations/gateway/1765150000000-source-settings';
 import { DeliveryLog1765150000001 } from './migrations/gateway/1765150000001-delivery-log';
 import { AccountReferences1765150000002 } from './migrations/health/1765150000002-account-references';
+import { OutboxTraceparent1765160000000 } from './migrations/health/1765160000000-outbox-traceparent';
+import { NotificationTraceparent1765160000001 } from './migrations/notifier/1765160000001-notification-traceparent';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -48,6 +50,8 @@ export const MIGRATIONS = [
   SourceSettings1765150000000,
   DeliveryLog1765150000001,
   AccountReferences1765150000002,
+  OutboxTraceparent1765160000000,
+  NotificationTraceparent1765160000001,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

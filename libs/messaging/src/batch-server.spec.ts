@@ -3,7 +3,8 @@ import { KAFKA_HEADER } from '@forewarn/contracts';
 import type { EachBatchPayload, Kafka, TopicMessages } from 'kafkajs';
 import { type BatchOutcome, type ConsumedMessage, KafkaBatchServer } from './batch-server';
 import type { Publisher } from './publisher';
-import { Metrics } from '@forewarn/service-kit';
+import { Metrics, recordSpans, stopTelemetry } from '@forewarn/service-kit';
+import { trace } from '@opentelemetry/api';
 
 /**
  * The batch transport's retry, split and dead-letter logic, driven through a test double of the
@@ -45,11 +46,11 @@ async function transport(handler: Handler, options: { healthy?: () => boolean; m
 }
 
 /** A batch of one partition as kafkajs hands it over, and what the transport did with its offsets. */
-function batchOf(offsets: number[], owner: { running?: () => boolean; stale?: () => boolean } = {}) {
+function batchOf(offsets: number[], owner: { running?: () => boolean; stale?: () => boolean } = {}, traceparentOf: (offset: number) => string | null = () => null) {
   const done = { resolved: [] as string[], commits: 0 };
   const messages = offsets.map((offset) => ({
     offset: String(offset), key: Buffer.from('acme'), value: Buffer.from(`event ${offset}`), timestamp: '1764000000000', attributes: 0,
-    headers: { [KAFKA_HEADER.correlationId]: Buffer.from('corr-1') },
+    headers: { [KAFKA_HEADER.correlationId]: Buffer.from('corr-1'), ...(traceparentOf(offset) ? { [KAFKA_HEADER.traceparent]: Buffer.from(traceparentOf(offset)!) } : {}) },
   }));
   const payload = {
     batch: { topic: TOPIC, partition: 2, messages, highWatermark: String(offsets[offsets.length - 1] + 11), lastOffset: () => String(offsets[offsets.length - 1]) },
@@ -82,7 +83,7 @@ describe('the batch transport', () => {
     const { payload, done } = batchOf([5, 6, 7]);
     await handle(eachBatch, payload);
     expect(seen).toHaveLength(1);
-    expect(seen[0][0]).toEqual({ topic: TOPIC, partition: 2, offset: '5', key: 'acme', value: Buffer.from('event 5'), headers: { [KAFKA_HEADER.correlationId]: Buffer.from('corr-1') }, timestamp: 1764000000000 });
+    expect(seen[0][0]).toEqual({ topic: TOPIC, partition: 2, offset: '5', key: 'acme', value: Buffer.from('event 5'), headers: { [KAFKA_HEADER.correlationId]: Buffer.from('corr-1') }, timestamp: 1764000000000, traceparent: null });
     expect(done).toEqual({ resolved: ['7'], commits: 1 });
     expect(deadLetters).toEqual([]);
   });
@@ -177,5 +178,33 @@ describe('the batch transport', () => {
     expect(text).toContain('forewarn_consumer_messages_total{topic="test.events.v1",type="none",outcome="processed"} 2');
     expect(text).toContain('forewarn_consumer_messages_total{topic="test.events.v1",type="none",outcome="dead_lettered"} 1');
     expect(text).toContain('forewarn_dead_letters_total{topic="test.events.v1"} 1');
+  });
+
+  describe('tracing', () => {
+    const traceA = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const traceB = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    let spans: ReturnType<typeof recordSpans>;
+    beforeEach(() => (spans = recordSpans('account-health')));
+    afterEach(() => stopTelemetry());
+
+    it('gives the handler each message’s trace, and handles the batch in a span of its own linked once to each of them', async () => {
+      let activeTrace: string | undefined;
+      let seen: (string | null)[] = [];
+      const { eachBatch } = await transport(async (messages) => {
+        activeTrace = trace.getActiveSpan()?.spanContext().traceId;
+        seen = messages.map((m) => m.traceparent);
+        return { rejected: [] };
+      });
+      const traceparents: Record<number, string> = { 5: traceA, 6: traceA, 7: traceB, 8: 'not-a-traceparent' };
+      await handle(eachBatch, batchOf([5, 6, 7, 8, 9], {}, (offset) => traceparents[offset] ?? null).payload);
+
+      expect(seen).toEqual([traceA, traceA, traceB, null, null]);
+      const [batch] = spans.finished();
+      expect(batch.name).toBe(`process ${TOPIC}`);
+      expect(batch.parentSpanContext).toBeUndefined();
+      expect(batch.links.map((link) => link.context.traceId)).toEqual(['0af7651916cd43dd8448eb211c80319c', '4bf92f3577b34da6a3ce929d0e0e4736']);
+      expect(batch.attributes).toMatchObject({ 'messaging.batch.message_count': 5, 'messaging.consumer.group.name': 'test.account-health' });
+      expect(activeTrace).toBe(batch.spanContext().traceId);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { KAFKA_HEADER } from '@forewarn/contracts';
-import { isTransientDatabaseError, type Metrics } from '@forewarn/service-kit';
+import { context, type Link, ROOT_CONTEXT, type SpanContext, SpanKind, trace } from '@opentelemetry/api';
+import { isTransientDatabaseError, type Metrics, spanContextOf, forewarnTracer } from '@forewarn/service-kit';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Publisher } from './publisher';
@@ -16,6 +17,11 @@ export interface ConsumedMessage {
   headers: IHeaders;
   /** Broker timestamp (ms since epoch). */
   timestamp: number;
+  /**
+   * The trace the message belongs to (its W3C `traceparent` header, when valid): what handling it
+   * causes (an alert, a mail) carries it on. The batch is handled in a span of its own, linked to these.
+   */
+  traceparent: string | null;
 }
 
 /** What a batch handler returns: the messages it could not process and why; the rest are done. */
@@ -124,7 +130,15 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.logger.error({ msg: 'no handler for topic', topic: batch.topic });
       return;
     }
-    const messages = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    // Each message's trace context is read once: for the handler, and for the batch span's links.
+    const messages: ConsumedMessage[] = [];
+    const senders: SpanContext[] = [];
+    for (const m of batch.messages) {
+      const traceparent = headerText(m.headers?.[KAFKA_HEADER.traceparent]) ?? null;
+      const sender = spanContextOf(traceparent);
+      if (sender) senders.push(sender);
+      messages.push(toConsumed(batch.topic, batch.partition, m, sender ? traceparent : null));
+    }
     const isTransient = this.options.isTransient ?? isTransientDatabaseError;
     const invoke = async (list: ConsumedMessage[]): Promise<BatchOutcome> => {
       try {
@@ -136,8 +150,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     };
 
     const stopTimer = this.measure?.batchSeconds.startTimer({ topic: batch.topic });
-    const done = await this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale());
-    if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered
+    const span = this.batchSpan(batch.topic, batch.partition, messages.length, senders);
+    try {
+      const done = await context.with(trace.setSpan(ROOT_CONTEXT, span), () => this.processWithRetry(messages, invoke, heartbeat, () => isRunning() && !isStale()));
+      if (!done) return; // shutting down or rebalanced: the uncommitted rest is redelivered
+    } finally {
+      span.end();
+    }
     resolveOffset(batch.lastOffset());
     await commitOffsetsIfNecessary();
     await heartbeat();
@@ -147,6 +166,29 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.measure.lag.set({ group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1));
       this.countProcessed(messages);
     }
+  }
+
+  /**
+   * A batch is handled in a trace of its own (a batch has many causes), linked to the span that
+   * sent each of its messages, once per span.
+   */
+  private batchSpan(topic: string, partition: number, size: number, senders: SpanContext[]) {
+    const links: Link[] = [];
+    const linked = new Set<string>();
+    for (const sender of senders) {
+      if (linked.has(sender.spanId)) continue;
+      linked.add(sender.spanId);
+      links.push({ context: sender });
+    }
+    return forewarnTracer().startSpan(`process ${topic}`, {
+      kind: SpanKind.CONSUMER,
+      root: true,
+      links,
+      attributes: {
+        'messaging.system': 'kafka', 'messaging.operation.type': 'process', 'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition), 'messaging.consumer.group.name': this.options.groupId, 'messaging.batch.message_count': size,
+      },
+    });
   }
 
   /** Counts a handled batch's messages by event type; dead letters were counted as they went. */
@@ -261,7 +303,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 }
 
-function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+function toConsumed(topic: string, partition: number, m: KafkaMessage, traceparent: string | null): ConsumedMessage {
   return {
     topic,
     partition,
@@ -270,7 +312,14 @@ function toConsumed(topic: string, partition: number, m: KafkaMessage): Consumed
     value: m.value,
     headers: m.headers ?? {},
     timestamp: Number(m.timestamp),
+    traceparent,
   };
+}
+
+/** A header's value as text (the first, if repeated). */
+function headerText(value: IHeaders[string]): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first?.toString();
 }
 
 /** Parses a message value as JSON; `null` when it is not JSON (a poison message). */

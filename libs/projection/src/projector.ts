@@ -5,6 +5,7 @@ import {
 } from '@forewarn/database';
 import { randomUUID } from 'node:crypto';
 import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, eventKey, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
+import { traceparentOf } from '@forewarn/service-kit';
 import { alertRaisedMessage, healthChangedMessage, type RecomputeCause } from './alert-message';
 
 /** A Kafka message as the projector needs it. */
@@ -12,7 +13,14 @@ export interface RawMessage {
   value: Buffer | null;
   /** Broker timestamp (ms since epoch). */
   timestamp: number;
+  /** The trace it arrived in (W3C `traceparent`), if any. */
+  traceparent?: string | null;
 }
+
+/** The trace each event arrived in, when it came with one: what the event causes is published in it. */
+export type EventTraces = ReadonlyMap<InboundEvent, string>;
+
+const NO_TRACES: EventTraces = new Map();
 
 /**
  * Validates messages as inbound events; the rest are poison (for the dead-letter topic), with the
@@ -20,9 +28,10 @@ export interface RawMessage {
  * `now` if that is later still) is ordered at that time instead (`capFutureTime`): a producer
  * writing to the topic directly cannot date an account update ahead to win every later one.
  */
-export function parseMessages<M extends RawMessage>(messages: readonly M[], now: number = Date.now()): { events: InboundEvent[]; rejected: { message: M; reason: string }[] } {
+export function parseMessages<M extends RawMessage>(messages: readonly M[], now: number = Date.now()): { events: InboundEvent[]; rejected: { message: M; reason: string }[]; traces: EventTraces } {
   const events: InboundEvent[] = [];
   const rejected: { message: M; reason: string }[] = [];
+  const traces = new Map<InboundEvent, string>();
   for (const message of messages) {
     let raw: unknown;
     try {
@@ -35,10 +44,15 @@ export function parseMessages<M extends RawMessage>(messages: readonly M[], now:
       continue;
     }
     const result = parseInboundEvent(raw, { receivedAt: new Date(message.timestamp) });
-    if (result.ok) events.push(capFutureTime(result.value, Math.min(message.timestamp, now)));
-    else rejected.push({ message, reason: `invalid event: ${result.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
+    if (!result.ok) {
+      rejected.push({ message, reason: `invalid event: ${result.errors.map((e) => `${e.field} ${e.message}`).join('; ')}` });
+      continue;
+    }
+    const event = capFutureTime(result.value, Math.min(message.timestamp, now));
+    events.push(event);
+    if (message.traceparent) traces.set(event, message.traceparent);
   }
-  return { events, rejected };
+  return { events, rejected, traces };
 }
 
 /** The identity of an event's reference to its account, for resolving each distinct one once. */
@@ -55,6 +69,8 @@ export interface RaisedAlert {
   state: string;
   score: number;
   meetingId: string | null;
+  /** The trace it was raised in: the event's that caused it, or the sweep's. */
+  traceparent: string | null;
 }
 
 /** What re-scoring did: how many accounts' health (state or score) changed, and the alerts it raised. */
@@ -107,10 +123,16 @@ export class Projector {
   ) {}
 
   /**
-   * Stores and folds a batch, and re-scores the accounts it touched with `policy`.
+   * Stores and folds a batch, and re-scores the accounts it touched with `policy`. What an account's
+   * re-scoring writes to the outbox goes out in the trace of the batch's last event about it.
    */
-  async apply(events: InboundEvent[], now: Date, policy: HealthPolicy): Promise<ApplyOutcome> {
+  async apply(events: InboundEvent[], now: Date, policy: HealthPolicy, traces: EventTraces = NO_TRACES): Promise<ApplyOutcome> {
     const touchedAccounts = new Set<string>();
+    const accountTraces = new Map<string, string>();
+    const traceTo = (accountId: string, event: InboundEvent) => {
+      const traceparent = traces.get(event);
+      if (traceparent) accountTraces.set(accountId, traceparent);
+    };
     const touchedCases = new Set<string>();
     const touchedMeetings = new Set<string>();
     // The new facts of each touched case, to continue its fold; a case that also got older events
@@ -142,6 +164,7 @@ export class Projector {
     for (const event of newUpserts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))) {
       await this.accounts.upsert(event.data, event.time);
       touchedAccounts.add(event.data.id);
+      traceTo(event.data.id, event);
     }
 
     // References an admin mapped to accounts (`account.reference_added`): kept beside the CRM's, once each.
@@ -187,6 +210,7 @@ export class Projector {
       touch(accountId, event.type, stored.subjectId, caseFactOf(event, stored.seq, key));
       const caseId = caseIdOf(event);
       if (caseId) mappedCases.set(caseKey(event.source, caseId), { source: event.source, caseId, accountId });
+      traceTo(accountId, event);
     }
     // After this batch's events are stored, so that only events still unmapped are looked at.
     const claiming = await this.accounts.referencesOf([...new Set([...newUpserts.map((e) => e.data.id), ...newReferences.map((e) => e.data.accountId)])]);
@@ -225,7 +249,7 @@ export class Projector {
     );
 
     const accounts = [...touchedAccounts].sort();
-    return { applied, duplicates, accounts, ...(await this.recompute(accounts, now, 'events', policy)) };
+    return { applied, duplicates, accounts, ...(await this.recompute(accounts, now, 'events', policy, accountTraces)) };
   }
 
   /**
@@ -259,10 +283,12 @@ export class Projector {
    * Re-scores accounts with `policy`, records every change in the history and on
    * `<prefix>health.v1`, and writes alert decisions to the outbox. A replay changes no alert
    * memory and raises no alerts. A sweep passes the policy it started with, so a reload in the
-   * middle of a run is applied by the full re-evaluation that follows it.
+   * middle of a run is applied by the full re-evaluation that follows it. What it writes to the
+   * outbox goes out in the account's trace in `traces`, or else the active one (the sweep's).
    */
-  async recompute(accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy): Promise<RecomputeOutcome> {
+  async recompute(accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy, traces: ReadonlyMap<string, string> = new Map()): Promise<RecomputeOutcome> {
     if (accountIds.length === 0) return { changed: 0, alerts: [] };
+    const activeTrace = traceparentOf();
     const recentDays = memoryDays(policy);
     // Lock the health rows first, so a concurrent writer's cases are committed before we read them.
     const previous = await this.health.lockCurrent(accountIds);
@@ -294,9 +320,10 @@ export class Projector {
         openEscalations: assessment.openEscalations, alertedState: plan.alertedState, policyVersion: assessment.policyVersion, timeDependent: assessment.timeDependent,
       };
       rows.push(row);
+      const traceparent = traces.get(account.id) ?? activeTrace;
       if (!before || before.state !== row.state || before.score !== row.score) {
         changed.push(row);
-        outbox.push({ topic: 'health', key: account.id, value: healthChangedMessage({ account, assessment, previous: before, id: randomUUID(), now, cause }) });
+        outbox.push({ topic: 'health', key: account.id, value: healthChangedMessage({ account, assessment, previous: before, id: randomUUID(), now, cause }), traceparent });
       }
       for (const planned of plan.alerts) {
         const alertId = randomUUID();
@@ -311,8 +338,8 @@ export class Projector {
           ...(planned.kind === 'briefing' && planned.meeting ? { briefing: buildBriefing({ meeting: planned.meeting, facts, assessment, now, policy }) } : {}),
           ...(planned.kind === 'all-clear' ? { resolvedBeforeMeeting: resolvedBeforeMeeting({ meetings: upcoming, facts, now, policy }) ?? undefined } : {}),
         });
-        outbox.push({ topic: 'alerts', key: account.id, value: message });
-        raised.push({ alertId, kind: planned.kind, accountId: account.id, state: assessment.state, score: assessment.score, meetingId: planned.meeting?.id ?? null });
+        outbox.push({ topic: 'alerts', key: account.id, value: message, traceparent });
+        raised.push({ alertId, kind: planned.kind, accountId: account.id, state: assessment.state, score: assessment.score, meetingId: planned.meeting?.id ?? null, traceparent });
       }
     }
     await this.health.save(rows, changed, now, cause);

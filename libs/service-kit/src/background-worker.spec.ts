@@ -1,4 +1,5 @@
 import { BackgroundWorker } from './background-worker';
+import { inTrace, recordSpans, stopTelemetry, traceLogFields } from './telemetry';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,5 +79,20 @@ describe('a background worker', () => {
     worker.wake();
     await sleep(20);
     expect(passes).toBe(after);
+  });
+
+  it('runs a pass outside the trace of whoever woke it (the batch that woke the relay is not the relay’s)', async () => {
+    recordSpans();
+    try {
+      const seen: ReturnType<typeof traceLogFields>[] = [];
+      const worker = new BackgroundWorker({ name: 't', intervalMs: 10_000, pass: async () => void seen.push(traceLogFields()) });
+      worker.start(10_000);
+      inTrace('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', () => worker.wake());
+      await sleep(30);
+      await worker.stop();
+      expect(seen).toEqual([{}]);
+    } finally {
+      await stopTelemetry();
+    }
   });
 });

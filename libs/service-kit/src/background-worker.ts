@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Metrics } from './metrics';
+import { outsideAnyTrace } from './telemetry';
 
 /** What one pass of a worker reports: `more` runs the next pass at once (a backlog is left). */
 export type PassResult = 'idle' | 'more' | void;
@@ -82,12 +83,13 @@ export class BackgroundWorker {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    // A timer runs in the trace of whoever set it (the batch that woke the relay): a pass is in none.
+    this.timer = outsideAnyTrace(() => setTimeout(() => {
       this.timer = null;
       if (this.running || this.stopped) return;
       this.running = this.onePass().finally(() => (this.running = null));
       void this.running.then(() => this.afterPass());
-    }, delayMs);
+    }, delayMs));
   }
 
   private async onePass(): Promise<void> {

@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { httpMetrics } from './http-metrics';
+import { httpTracing } from './http-tracing';
+import { tracingStatus } from './telemetry';
 import { Metrics } from './metrics';
 import { StartupDetailAtDebug } from './startup-log-level';
 
@@ -11,7 +13,8 @@ export async function serve(app: INestApplication, port: number, service: string
   // Nest's start-up narration (modules, route maps) at debug: a healthy start says what matters.
   app.useLogger(new StartupDetailAtDebug(app.get(PinoNestLogger)));
   app.enableShutdownHooks();
-  // Before the routes (Nest adds them when it listens), so every request is timed, refused ones too.
+  // Before the routes (Nest adds them when it listens), so every request is traced and timed, refused ones too.
+  app.use(httpTracing());
   app.use(httpMetrics(app.get(Metrics)));
   const server = app.getHttpServer() as Server;
   answerProtocolErrorsAsProblems(server);
@@ -20,7 +23,7 @@ export async function serve(app: INestApplication, port: number, service: string
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await app.listen(port, '0.0.0.0');
-  app.get(PinoNestLogger).log({ msg: `${service} listening`, port });
+  app.get(PinoNestLogger).log({ msg: `${service} listening`, port, traces: tracingStatus() });
 }
 
 /**

@@ -10,3 +10,5 @@ export * from './transient-errors';
 export * from './background-worker';
 export * from './startup-log-level';
 export * from './http-metrics';
+export * from './telemetry';
+export * from './http-tracing';

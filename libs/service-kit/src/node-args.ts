@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /**
  * The Node.js options a service is started with, the same wherever it is started: `forewarn
  * start`, the Docker image, the end-to-end tests and the benchmarks.
@@ -14,7 +16,13 @@ const NODE_ARGS: Readonly<Record<string, readonly string[]>> = {
   dashboard: ['--max-old-space-size=512'],
 };
 
-export const nodeArgsFor = (service: string): string[] => [...(NODE_ARGS[service] ?? [])];
+/**
+ * Every service starts tracing before anything else is loaded (telemetry-register.ts), so there is
+ * one place for it however the service is started. Compiled, the register file is beside this one.
+ */
+const TRACING = ['--require', join(__dirname, 'telemetry-register.js')];
+
+export const nodeArgsFor = (service: string): string[] => [...TRACING, ...(NODE_ARGS[service] ?? [])];
 
 // `node node-args.js <service>` prints them, for the Docker image's start command.
 if (require.main === module) process.stdout.write(nodeArgsFor(process.argv[2] ?? '').join(' '));

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
@@ -7,6 +7,15 @@ import { Metrics } from './metrics';
 import { OpsController } from './ops.controller';
 import { Readiness } from './readiness';
 import { ReadinessMetrics } from './readiness-metrics';
+import { flushTelemetry, traceLogFields } from './telemetry';
+
+/** Spans still waiting go to the collector before the process ends (best effort: a late span may miss it). */
+@Injectable()
+export class TelemetryFlush implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await flushTelemetry();
+  }
+}
 
 export interface ServiceKitOptions {
   service: string;
@@ -49,8 +58,8 @@ export function prettyLogsAvailable(resolve: (id: string) => string = require.re
 }
 
 /**
- * What every Forewarn process has: structured logs (pino) with the service name and a
- * request id, `/healthz`, `/readyz`, `/metrics`.
+ * What every Forewarn process has: structured logs (pino) with the service name, a request id and
+ * the trace id, `/healthz`, `/readyz`, `/metrics`.
  */
 @Global()
 @Module({})
@@ -70,6 +79,8 @@ export class ServiceKitModule {
             level: options.logLevel,
             // Whatever logged it, no secret leaves the process in a log line (log-redaction.ts).
             hooks: { streamWrite: redactLogLine },
+            // The active span's trace_id and span_id on every line, so one event can be followed across services.
+            mixin: traceLogFields,
             // Systems that cannot set headers send their key as ?token=; keep it out of the logged URL too.
             // What a request line needs, no more: no route params or query (a link token is a route param), no cookies.
             serializers: { req: requestForLog, res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }) },
@@ -77,12 +88,12 @@ export class ServiceKitModule {
             // The service name is bound once, on every line; pino-http's customProps would build a second
             // child logger for each request (most of its per-request cost, measured on the gateway).
             base,
-            ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true, ignore: 'pid,hostname,service,req,res,responseTime', messageKey: 'msg' } } } : {}),
+            ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: true, ignore: 'pid,hostname,service,req,res,responseTime,span_id', messageKey: 'msg' } } } : {}),
           },
         }),
       ],
       controllers: [OpsController],
-      providers: [Readiness, ReadinessMetrics, { provide: Metrics, useFactory: () => { const m = new Metrics(); m.setService(options.service); return m; } }],
+      providers: [Readiness, ReadinessMetrics, TelemetryFlush, { provide: Metrics, useFactory: () => { const m = new Metrics(); m.setService(options.service); return m; } }],
       exports: [Readiness, Metrics],
     };
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccountHealthConfig } from '@forewarn/config';
-import type { Topics } from '@forewarn/contracts';
+import { KAFKA_HEADER, type Topics } from '@forewarn/contracts';
 import { OutboxRepository, TxHost } from '@forewarn/database';
-import { Publisher, TOPICS } from '@forewarn/messaging';
+import { type OutgoingMessage, Publisher, TOPICS } from '@forewarn/messaging';
 import { BackgroundWorker, Metrics } from '@forewarn/service-kit';
 import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
 
@@ -11,7 +11,8 @@ const BATCH = 500;
 /**
  * Publishes the outbox to Kafka. Rows are taken under `FOR UPDATE SKIP LOCKED` and deleted in
  * the same transaction only after Kafka acknowledged them, so a crash re-publishes (consumers
- * are idempotent on message id) but never loses a message.
+ * are idempotent on message id) but never loses a message. Each message goes out in the trace of
+ * what caused it (its `traceparent` header).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,10 +52,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.txHost.withTransaction(async () => {
       const rows = await this.outbox.takeOldest(BATCH);
       if (rows.length === 0) return 0;
-      const byTopic = new Map<string, { key: string; value: string }[]>();
+      const byTopic = new Map<string, OutgoingMessage[]>();
       for (const row of rows) {
         const topic = this.topics[row.topic];
-        const message = { key: row.key, value: row.value };
+        const message: OutgoingMessage = row.traceparent ? { key: row.key, value: row.value, headers: { [KAFKA_HEADER.traceparent]: row.traceparent } } : { key: row.key, value: row.value };
         const list = byTopic.get(topic);
         if (list) list.push(message);
         else byTopic.set(topic, [message]);

@@ -3,7 +3,7 @@ import { type HealthPolicy } from '@forewarn/health';
 import { lockForTransaction, TxHost } from '@forewarn/database';
 import { parseMessages, Projector, type RecomputeCause, type RecomputeOutcome } from '@forewarn/projection';
 import type { BatchOutcome, ConsumedMessage } from '@forewarn/messaging';
-import { Metrics } from '@forewarn/service-kit';
+import { inTrace, Metrics } from '@forewarn/service-kit';
 import { HealthPolicyHolder } from '../policy/health-policy.holder';
 
 /**
@@ -27,10 +27,10 @@ export class ProjectionService {
   }
 
   async applyBatch(messages: ConsumedMessage[]): Promise<BatchOutcome> {
-    const { events, rejected } = parseMessages(messages);
+    const { events, rejected, traces } = parseMessages(messages);
     if (events.length > 0) {
       const now = new Date();
-      const outcome = await this.inTransaction(() => this.projector.apply(events, now, this.policy.current()));
+      const outcome = await this.inTransaction(() => this.projector.apply(events, now, this.policy.current(), traces));
       this.applied.inc(outcome.applied);
       this.duplicates.inc(outcome.duplicates);
       this.committed(outcome, 'events');
@@ -53,12 +53,12 @@ export class ProjectionService {
     });
   }
 
-  /** Counts and logs what a committed transaction changed. */
+  /** Counts and logs what a committed transaction changed; an alert's line is in the trace it was raised in (its event's). */
   private committed(outcome: RecomputeOutcome, cause: RecomputeCause): void {
     this.changes.inc({ cause }, outcome.changed);
-    for (const alert of outcome.alerts) {
+    for (const { traceparent, ...alert } of outcome.alerts) {
       this.alertsRaised.inc({ kind: alert.kind });
-      this.logger.log({ msg: 'alert raised', ...alert });
+      inTrace(traceparent, () => this.logger.log({ msg: 'alert raised', ...alert }));
     }
   }
 }

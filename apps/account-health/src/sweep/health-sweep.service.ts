@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { AccountHealthConfig } from '@forewarn/config';
 import { AccountsRepository, HealthRepository, withSessionLock } from '@forewarn/database';
 import type { RecomputeCause } from '@forewarn/projection';
-import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
+import { Metrics, BackgroundWorker, inSpan } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { ACCOUNT_HEALTH_CONFIG } from '../account-health.config';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -66,8 +66,19 @@ export class HealthSweep implements OnApplicationBootstrap, OnApplicationShutdow
     this.worker.wake();
   }
 
-  /** One run under the advisory lock; returns how many accounts it re-evaluated (null: another instance holds the lock). */
+  /**
+   * One run under the advisory lock, in a trace of its own (what it raises goes out in it); returns
+   * how many accounts it re-evaluated (null: another instance holds the lock).
+   */
   async sweepOnce(now = new Date()): Promise<number | null> {
+    return inSpan('health sweep', { root: true }, async (span) => {
+      const swept = await this.sweepLocked(now);
+      span.setAttribute('forewarn.sweep.accounts', swept ?? 0);
+      return swept;
+    });
+  }
+
+  private async sweepLocked(now: Date): Promise<number | null> {
     const swept = await withSessionLock(this.db, 'sweep', async () => {
       const cause: RecomputeCause = this.everything ? 'policy' : 'sweep';
       this.everything = false;

@@ -5,7 +5,7 @@ import {
   type CalendarMeeting, type CalendarOccurrence, calendarDomains, CalendarParseError, CalendarTooLargeError, domainOf, expandCalendar, planCalendarSync,
 } from '@forewarn/ingest';
 import { eventMessage, KafkaUnavailableError, Publisher, TOPICS } from '@forewarn/messaging';
-import { BackgroundWorker, Metrics } from '@forewarn/service-kit';
+import { BackgroundWorker, inSpan, Metrics } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { FeedFetchError, fetchFeed } from './calendar-fetch';
 import { CALENDAR_CONFIG, type CalendarSettings, feedPolicy } from './calendar.config';
@@ -69,7 +69,9 @@ export class CalendarPoller implements OnApplicationBootstrap, OnApplicationShut
       const summaries: FeedPollSummary[] = [];
       for (const feed of feeds) {
         if (this.worker.isStopped) break;
-        summaries.push(await this.pollFeed(feed, new Date()).catch((error) => this.failed(feed, new Date(), `unexpected: ${(error as Error).message}`)));
+        // Each feed's poll is a trace of its own: the meetings it publishes are followed from it.
+        const poll = () => this.pollFeed(feed, new Date());
+        summaries.push(await inSpan('poll calendar feed', { root: true, attributes: { 'forewarn.calendar.feed': feed.id } }, poll).catch((error) => this.failed(feed, new Date(), `unexpected: ${(error as Error).message}`)));
       }
       return summaries;
     });

@@ -3,6 +3,7 @@ import { type ChatSummary, renderChatMessage } from '@forewarn/alerting';
 import type { NotifierConfig } from '@forewarn/config';
 import type { ChatChannel } from '@forewarn/contracts';
 import { isRedirect, OutboundError, type OutboundPolicy, outboundRequest } from '@forewarn/outbound';
+import { TRACEPARENT, traceparentOf } from '@forewarn/service-kit';
 import { NOTIFIER_CONFIG } from '../notifier.config';
 
 const TIMEOUT_MS = 5_000;
@@ -21,12 +22,16 @@ export class ChatPoster {
     this.policy = { allowPlainHttp: config.NODE_ENV !== 'production', allowHosts: config.FOREWARN_OUTBOUND_ALLOW_HOSTS };
   }
 
-  /** Returns what happened, for the delivery ledger: "sent" or why not. */
+  /**
+   * Returns what happened, for the delivery ledger: "sent" or why not. The post names its trace
+   * (`traceparent`: random ids, nothing about the account); Slack and Teams ignore the header.
+   */
   async post(channel: ChatChannel, summary: ChatSummary): Promise<string> {
+    const traceparent = traceparentOf();
     try {
       const response = await outboundRequest(channel.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(traceparent ? { [TRACEPARENT]: traceparent } : {}) },
         body: JSON.stringify(renderChatMessage(channel.kind, summary)),
         timeoutMs: TIMEOUT_MS,
         maxBytes: 0,

@@ -3,7 +3,8 @@ import { AudienceBook, type ChatSummary, type DeliveryMemory, type MailActions, 
 import type { NotifierConfig } from '@forewarn/config';
 import { MAIL_HEADER } from '@forewarn/contracts';
 import { AcknowledgementsRepository, type DueNotification, NotificationsRepository, PreferencesRepository, SnoozesRepository } from '@forewarn/database';
-import { Metrics, BackgroundWorker } from '@forewarn/service-kit';
+import { Metrics, BackgroundWorker, contextOf, inSpan, traceIdOf } from '@forewarn/service-kit';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { NOTIFIER_CONFIG, noisePolicyOf } from '../notifier.config';
 import { ChatPoster } from './chat-poster';
 import { Mailer } from './mailer';
@@ -73,9 +74,18 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async deliver(notification: Leased): Promise<void> {
+  /**
+   * Delivers one notification in the trace of the alert it is for (a digest in a trace of its
+   * own): the mail names the trace (`X-Forewarn-Trace-Id`), and the chat post goes out in it.
+   */
+  private deliver(notification: Leased): Promise<void> {
     // Past the lease another sender may have claimed the row: leave it to the next claim.
-    if (Date.now() > notification.leaseEndsAt - PERSIST_MARGIN_MS) return;
+    if (Date.now() > notification.leaseEndsAt - PERSIST_MARGIN_MS) return Promise.resolve();
+    const attributes = { 'forewarn.notification.id': notification.id, 'forewarn.alert.id': notification.alertId, 'forewarn.alert.kind': notification.kind, 'forewarn.attempt': notification.attempts };
+    return inSpan('deliver notification', { attributes }, (span) => this.deliverInSpan(notification, span), contextOf(notification.traceparent));
+  }
+
+  private async deliverInSpan(notification: Leased, span: Span): Promise<void> {
     // Checked again when due: someone who stopped being one of ours since it was queued gets nothing, by mail or chat.
     const verdict = await this.audience.judge(notification.recipient.email);
     if (!verdict.kept) {
@@ -95,15 +105,17 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     const chatCopy = chat && this.chatCopyDue(notification) ? this.copyToChat(notification, chat) : Promise.resolve();
     const { recipient } = notification;
     const messageId = this.mailer.messageIdFor(notification.alertId, recipient.email);
+    const traceId = traceIdOf(span);
     let response: string;
     try {
       ({ response } = await this.mailer.send({
         to: { name: recipient.name, address: recipient.email },
         ...mail,
         messageId,
-        headers: { [MAIL_HEADER.alertId]: notification.alertId, [MAIL_HEADER.account]: notification.accountId, [MAIL_HEADER.kind]: notification.kind },
+        headers: { [MAIL_HEADER.alertId]: notification.alertId, [MAIL_HEADER.account]: notification.accountId, [MAIL_HEADER.kind]: notification.kind, ...(traceId ? { [MAIL_HEADER.traceId]: traceId } : {}) },
       }));
     } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       // The lease keeps the row from being claimed again until the retry is recorded, after the chat outcome.
       await chatCopy;
       await this.recordFailure(notification, error as Error & { responseCode?: number });

@@ -4,7 +4,7 @@ import type { NotifierConfig } from '@forewarn/config';
 import { ALERT_TOPIC_SCHEMAS, type AlertRaised, type AlertTopicMessage } from '@forewarn/contracts';
 import { AccountStatusRepository, AcknowledgementsRepository, NotificationsRepository, PreferencesRepository, SnoozesRepository, TxHost } from '@forewarn/database';
 import { type BatchOutcome, type ConsumedMessage, parseJson } from '@forewarn/messaging';
-import { Metrics } from '@forewarn/service-kit';
+import { inTrace, Metrics } from '@forewarn/service-kit';
 import { NOTIFIER_CONFIG, noisePolicyOf, preferenceDefaultsOf } from '../notifier.config';
 
 /** When a message says it happened; now, when it says something that is not a time. */
@@ -37,7 +37,8 @@ export class IntakeService {
 
   async applyBatch(batch: ConsumedMessage[]): Promise<BatchOutcome> {
     const rejected: BatchOutcome['rejected'] = [];
-    const messages: AlertTopicMessage[] = [];
+    // Each with the trace it came in: an alert's notifications are delivered in it.
+    const messages: { message: AlertTopicMessage; traceparent: string | null }[] = [];
     for (const message of batch) {
       const json = parseJson(message);
       if (json === null) {
@@ -56,17 +57,17 @@ export class IntakeService {
         rejected.push({ message, reason: `invalid ${type}: ${issue.path.join('.') || 'value'} ${issue.message}` });
         continue;
       }
-      messages.push(parsed.data as AlertTopicMessage);
+      messages.push({ message: parsed.data as AlertTopicMessage, traceparent: message.traceparent });
     }
     if (messages.length === 0) return { rejected };
 
     // The whole batch is one unit of work: Kafka's offsets are committed after it.
     await this.txHost.withTransaction(async () => {
-      for (const message of messages) {
+      for (const { message, traceparent } of messages) {
         switch (message.type) {
           case 'forewarn.alert.raised':
             await this.recordAlert(message);
-            await this.queue(message);
+            await inTrace(traceparent, () => this.queue(message, traceparent));
             break;
           case 'forewarn.alert.acknowledged':
             await this.acknowledgements.record(message);
@@ -96,18 +97,18 @@ export class IntakeService {
     }
   }
 
-  private async queue(alert: AlertRaised): Promise<void> {
+  private async queue(alert: AlertRaised, traceparent: string | null): Promise<void> {
     const now = new Date();
     const facts = { kind: alert.data.kind, state: alert.data.state, meetingAt: alert.data.nextMeeting ? new Date(alert.data.nextMeeting.startsAt) : null };
     // Only our own people: a customer who organised the meeting is recorded as dropped, never mailed.
     const { kept, dropped } = await this.audience.split(recipientsFor(alert.data));
     for (const { recipient, reason } of dropped) {
-      const id = await this.notifications.addDropped(alert, recipient, reason);
+      const id = await this.notifications.addDropped(alert, recipient, reason, traceparent);
       this.queued.inc({ kind: alert.data.kind, outcome: id === null ? 'duplicate' : 'dropped' });
       if (id !== null) this.logger.log({ msg: 'recipient dropped: only our own people hear about an account', alertId: alert.id, account: alert.data.account.id, role: recipient.role, reason });
     }
     for (const recipient of kept) {
-      const id = await this.notifications.add(alert, recipient, new Date(now.getTime() + this.config.NOTIFY_GROUP_WAIT_MS));
+      const id = await this.notifications.add(alert, recipient, new Date(now.getTime() + this.config.NOTIFY_GROUP_WAIT_MS), traceparent);
       if (id === null) {
         this.queued.inc({ kind: alert.data.kind, outcome: 'duplicate' });
         continue;

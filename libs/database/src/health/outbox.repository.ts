@@ -6,6 +6,8 @@ export interface OutboxMessage {
   topic: 'health' | 'alerts';
   key: string;
   value: unknown;
+  /** The trace of what caused it (W3C `traceparent`), published as the message's header; null for none. */
+  traceparent: string | null;
 }
 
 /** A stored outbox message; `value` is the JSON text published as it is. */
@@ -14,6 +16,7 @@ export interface OutboxRow {
   topic: OutboxMessage['topic'];
   key: string;
   value: string;
+  traceparent: string | null;
 }
 
 /** The transactional outbox (`health.outbox`) of health changes and alert decisions. */
@@ -33,8 +36,8 @@ export class OutboxRepository {
   async enqueue(messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.db.query(
-      'INSERT INTO health.outbox (topic, key, value) SELECT topic, key, value FROM json_to_recordset($1::json) AS r(topic text, key text, value text)',
-      [JSON.stringify(messages.map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.value) })))],
+      'INSERT INTO health.outbox (topic, key, value, traceparent) SELECT topic, key, value, traceparent FROM json_to_recordset($1::json) AS r(topic text, key text, value text, traceparent text)',
+      [JSON.stringify(messages.map((m) => ({ topic: m.topic, key: m.key, value: JSON.stringify(m.value), traceparent: m.traceparent })))],
     );
   }
 
@@ -43,7 +46,7 @@ export class OutboxRepository {
    * skipped, so relays never publish the same row at the same time. Inside a transaction only.
    */
   async takeOldest(limit: number): Promise<OutboxRow[]> {
-    return this.db.query('SELECT id, topic, key, value FROM health.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED', [limit]);
+    return this.db.query('SELECT id, topic, key, value, traceparent FROM health.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED', [limit]);
   }
 
   /** How many messages wait for the relay, and how long the oldest has waited (for /metrics). */

@@ -17,6 +17,8 @@ export interface DueNotification {
   resend: boolean;
   /** What became of its chat copy; `null` when none was posted yet. */
   chatOutcome: string | null;
+  /** The trace of the alert it is for (W3C `traceparent`); null for digests and older rows. */
+  traceparent: string | null;
 }
 
 interface DueRow {
@@ -31,6 +33,7 @@ interface DueRow {
   alert: AlertRaised | DigestContent;
   resend: boolean;
   chat_outcome: string | null;
+  traceparent: string | null;
 }
 
 /**
@@ -54,13 +57,16 @@ export class NotificationsRepository {
     return rows.map((r) => ({ status: r.status, count: r.count, oldestDueSeconds: r.oldest_due_seconds ?? 0 }));
   }
 
-  /** Adds the row for one alert and recipient; `null` when it already exists (a redelivered alert). */
-  async add(alert: AlertRaised, recipient: Recipient, dueAt: Date): Promise<string | null> {
+  /**
+   * Adds the row for one alert and recipient, with the trace the alert came in (its delivery goes
+   * on in it); `null` when it already exists (a redelivered alert).
+   */
+  async add(alert: AlertRaised, recipient: Recipient, dueAt: Date, traceparent: string | null = null): Promise<string | null> {
     const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, next_attempt_at, alert)
-       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)
+      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, next_attempt_at, alert, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9)
        ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
-      [alert.id, recipient.email, recipient.name, recipient.role, alert.data.account.id, alert.data.kind, dueAt, alert],
+      [alert.id, recipient.email, recipient.name, recipient.role, alert.data.account.id, alert.data.kind, dueAt, alert, traceparent],
     );
     return rows[0]?.id ?? null;
   }
@@ -69,12 +75,12 @@ export class NotificationsRepository {
    * Records a recipient the audience rule left out (not one of ours): never sent, the note says why,
    * so "who was told" shows who was not. `null` when the row already exists (a redelivered alert).
    */
-  async addDropped(alert: AlertRaised, recipient: Recipient, reason: string): Promise<string | null> {
+  async addDropped(alert: AlertRaised, recipient: Recipient, reason: string, traceparent: string | null = null): Promise<string | null> {
     const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, outcome_note, alert)
-       VALUES ($1, $2, $3, $4, $5, $6, 'dropped', $7, $8)
+      `INSERT INTO notifier.notifications (alert_id, recipient, recipient_name, recipient_role, account_id, kind, status, outcome_note, alert, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, 'dropped', $7, $8, $9)
        ON CONFLICT (alert_id, recipient) DO NOTHING RETURNING id`,
-      [alert.id, recipient.email, recipient.name, recipient.role, alert.data.account.id, alert.data.kind, reason, alert],
+      [alert.id, recipient.email, recipient.name, recipient.role, alert.data.account.id, alert.data.kind, reason, alert, traceparent],
     );
     return rows[0]?.id ?? null;
   }
@@ -142,7 +148,7 @@ export class NotificationsRepository {
          WHERE id IN (SELECT id FROM notifier.notifications
                       WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now()
                       ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert, outcome_note LIKE 'resend requested%' AS resend, chat_outcome)
+         RETURNING id, alert_id, recipient, recipient_name, recipient_role, account_id, kind, attempts, alert, outcome_note LIKE 'resend requested%' AS resend, chat_outcome, traceparent)
        SELECT * FROM claimed`,
       [limit, leaseMs],
     );
@@ -156,6 +162,7 @@ export class NotificationsRepository {
       alert: r.alert,
       resend: r.resend === true,
       chatOutcome: r.chat_outcome,
+      traceparent: r.traceparent,
     }));
   }
 
