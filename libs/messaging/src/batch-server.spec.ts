@@ -22,7 +22,7 @@ type Handler = (messages: ConsumedMessage[]) => Promise<BatchOutcome>;
 async function transport(handler: Handler, options: { healthy?: () => boolean; metrics?: Metrics } = {}) {
   let eachBatch!: (payload: EachBatchPayload) => Promise<void>;
   const consumer = {
-    events: { CRASH: 'consumer.crash' },
+    events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
     on: () => undefined,
     connect: async () => undefined,
     subscribe: async () => undefined,

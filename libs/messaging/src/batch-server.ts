@@ -108,6 +108,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
         this.logger.error({ msg: 'consumer crashed', error: payload.error?.message, restart: payload.restart });
       });
+      // Partitions may have moved to another instance: forget their lag, or this one would report its last value forever.
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.measure?.lag.reset());
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: Object.values(topics), fromBeginning: true });
       this.running = true;
