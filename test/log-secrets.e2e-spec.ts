@@ -1,4 +1,4 @@
-import { SourcesRepository, UsersRepository } from '@forewarn/database';
+import { SourcesRepository } from '@forewarn/database';
 import { type Bus, startBus } from './support/bus';
 import { eventually } from './support/services';
 
@@ -30,7 +30,7 @@ describe('logs: nothing secret in any service’s output', () => {
     bus = await startBus('log-secrets', { LOG_LEVEL: 'info' });
     const apiKey = await bus.addSource('helpdesk');
     const { apiKey: webhookKey } = await new SourcesRepository(bus.database.db).add(`fd-${T}`, 'freshdesk', null);
-    const { token } = await new UsersRepository(bus.database.db).upsert({ email: owner, name: 'Lou Gray', role: 'rep', team: 'enterprise' }, password);
+    const { token } = await bus.upsertUser({ email: owner, name: 'Lou Gray', role: 'rep', team: 'enterprise' }, password);
     secrets.push(apiKey, webhookKey, token);
 
     expect((await bus.postEvents(apiKey, [

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase, testTag } from './services';
 /** What services get from ServiceKitModule, without HTTP or logging set-up. */
 @Global()
 @Module({ providers: [Readiness, Metrics], exports: [Readiness, Metrics] })
-class TestKitModule {}
+export class TestKitModule {}
 
 export interface IntegrationApp {
   /** The Nest testing module: `app.get(SomeRepository)`. */

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AudienceBook } from '@forewarn/alerting';
 import type { DashboardConfig } from '@forewarn/config';
-import { AudienceRepository, DatabaseModule, UsersRepository } from '@forewarn/database';
+import { AudienceRepository, DashboardDataModule, DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
@@ -44,6 +44,7 @@ export class DashboardModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-dashboard', poolSize: 8 }),
         // Acknowledgements, snoozes, preferences and resends go to the notifier as events.
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-dashboard', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
+        DashboardDataModule,
       ],
       controllers: [
         MeController, AccountsController, MeetingsController, AlertsController, UnmappedController,
@@ -53,7 +54,6 @@ export class DashboardModule {
       ],
       providers: [
         { provide: DASHBOARD_CONFIG, useValue: config },
-        { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db, { sessionIdleMinutes: config.DASHBOARD_SESSION_IDLE_MINUTES }), inject: [DataSource] },
         SignInThrottle, AdminOnlyOrNotFound,
         // Who our own people are (as in the notifier), for the account page's warnings and the customer's people.
         {

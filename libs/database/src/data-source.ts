@@ -12,14 +12,14 @@ import { CalendarFeeds1764510000000 } from './migrations/1764510000000-calendar-
 import { OverviewIndexes1764520000000 } from './migrations/1764520000000-overview-indexes';
 import { MemberEmailsNoPendingList1764530000000 } from './migrations/1764530000000-member-emails-no-pending-list';
 import { OutboxValueAsText1764535000000 } from './migrations/1764535000000-outbox-value-as-text';
-import { AuditLog1765000000000 } from './migrations/1765000000000-audit-log';
+import { AuditLog1765000000000 } from './migrations/audit/1765000000000-audit-log';
 import { SourceAllowanceAndKeyRotation1765010000000 } from './migrations/1765010000000-source-allowance-and-key-rotation';
-import { SignInLimits1765020000000 } from './migrations/1765020000000-sign-in-limits';
+import { SignInLimits1765020000000 } from './migrations/dashboard/1765020000000-sign-in-limits';
 import { InternalAudience1765030000000 } from './migrations/1765030000000-internal-audience';
 import { CalendarAllowInternal1765030000001 } from './migrations/1765030000001-calendar-allow-internal';
 import { NotificationLedgerViews1765040000000 } from './migrations/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/1765040000001-health-policy-in-use';
-import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
+import { OnceOnlyFeedback1765040000002 } from './migrations/dashboard/1765040000002-once-only-feedback';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [

@@ -1,7 +1,8 @@
+import type { AcknowledgementClaim } from '@forewarn/database';
 import { type Html, html } from '../web/html';
 import { layout, type PageContext } from '../web/layout';
 import type { AlertRef, StoredPreferences } from './feedback.query';
-import type { AcknowledgementRecord, LinkOutcome } from './once-only';
+import type { LinkOutcome } from './once-only';
 import type { FieldError } from './preferences-form';
 
 const STATE_WORD: Record<string, string> = { healthy: 'healthy', watch: 'watch', at_risk: 'at risk', firestorm: 'firestorm' };
@@ -26,7 +27,7 @@ const utc = (at: Date): string => at.toUTCString().replace(/:\d\d GMT$/, ' UTC')
 /** What pressing a link from a mail did, or, for a link used before, what it did then. */
 export function linkOutcomePage(outcome: LinkOutcome, alert: AlertRef): Html {
   const name = alert.accountName;
-  const whoFirst = (ack: AcknowledgementRecord) => `${name} was already acknowledged by ${ack.by.email}${ack.by.name ? ` (${ack.by.name})` : ''} on ${utc(ack.at)}.`;
+  const whoFirst = (ack: AcknowledgementClaim) => `${name} was already acknowledged by ${ack.by.email}${ack.by.name ? ` (${ack.by.name})` : ''} on ${utc(ack.at)}.`;
   switch (outcome.kind) {
     case 'acknowledged':
       return linkDonePage(outcome.already ? `${whoFirst(outcome.acknowledgement)} Nothing new was sent to your team.` : `${name} is acknowledged. Your team sees that you are on it.`, alert);

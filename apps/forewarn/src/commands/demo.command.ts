@@ -1,5 +1,6 @@
+import { DashboardDataModule } from '@forewarn/database';
 import type { Command } from 'commander';
-import { printJson, withDatabase } from '../cli-support';
+import { printJson, withApp } from '../cli-support';
 import { loadDemo } from '../stack/demo-loader';
 
 export function registerDemoCommand(program: Command): void {
@@ -8,7 +9,7 @@ export function registerDemoCommand(program: Command): void {
     .description('load realistic demo accounts, cases and meetings through the gateway')
     .option('--gateway <url>', 'gateway base URL', 'http://127.0.0.1:3001')
     .action(async (options: { gateway: string }) => {
-      const summary = await withDatabase((db) => loadDemo(db, options.gateway.replace(/\/+$/, '')));
+      const summary = await withApp([DashboardDataModule], (app) => loadDemo(app, options.gateway.replace(/\/+$/, '')));
       printJson({ events: summary.events, users: summary.users, password: summary.password });
     });
 }

@@ -1,5 +1,6 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { SourcesRepository, UsersRepository } from '@forewarn/database';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, DEMO_USERS, demoEvents } from './demo-data';
 
 export interface DemoSummary {
@@ -9,10 +10,10 @@ export interface DemoSummary {
   apiKey: string;
 }
 
-/** Loads the demo through the public gateway, exactly as a support system would send it. */
-export async function loadDemo(db: DataSource, gatewayUrl: string, now = new Date()): Promise<DemoSummary> {
-  const { apiKey } = await new SourcesRepository(db).addOrRotate('demo', 'events');
-  const users = new UsersRepository(db);
+/** Loads the demo through the public gateway, exactly as a support system would send it. `app`: with DashboardDataModule. */
+export async function loadDemo(app: INestApplicationContext, gatewayUrl: string, now = new Date()): Promise<DemoSummary> {
+  const { apiKey } = await new SourcesRepository(app.get(DataSource)).addOrRotate('demo', 'events');
+  const users = app.get(UsersRepository);
   for (const user of DEMO_USERS) await users.upsert(user, DEMO_PASSWORD);
   const events = demoEvents(now, now.getTime().toString(36));
   const response = await fetch(`${gatewayUrl}/v1/events`, {

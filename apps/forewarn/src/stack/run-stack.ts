@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { BaseConfig } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
-import { createDataSource, ensureDatabase, runMigrations, UsersRepository } from '@forewarn/database';
+import { createDataSource, DashboardDataModule, ensureDatabase, runMigrations, UsersRepository } from '@forewarn/database';
 import { ensureKafka, type LocalKafka, type MailSink, startMailSink } from '@forewarn/devstack';
 import { createKafka, ensureTopics } from '@forewarn/messaging';
 import { nodeArgsFor } from '@forewarn/service-kit';
@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DataSource } from 'typeorm';
+import { withApp } from '../cli-support';
 import { loadDemo } from './demo-loader';
 import { repoRoot } from './repo-root';
 
@@ -157,7 +158,7 @@ export class LocalStack {
 
   private async loadDemo(): Promise<{ email: string; password: string; note: string }> {
     const gateway = this.services.find((s) => s.name === 'gateway') as Running;
-    const summary = await loadDemo(this.db as DataSource, `http://127.0.0.1:${gateway.port}`);
+    const summary = await withApp([DashboardDataModule], (app) => loadDemo(app, `http://127.0.0.1:${gateway.port}`));
     this.logger.log(`demo: ${summary.events} events sent through the gateway; users ${summary.users.join(', ')}`);
     return { email: 'morgan.lee@demo.forewarn.dev', password: summary.password, note: 'sales lead of the demo team' };
   }
@@ -165,7 +166,7 @@ export class LocalStack {
   /** Without demo data there is still a way in: an admin whose password is new at every start. */
   private async adminLogin(): Promise<{ email: string; password: string; note: string }> {
     const password = randomBytes(9).toString('base64url');
-    await new UsersRepository(this.db as DataSource).upsert({ email: 'admin@forewarn.local', name: 'Administrator', role: 'admin', team: null }, password);
+    await withApp([DashboardDataModule], (app) => app.get(UsersRepository).upsert({ email: 'admin@forewarn.local', name: 'Administrator', role: 'admin', team: null }, password));
     return { email: 'admin@forewarn.local', password, note: 'admin; new password at every start' };
   }
 
