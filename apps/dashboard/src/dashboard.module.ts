@@ -7,10 +7,11 @@ import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
 import { DataSource } from 'typeorm';
 import { AccountsController } from './accounts/accounts.controller';
-import { AccountsQuery } from './accounts/accounts.query';
+import { AccountsReadModel } from './accounts/accounts.read-model';
 import { AccountsService } from './accounts/accounts.service';
 import { AlertsController } from './alerts/alerts.controller';
-import { AlertsQuery } from './alerts/alerts.query';
+import { AlertsReadModel } from './alerts/alerts.read-model';
+import { AlertsService } from './alerts/alerts.service';
 import { AuditController } from './audit/audit.controller';
 import { ApiAuthGuard, Authenticator, PageAuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
@@ -24,12 +25,12 @@ import { DevMailClient } from './dev-mail/dev-mail.client';
 import { AdminOnlyOrNotFound, DevMailAvailableGuard, DevMailController } from './dev-mail/dev-mail.controller';
 import { AccountActionsController, FeedbackApiController, LinkController, PreferencesPageController } from './feedback/feedback.controller';
 import { FeedbackPublisher } from './feedback/feedback.publisher';
-import { FeedbackQuery } from './feedback/feedback.query';
+import { FeedbackReadModel } from './feedback/feedback.read-model';
 import { OnceOnlyFeedback } from './feedback/once-only';
 import { MeetingsController } from './meetings/meetings.controller';
-import { MeetingsQuery } from './meetings/meetings.query';
+import { MeetingsReadModel } from './meetings/meetings.read-model';
 import { UnmappedController } from './unmapped/unmapped.controller';
-import { UnmappedQuery } from './unmapped/unmapped.query';
+import { UnmappedReadModel } from './unmapped/unmapped.read-model';
 import { AssetsController } from './web/assets.controller';
 import { PagesController } from './web/pages.controller';
 
@@ -63,7 +64,7 @@ export class DashboardModule {
         },
         { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
         AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
-        AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,
+        AccountsReadModel, AccountsService, AlertsReadModel, AlertsService, MeetingsReadModel, UnmappedReadModel, DevMailClient, FeedbackReadModel, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,
       ],
     };
   }

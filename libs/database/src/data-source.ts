@@ -20,6 +20,7 @@ import { CalendarAllowInternal1765030000001 } from './migrations/1765030000001-c
 import { NotificationLedgerViews1765040000000 } from './migrations/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/1765040000001-health-policy-in-use';
 import { OnceOnlyFeedback1765040000002 } from './migrations/dashboard/1765040000002-once-only-feedback';
+import { HealthReadViews1765140000000 } from './migrations/health/1765140000000-health-read-views';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   NotificationLedgerViews1765040000000,
   HealthPolicyInUse1765040000001,
   OnceOnlyFeedback1765040000002,
+  HealthReadViews1765140000000,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

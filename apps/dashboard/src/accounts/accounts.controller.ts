@@ -7,7 +7,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import type { RawParam } from '../common/query-params';
 import { accountsQueryString, parseAccountFilters, parseAccountPage } from './account-filters';
 import type { AccountDetail, AccountSummary } from './account.types';
-import type { AccountPage } from './accounts.query';
+import type { AccountPage } from './accounts.read-model';
 import { AccountsService } from './accounts.service';
 
 export const accountNotFound = (id: string): Problem => new Problem(404, 'Not Found', `There is no account "${id}" that you can see.`);

@@ -7,12 +7,12 @@ import { AccountsService } from '../accounts/accounts.service';
 import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { integer, list, type RawParam, text } from '../common/query-params';
-import { AlertsQuery } from './alerts.query';
+import { AlertsService } from './alerts.service';
 
 @Controller('api/alerts')
 @UseGuards(ApiAuthGuard)
 export class AlertsController {
-  constructor(private readonly alerts: AlertsQuery, private readonly accounts: AccountsService) {}
+  constructor(private readonly alerts: AlertsService, private readonly accounts: AccountsService) {}
 
   /** `?account=&kind=&limit=`: alerts about visible accounts, newest first, with their deliveries. */
   @Get()

@@ -14,7 +14,7 @@ import { pageContext } from '../web/page-context';
 import { sendPage } from '../web/send-page';
 import { confirmLinkPage, linkOutcomePage, linkProblemPage, preferencesPage } from './feedback.pages';
 import { FeedbackPublisher } from './feedback.publisher';
-import { FeedbackQuery } from './feedback.query';
+import { FeedbackReadModel } from './feedback.read-model';
 import { OnceOnlyFeedback } from './once-only';
 import { chatAddressProblem, chatUrlField, type FieldError, parsePreferences, parseSnoozeHours } from './preferences-form';
 import { missingPreferences, patchPreferences } from './preferences-request';
@@ -34,7 +34,7 @@ const RESENDABLE = ['sent', 'failed', 'suppressed'];
 @Controller('a')
 export class LinkController {
   constructor(
-    private readonly query: FeedbackQuery,
+    private readonly query: FeedbackReadModel,
     private readonly once: OnceOnlyFeedback,
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
   ) {}
@@ -79,7 +79,7 @@ export class LinkController {
 @UseGuards(ApiAuthGuard)
 export class FeedbackApiController {
   constructor(
-    private readonly query: FeedbackQuery,
+    private readonly query: FeedbackReadModel,
     private readonly publisher: FeedbackPublisher,
     private readonly once: OnceOnlyFeedback,
     private readonly accounts: AccountsService,
@@ -165,7 +165,7 @@ export class FeedbackApiController {
 @UseGuards(PageAuthGuard)
 export class AccountActionsController {
   constructor(
-    private readonly query: FeedbackQuery,
+    private readonly query: FeedbackReadModel,
     private readonly publisher: FeedbackPublisher,
     private readonly once: OnceOnlyFeedback,
     private readonly accounts: AccountsService,
@@ -204,7 +204,7 @@ export class AccountActionsController {
 @UseGuards(PageAuthGuard)
 export class PreferencesPageController {
   constructor(
-    private readonly query: FeedbackQuery,
+    private readonly query: FeedbackReadModel,
     private readonly publisher: FeedbackPublisher,
     private readonly devMail: DevMailClient,
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,

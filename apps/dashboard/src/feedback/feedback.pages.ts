@@ -1,7 +1,7 @@
 import type { AcknowledgementClaim } from '@forewarn/database';
 import { type Html, html } from '../web/html';
 import { layout, type PageContext } from '../web/layout';
-import type { AlertRef, StoredPreferences } from './feedback.query';
+import type { AlertRef, StoredPreferences } from './feedback.read-model';
 import type { LinkOutcome } from './once-only';
 import type { FieldError } from './preferences-form';
 

@@ -4,6 +4,7 @@ import type { SignedLink } from '@forewarn/alerting';
 import type { HealthState } from '@forewarn/contracts';
 import { type AcknowledgementClaim, FeedbackClaimsRepository, TxHost } from '@forewarn/database';
 import { FeedbackPublisher } from './feedback.publisher';
+import { FeedbackReadModel } from './feedback.read-model';
 
 type Via = 'email' | 'dashboard';
 
@@ -12,12 +13,6 @@ export type LinkOutcome =
   | { kind: 'acknowledged'; acknowledgement: AcknowledgementClaim; already: boolean }
   | { kind: 'snoozed'; until: Date }
   | { kind: 'used'; usedAt: Date; acknowledgement: AcknowledgementClaim | null; snoozedUntil: Date | null };
-
-type AckRow = { alert_id: string; account_id: string; state: HealthState; by_email: string; by_name: string | null; via: string; at: Date };
-
-const record = (r: AckRow): AcknowledgementClaim => ({
-  alertId: r.alert_id, accountId: r.account_id, state: r.state, by: { email: r.by_email, name: r.by_name }, via: r.via, at: new Date(r.at),
-});
 
 /** A link is known by what it says (its signed content), never stored as the credential it is. */
 export const linkHash = (link: SignedLink): string =>
@@ -32,11 +27,16 @@ export const linkHash = (link: SignedLink): string =>
  */
 @Injectable()
 export class OnceOnlyFeedback {
-  constructor(private readonly txHost: TxHost, private readonly claims: FeedbackClaimsRepository, private readonly publisher: FeedbackPublisher) {}
+  constructor(
+    private readonly txHost: TxHost,
+    private readonly claims: FeedbackClaimsRepository,
+    private readonly reads: FeedbackReadModel,
+    private readonly publisher: FeedbackPublisher,
+  ) {}
 
   /** Who acknowledged this alert first, as far as the dashboard or the notifier knows; `null` when nobody did. */
   async acknowledgement(alertId: string): Promise<AcknowledgementClaim | null> {
-    return (await this.claims.acknowledgement(alertId)) ?? (await this.notifierAcknowledgement(alertId));
+    return (await this.claims.acknowledgement(alertId)) ?? (await this.reads.notifierAcknowledgement(alertId));
   }
 
   /** Acknowledges an alert unless someone already did; publishes only the first. */
@@ -67,23 +67,18 @@ export class OnceOnlyFeedback {
     const use = await this.claims.linkUse(linkHash(link));
     if (!use) return null;
     if (link.action === 'ack') return { kind: 'used', usedAt: use.usedAt, acknowledgement: await this.acknowledgement(link.alertId), snoozedUntil: null };
-    const [snooze]: { until: Date }[] = await this.txHost.tx.query('SELECT until FROM notifier.snoozes_view WHERE account_id = $1 AND email = $2 AND until > now()', [link.accountId, link.email.toLowerCase()]);
-    return { kind: 'used', usedAt: use.usedAt, acknowledgement: null, snoozedUntil: snooze ? new Date(snooze.until) : use.until };
+    const snoozedUntil = await this.reads.snoozedUntil(link.accountId, link.email);
+    return { kind: 'used', usedAt: use.usedAt, acknowledgement: null, snoozedUntil: snoozedUntil ?? use.until };
   }
 
   private async acknowledgeOnce(input: { alertId: string; accountId: string; state: HealthState; by: { email: string; name?: string }; via: Via }): Promise<{ acknowledgement: AcknowledgementClaim; already: boolean }> {
-    const notifier = await this.notifierAcknowledgement(input.alertId);
-    if (notifier) return { acknowledgement: notifier, already: true };
+    const byNotifier = await this.reads.notifierAcknowledgement(input.alertId);
+    if (byNotifier) return { acknowledgement: byNotifier, already: true };
     const claim: AcknowledgementClaim = {
       alertId: input.alertId, accountId: input.accountId, state: input.state, by: { email: input.by.email.toLowerCase(), name: input.by.name ?? null }, via: input.via, at: new Date(),
     };
     if (!(await this.claims.claimAcknowledgement(claim))) return { acknowledgement: (await this.claims.acknowledgement(input.alertId)) as AcknowledgementClaim, already: true };
     await this.publisher.acknowledge(input, claim.at);
     return { acknowledgement: claim, already: false };
-  }
-
-  private async notifierAcknowledgement(alertId: string): Promise<AcknowledgementClaim | null> {
-    const [row]: AckRow[] = await this.txHost.tx.query('SELECT alert_id, account_id, state, by_email, by_name, via, at FROM notifier.acknowledgements_view WHERE alert_id = $1', [alertId]);
-    return row ? record(row) : null;
   }
 }

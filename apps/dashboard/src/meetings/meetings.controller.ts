@@ -4,7 +4,7 @@ import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { HEALTH_STATES, type HealthState } from '@forewarn/contracts';
 import { boolean, integer, list, type RawParam } from '../common/query-params';
-import { MeetingsQuery, type UpcomingMeeting } from './meetings.query';
+import { MeetingsReadModel, type UpcomingMeeting } from './meetings.read-model';
 
 /** "At risk" means what it says: accounts at risk or in a firestorm, not those only to watch. */
 export const AT_RISK_STATES: readonly HealthState[] = ['at_risk', 'firestorm'];
@@ -34,7 +34,7 @@ export function meetingStates(options: Pick<MeetingOptions, 'atRiskOnly' | 'stat
 @Controller('api/meetings')
 @UseGuards(ApiAuthGuard)
 export class MeetingsController {
-  constructor(private readonly meetings: MeetingsQuery) {}
+  constructor(private readonly meetings: MeetingsReadModel) {}
 
   /** `?withinDays=7&atRisk=true&state=`: upcoming meetings with visible accounts, soonest first, with each account's state. */
   @Get()

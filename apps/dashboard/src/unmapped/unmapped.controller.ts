@@ -3,14 +3,14 @@ import type { User } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
 import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { type UnmappedGroup, UnmappedQuery } from './unmapped.query';
+import { type UnmappedGroup, UnmappedReadModel } from './unmapped.read-model';
 
 export const mayReadUnmapped = (user: User): boolean => user.role === 'admin' || user.role === 'lead';
 
 @Controller('api/unmapped')
 @UseGuards(ApiAuthGuard)
 export class UnmappedController {
-  constructor(private readonly unmapped: UnmappedQuery) {}
+  constructor(private readonly unmapped: UnmappedReadModel) {}
 
   /** Events whose account is not known yet, grouped by how they name it; for leads and admins. */
   @Get()

@@ -7,9 +7,9 @@ import { type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
 import type { RawParam } from '../common/query-params';
 import { DevMailClient } from '../dev-mail/dev-mail.client';
 import { meetingStates, parseMeetingOptions } from '../meetings/meetings.controller';
-import { MeetingsQuery } from '../meetings/meetings.query';
+import { MeetingsReadModel } from '../meetings/meetings.read-model';
 import { mayReadUnmapped } from '../unmapped/unmapped.controller';
-import { UnmappedQuery } from '../unmapped/unmapped.query';
+import { UnmappedReadModel } from '../unmapped/unmapped.read-model';
 import type { PageContext } from './layout';
 import { pageContext } from './page-context';
 import { accountPage } from './pages/account.page';
@@ -24,8 +24,8 @@ import { sendPage } from './send-page';
 export class PagesController {
   constructor(
     private readonly accounts: AccountsService,
-    private readonly meetings: MeetingsQuery,
-    private readonly unmapped: UnmappedQuery,
+    private readonly meetings: MeetingsReadModel,
+    private readonly unmapped: UnmappedReadModel,
     private readonly devMail: DevMailClient,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { UpcomingMeeting } from '../../meetings/meetings.query';
+import type { UpcomingMeeting } from '../../meetings/meetings.read-model';
 import { capitalise, meetingKindWord, personName, plural, when } from '../format';
 import { type Html, html, queryString } from '../html';
 import { layout, type PageContext, stateLabel } from '../layout';

@@ -1,7 +1,7 @@
 import { HEALTH_STATES, type HealthState } from '@forewarn/contracts';
 import { accountsQueryString, DEFAULT_PAGE_SIZE } from '../../accounts/account-filters';
 import type { AccountSummary } from '../../accounts/account.types';
-import type { AccountFilters, AccountPage, FilterOptions, StateCounts } from '../../accounts/accounts.query';
+import type { AccountFilters, AccountPage, FilterOptions, StateCounts } from '../../accounts/accounts.read-model';
 import type { AccountsPage } from '../../accounts/accounts.service';
 import { sparkline } from '../charts';
 import { capitalise, meetingKindWord, personName, plural, STATE_WORD, when } from '../format';

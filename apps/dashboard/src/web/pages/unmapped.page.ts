@@ -1,4 +1,4 @@
-import type { UnmappedGroup } from '../../unmapped/unmapped.query';
+import type { UnmappedGroup } from '../../unmapped/unmapped.read-model';
 import { plural, relativeTime } from '../format';
 import { type Html, html } from '../html';
 import { layout, type PageContext } from '../layout';

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { HealthState } from '@forewarn/contracts';
-import type { User } from '@forewarn/database';
-import { DataSource } from 'typeorm';
+import { TxHost, type User } from '@forewarn/database';
 import { visibilitySql } from '../auth/visibility';
 
 export interface UpcomingMeeting {
@@ -14,10 +13,14 @@ export interface UpcomingMeeting {
   account: { id: string; name: string; state: HealthState; score: number; openEscalations: number; owner: { name: string | null; email: string } };
 }
 
-/** Meetings coming up with the accounts a user can see, each with that account's state. */
+/** Meetings coming up with the accounts a user can see, each with that account's state (account-health's read views). */
 @Injectable()
-export class MeetingsQuery {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+export class MeetingsReadModel {
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   /** `states`: only meetings with accounts in these states; `null` for all. */
   async upcoming(user: User, options: { withinDays: number; states: HealthState[] | null }): Promise<UpcomingMeeting[]> {
@@ -39,9 +42,9 @@ export class MeetingsQuery {
       `SELECT m.id, m.title, m.starts_at, m.ends_at, m.kind, m.organizer, a.id AS account_id, a.name AS account_name,
               COALESCE(h.state, 'healthy') AS state, COALESCE(h.score, 100)::int AS score, COALESCE(h.open_escalations, 0)::int AS open_escalations,
               a.owner_name, a.owner_email
-       FROM health.meetings m
-       JOIN health.accounts a ON a.id = m.account_id
-       LEFT JOIN health.account_health h ON h.account_id = a.id
+       FROM health.meetings_view m
+       JOIN health.accounts_view a ON a.id = m.account_id
+       LEFT JOIN health.account_health_view h ON h.account_id = a.id
        WHERE ${where.join(' AND ')}
        ORDER BY m.starts_at, a.name
        LIMIT 500`,

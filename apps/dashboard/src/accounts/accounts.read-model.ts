@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { HealthReason, HealthState } from '@forewarn/contracts';
-import type { User } from '@forewarn/database';
-import type { CaseState } from '@forewarn/health';
-import { DataSource } from 'typeorm';
+import { TxHost, type User } from '@forewarn/database';
 import { visibilitySql } from '../auth/visibility';
 import type { Account, AccountHealth, CaseSummary, HistoryEntry, Meeting } from './account.types';
 import type { ScorePoint } from './trend';
@@ -90,8 +88,8 @@ const LIST_COLUMNS = `a.id, a.name, a.owner_name, a.owner_email, a.team,
  */
 const healthJoin = (user: User): string =>
   user.role === 'admin'
-    ? 'LEFT JOIN health.account_health h ON h.account_id = a.id'
-    : `LEFT JOIN LATERAL (SELECT state, score, open_cases, open_escalations, updated_at FROM health.account_health
+    ? 'LEFT JOIN health.account_health_view h ON h.account_id = a.id'
+    : `LEFT JOIN LATERAL (SELECT state, score, open_cases, open_escalations, updated_at FROM health.account_health_view
                           WHERE account_id = a.id OFFSET 0) h ON TRUE`;
 
 /**
@@ -103,13 +101,13 @@ const withNextMeeting = (page: string, orderBy: string): string => `
          ${epochMs('page.updated_at')} AS updated_ms, m.meeting_id, m.meeting_title, ${epochMs('m.meeting_starts_at')} AS meeting_starts_ms, m.meeting_kind
   FROM (${page}) page
   LEFT JOIN LATERAL (
-    SELECT id AS meeting_id, title AS meeting_title, starts_at AS meeting_starts_at, kind AS meeting_kind FROM health.meetings
+    SELECT id AS meeting_id, title AS meeting_title, starts_at AS meeting_starts_at, kind AS meeting_kind FROM health.meetings_view
     WHERE account_id = page.id AND NOT cancelled AND starts_at > now() ORDER BY starts_at LIMIT 1
   ) m ON TRUE
   ORDER BY ${orderBy}`;
 
 /**
- * The conditions on `health.accounts a` for who may see what and the filters but the state, and
+ * The conditions on `health.accounts_view a` for who may see what and the filters but the state, and
  * the state filter as a parameter: each query writes it on the column it can estimate best.
  */
 function filterSql(user: User, filters: AccountFilters): { params: unknown[]; where: string[]; states: string | null } {
@@ -136,10 +134,14 @@ function filterSql(user: User, filters: AccountFilters): { params: unknown[]; wh
   return { params, where, states };
 }
 
-/** The SQL behind the overview and the account page: reads the `health` and `notifier` schemas. */
+/** The SQL behind the overview and the account page, over account-health's read views (`health.*_view`). */
 @Injectable()
-export class AccountsQuery {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+export class AccountsReadModel {
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   /**
    * The page of accounts the user can see that match the filters, in the filters' order. One
@@ -162,7 +164,7 @@ export class AccountsQuery {
       // pages are read from their visible accounts instead (healthJoin).
       rows = await this.db.query(
         withNextMeeting(
-          `SELECT ${LIST_COLUMNS} FROM health.account_health h JOIN health.accounts a ON a.id = h.account_id
+          `SELECT ${LIST_COLUMNS} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
            WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : [])].join(' AND ')} AND (h.state <> 'healthy' OR h.score < 100)
            ORDER BY ${riskRank('h.state')}, h.score, lower(a.name), a.id ${slice}`,
           ORDER_BY.risk,
@@ -173,7 +175,7 @@ export class AccountsQuery {
     if (rows.length <= page.limit) {
       rows = await this.db.query(
         withNextMeeting(
-          `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM health.accounts a ${healthJoin(user)}
+          `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM health.accounts_view a ${healthJoin(user)}
                           WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')}) listed
            ORDER BY ${ORDER_BY[filters.sort]} ${slice}`,
           ORDER_BY[filters.sort],
@@ -192,7 +194,7 @@ export class AccountsQuery {
   async countByState(user: User, filters: AccountFilters): Promise<StateCounts> {
     const { params, where, states } = filterSql(user, filters);
     const rows: { state: HealthState; n: number }[] = await this.db.query(
-      `SELECT COALESCE(h.state, 'healthy') AS state, count(*)::int AS n FROM health.accounts a ${healthJoin(user)}
+      `SELECT COALESCE(h.state, 'healthy') AS state, count(*)::int AS n FROM health.accounts_view a ${healthJoin(user)}
        WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')} GROUP BY 1`,
       params,
     );
@@ -210,9 +212,9 @@ export class AccountsQuery {
     const byAccount = new Map<string, ScorePoint[]>();
     if (accountIds.length === 0) return byAccount;
     const rows: { account_id: string; at_ms: number; score: number }[] = await this.db.query(
-      `SELECT account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history WHERE account_id = ANY($1::text[]) AND at >= $2
+      `SELECT account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history_view WHERE account_id = ANY($1::text[]) AND at >= $2
        UNION ALL
-       (SELECT DISTINCT ON (account_id) account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history
+       (SELECT DISTINCT ON (account_id) account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history_view
         WHERE account_id = ANY($1::text[]) AND at < $2 ORDER BY account_id, at DESC, id DESC)`,
       [accountIds, since],
     );
@@ -228,9 +230,9 @@ export class AccountsQuery {
   async filterOptions(user: User): Promise<FilterOptions> {
     const params: unknown[] = [];
     const where = visibilitySql(user, params);
-    const teams: { team: string }[] = await this.db.query(`SELECT DISTINCT a.team FROM health.accounts a WHERE a.team IS NOT NULL AND ${where} ORDER BY a.team`, params);
+    const teams: { team: string }[] = await this.db.query(`SELECT DISTINCT a.team FROM health.accounts_view a WHERE a.team IS NOT NULL AND ${where} ORDER BY a.team`, params);
     const owners: { name: string | null; email: string }[] = await this.db.query(
-      `SELECT DISTINCT ON (lower(a.owner_email)) lower(a.owner_email) AS email, a.owner_name AS name FROM health.accounts a WHERE ${where} ORDER BY lower(a.owner_email), a.owner_name NULLS LAST`,
+      `SELECT DISTINCT ON (lower(a.owner_email)) lower(a.owner_email) AS email, a.owner_name AS name FROM health.accounts_view a WHERE ${where} ORDER BY lower(a.owner_email), a.owner_name NULLS LAST`,
       params,
     );
     return { teams: teams.map((t) => t.team), owners: owners.sort((a, b) => (a.name ?? a.email).localeCompare(b.name ?? b.email)) };
@@ -241,7 +243,7 @@ export class AccountsQuery {
       id: string; name: string; owner_name: string | null; owner_email: string; lead_name: string | null; lead_email: string | null; members: { name?: string; email: string }[];
       team: string | null; tier: string | null; arr: string | null; renewal_date: string | null; timezone: string | null; domains: string[]; updated_at: Date;
     }[] = await this.db.query(
-      'SELECT id, name, owner_name, owner_email, lead_name, lead_email, members, team, tier, arr, renewal_date, timezone, domains, updated_at FROM health.accounts WHERE id = $1',
+      'SELECT id, name, owner_name, owner_email, lead_name, lead_email, members, team, tier, arr, renewal_date, timezone, domains, updated_at FROM health.accounts_view WHERE id = $1',
       [id],
     );
     const r = rows[0];
@@ -260,7 +262,7 @@ export class AccountsQuery {
 
   async health(accountId: string): Promise<AccountHealth | null> {
     const rows: { score: number; state: HealthState; reasons: HealthReason[]; open_cases: number; open_escalations: number; updated_at: Date }[] = await this.db.query(
-      'SELECT score, state, reasons, open_cases, open_escalations, updated_at FROM health.account_health WHERE account_id = $1',
+      'SELECT score, state, reasons, open_cases, open_escalations, updated_at FROM health.account_health_view WHERE account_id = $1',
       [accountId],
     );
     const r = rows[0];
@@ -271,10 +273,12 @@ export class AccountsQuery {
   async cases(accountId: string, limit = 100): Promise<CaseSummary[]> {
     const rows: {
       id: string; title: string | null; url: string | null; severity: number | null; status: string; escalation_level: number; product: string | null; assignee: string | null;
-      opened_at: Date | null; last_activity_at: Date | null; resolved_at: Date | null; is_open: boolean; state: Partial<CaseState> | null;
+      opened_at: Date | null; last_activity_at: Date | null; resolved_at: Date | null; is_open: boolean;
+      handoffs: number; reopen_count: number; sla_breaches: number; rejections: number;
     }[] = await this.db.query(
-      `SELECT id, title, url, severity, status, escalation_level, product, assignee, opened_at, last_activity_at, resolved_at, is_open, state
-       FROM health.cases WHERE account_id = $1
+      `SELECT id, title, url, severity, status, escalation_level, product, assignee, opened_at, last_activity_at, resolved_at, is_open,
+              handoffs, reopen_count, sla_breaches, rejections
+       FROM health.cases_view WHERE account_id = $1
        ORDER BY is_open DESC, CASE WHEN is_open THEN severity END NULLS LAST, CASE WHEN is_open THEN escalation_level END DESC,
                 COALESCE(resolved_at, last_activity_at) DESC NULLS LAST, id
        LIMIT $2`,
@@ -283,14 +287,14 @@ export class AccountsQuery {
     return rows.map((r) => ({
       id: r.id, title: r.title, url: r.url, severity: r.severity, status: r.status, escalationLevel: r.escalation_level, product: r.product, assignee: r.assignee,
       openedAt: iso(r.opened_at), lastActivityAt: iso(r.last_activity_at), resolvedAt: iso(r.resolved_at), isOpen: r.is_open,
-      handoffs: r.state?.handoffs ?? 0, reopenCount: r.state?.reopenCount ?? 0, slaBreaches: r.state?.slaBreaches ?? 0, rejections: r.state?.rejections?.length ?? 0,
+      handoffs: r.handoffs, reopenCount: r.reopen_count, slaBreaches: r.sla_breaches, rejections: r.rejections,
     }));
   }
 
   /** The account's events, newest first (by when they happened, then by arrival). */
   async events(accountId: string, limit = 100): Promise<{ type: string; time: Date; data: Record<string, unknown> }[]> {
     return this.db.query(
-      `SELECT type, time, payload->'data' AS data FROM health.events WHERE account_id = $1 ORDER BY time DESC, seq DESC LIMIT $2`,
+      `SELECT type, time, data FROM health.events_view WHERE account_id = $1 ORDER BY time DESC, seq DESC LIMIT $2`,
       [accountId, limit],
     );
   }
@@ -301,7 +305,7 @@ export class AccountsQuery {
     const rows: { id: string; title: string | null; starts_at: Date | null; ends_at: Date | null; kind: string | null; organizer: Meeting['organizer']; attendees: Meeting['attendees']; cancelled: boolean; upcoming: boolean }[] =
       await this.db.query(
         `SELECT id, title, starts_at, ends_at, kind, organizer, attendees, cancelled, (starts_at > now()) AS upcoming
-         FROM health.meetings WHERE account_id = $1 AND starts_at IS NOT NULL
+         FROM health.meetings_view WHERE account_id = $1 AND starts_at IS NOT NULL
          ORDER BY (starts_at > now()) DESC, CASE WHEN starts_at > now() THEN starts_at END, starts_at DESC
          LIMIT $2`,
         [accountId, limit],
@@ -316,9 +320,9 @@ export class AccountsQuery {
   async history(accountId: string, since: Date): Promise<HistoryEntry[]> {
     const rows: { at: Date; score: number; state: HealthState }[] = await this.db.query(
       `SELECT at, score, state FROM (
-         SELECT id, at, score, state FROM health.health_history WHERE account_id = $1 AND at >= $2
+         SELECT id, at, score, state FROM health.health_history_view WHERE account_id = $1 AND at >= $2
          UNION ALL
-         (SELECT id, at, score, state FROM health.health_history WHERE account_id = $1 AND at < $2 ORDER BY at DESC, id DESC LIMIT 1)
+         (SELECT id, at, score, state FROM health.health_history_view WHERE account_id = $1 AND at < $2 ORDER BY at DESC, id DESC LIMIT 1)
        ) h ORDER BY at, id`,
       [accountId, since],
     );

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { TxHost } from '@forewarn/database';
 
 export interface UnmappedGroup {
   /** How the events name the account: its id, `domain:<domain>` or `external:<id>`. */
@@ -14,18 +14,22 @@ export interface UnmappedGroup {
   sources: string[];
 }
 
-/** Events whose account is not known yet, grouped by how they name it. */
+/** Events whose account is not known yet, grouped by how they name it (account-health's read view of events). */
 @Injectable()
-export class UnmappedQuery {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+export class UnmappedReadModel {
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   async groups(limit = 500): Promise<UnmappedGroup[]> {
     const rows: { key: string; name: string | null; count: number; first_seen: Date; last_seen: Date; types: string[]; sources: string[] }[] = await this.db.query(
       `SELECT account_key AS key,
-              (array_agg(payload->'data'->'account'->>'name' ORDER BY time DESC) FILTER (WHERE payload->'data'->'account'->>'name' IS NOT NULL))[1] AS name,
+              (array_agg(data->'account'->>'name' ORDER BY time DESC) FILTER (WHERE data->'account'->>'name' IS NOT NULL))[1] AS name,
               count(*)::int AS count, min(time) AS first_seen, max(time) AS last_seen,
               (array_agg(DISTINCT type))[1:5] AS types, (array_agg(DISTINCT source))[1:5] AS sources
-       FROM health.events WHERE account_id IS NULL
+       FROM health.events_view WHERE account_id IS NULL
        GROUP BY account_key ORDER BY max(time) DESC LIMIT $1`,
       [limit],
     );

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { HealthReason, HealthState } from '@forewarn/contracts';
-import type { User } from '@forewarn/database';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { HealthState } from '@forewarn/contracts';
+import { TxHost, type User } from '@forewarn/database';
 import type { AlertView, Delivery, TeamFeedback } from '../accounts/account.types';
 import { visibilitySql } from '../auth/visibility';
 
@@ -20,10 +19,17 @@ interface AckRow {
   ack_via: string | null;
 }
 
-/** Alerts (`health.alerts`) with who acknowledged them, who was told and how that went (the notifier's read views). */
+/**
+ * Alerts (account-health's read view `health.alerts_view`) with who the notifier says acknowledged
+ * them, who was told and how that went (the notifier's read views).
+ */
 @Injectable()
-export class AlertsQuery {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+export class AlertsReadModel {
+  constructor(private readonly txHost: TxHost) {}
+
+  private get db() {
+    return this.txHost.tx;
+  }
 
   /** Acknowledgement and snoozes of one account (the notifier's read views); nothing when the notifier has not created them yet. */
   async feedback(accountId: string): Promise<TeamFeedback> {
@@ -47,7 +53,7 @@ export class AlertsQuery {
     }
   }
 
-  /** Newest first, only for accounts the user can see. */
+  /** Newest first, only for accounts the user can see; `acknowledged` as far as the notifier knows. */
   async list(user: User, filters: AlertFilters): Promise<AlertView[]> {
     const params: unknown[] = [];
     const where = [visibilitySql(user, params)];
@@ -60,13 +66,11 @@ export class AlertsQuery {
       where.push(`al.kind = ANY($${params.length}::text[])`);
     }
     params.push(filters.limit);
-    const rows: ({ id: string; account_id: string; account_name: string; kind: string; state: HealthState; previous_state: HealthState | null; score: number; reasons: HealthReason[] | null; created_at: Date } & AckRow)[] =
+    const rows: ({ id: string; account_id: string; account_name: string; kind: string; state: HealthState; previous_state: HealthState | null; score: number; headline: string | null; created_at: Date } & AckRow)[] =
       await this.db.query(
-        `SELECT al.id::text AS id, al.account_id, a.name AS account_name, al.kind, al.state, al.previous_state, al.score, al.reasons, al.created_at,
-                COALESCE(d.by_email, n.by_email) AS ack_email, CASE WHEN d.alert_id IS NOT NULL THEN d.by_name ELSE n.by_name END AS ack_name,
-                COALESCE(d.at, n.at) AS ack_at, COALESCE(d.via, n.via) AS ack_via
-         FROM health.alerts al JOIN health.accounts a ON a.id = al.account_id
-         LEFT JOIN dashboard.acknowledgements d ON d.alert_id = al.id::text
+        `SELECT al.id::text AS id, al.account_id, a.name AS account_name, al.kind, al.state, al.previous_state, al.score, al.headline, al.created_at,
+                n.by_email AS ack_email, n.by_name AS ack_name, n.at AS ack_at, n.via AS ack_via
+         FROM health.alerts_view al JOIN health.accounts_view a ON a.id = al.account_id
          LEFT JOIN notifier.acknowledgements_view n ON n.alert_id = al.id::text
          WHERE ${where.join(' AND ')}
          ORDER BY al.created_at DESC, al.id
@@ -76,7 +80,7 @@ export class AlertsQuery {
     const deliveries = await this.deliveries(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id, accountId: r.account_id, accountName: r.account_name, kind: r.kind, state: r.state, previousState: r.previous_state, score: r.score,
-      createdAt: r.created_at.toISOString(), headline: r.reasons?.[0]?.label ?? null,
+      createdAt: r.created_at.toISOString(), headline: r.headline,
       acknowledged: r.ack_email && r.ack_at ? { by: { email: r.ack_email, name: r.ack_name }, at: r.ack_at.toISOString(), via: r.ack_via ?? 'dashboard' } : null,
       deliveries: deliveries.get(r.id) ?? [],
     }));
