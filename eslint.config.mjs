@@ -10,6 +10,20 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 const DOMAIN_LIBS = ['contracts', 'health', 'alerting', 'ingest'];
 const APPS = ['gateway', 'account-health', 'notifier', 'dashboard', 'forewarn'];
+/** The dashboard's folders and those each may import from (a strict order: no two depend on each other). */
+const DASHBOARD_FOLDERS = {
+  common: [],
+  web: ['common'],
+  auth: ['common', 'web'],
+  alerts: ['common', 'auth'],
+  audit: ['common', 'auth'],
+  'dev-mail': ['common', 'web', 'auth'],
+  meetings: ['common', 'web', 'auth'],
+  unmapped: ['common', 'web', 'auth'],
+  feedback: ['common', 'web', 'auth'],
+  preferences: ['common', 'web', 'auth', 'feedback'],
+  accounts: ['common', 'web', 'auth', 'alerts'],
+};
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];
 
@@ -56,6 +70,24 @@ export default tseslint.config(
     files: [`apps/${app}/**/*.ts`],
     rules: noImportOf([APPS.filter((other) => other !== app).flatMap((other) => [`**/apps/${other}/**`, `../../${other}/**`, `../../../${other}/**`, `../../../../${other}/**`])], `Apps never import each other: ${app} must not reach into another app; share through a library.`),
   })),
+  // Inside the dashboard, folders import one way: each only from those listed for it (the web kit
+  // and common at the bottom, each feature's pages in its own folder), never from the root module.
+  {
+    files: ['apps/dashboard/src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', {
+        zones: Object.entries(DASHBOARD_FOLDERS).map(([folder, allowed]) => ({
+          target: `./apps/dashboard/src/${folder}`,
+          from: [
+            ...Object.keys(DASHBOARD_FOLDERS).filter((other) => other !== folder && !allowed.includes(other)).map((other) => `./apps/dashboard/src/${other}`),
+            './apps/dashboard/src/dashboard.module.ts',
+            './apps/dashboard/src/main.ts',
+          ],
+          message: `The dashboard's ${folder}/ may import only from ${allowed.length ? allowed.map((f) => `${f}/`).join(', ') : 'libraries'}: move what both need down, so dependencies point one way.`,
+        })),
+      }],
+    },
+  },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

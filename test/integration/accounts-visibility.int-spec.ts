@@ -1,6 +1,6 @@
 import type { TxHost, User } from '@forewarn/database';
 import { type AccountFilters, AccountsReadModel } from '../../apps/dashboard/src/accounts/accounts.read-model';
-import { canSee } from '../../apps/dashboard/src/auth/visibility';
+import { AccountAccess } from '../../apps/dashboard/src/auth/account-access';
 import { type IntegrationApp, integrationApp } from '../support/integration';
 
 const rep: User = { email: 'Rita.Rep@sales.example', name: 'Rita', role: 'rep', team: 'Enterprise' };
@@ -29,7 +29,7 @@ describe("the accounts read model: who sees which account, over account-health's
   let accounts: AccountsReadModel;
 
   beforeAll(async () => {
-    it_ = await integrationApp('accounts-visibility', { providers: [AccountsReadModel] });
+    it_ = await integrationApp('accounts-visibility', { providers: [AccountsReadModel, AccountAccess] });
     accounts = it_.app.get(AccountsReadModel);
     for (const a of ACCOUNTS) {
       await it_.db.query(
@@ -56,13 +56,10 @@ describe("the accounts read model: who sees which account, over account-health's
       expect(owners.map((o) => o.email).sort()).toEqual(expectedOwners);
     });
 
-    it(`decides one account for the ${name} as the lists do`, async () => {
-      for (const { id } of ACCOUNTS) {
-        const row = await accounts.account(id);
-        if (!row) throw new Error(`no account ${id}`);
-        const audience = { ownerEmail: row.owner.email, team: row.team, leadEmail: row.leadEmail, memberEmails: row.memberEmails };
-        expect({ id, visible: canSee(user, audience) }).toEqual({ id, visible: VISIBLE[name].includes(id) });
-      }
+    it(`decides one account for the ${name} as the lists do, and knows no account that does not exist`, async () => {
+      const access = it_.app.get(AccountAccess);
+      for (const { id } of ACCOUNTS) expect({ id, visible: await access.visible(user, id) }).toEqual({ id, visible: VISIBLE[name].includes(id) });
+      expect(await access.visible(user, 'no-such-account')).toBe(false);
     });
   }
 

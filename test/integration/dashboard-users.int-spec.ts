@@ -1,7 +1,7 @@
 import { AuditLog, DashboardDataModule, hashPassword, passwordNeedsRehash, SessionsRepository, SignInFailuresRepository, type User, UsersRepository } from '@forewarn/database';
 import { AuthService } from '../../apps/dashboard/src/auth/auth.service';
 import { SignInThrottle } from '../../apps/dashboard/src/auth/sign-in-throttle';
-import { DASHBOARD_CONFIG } from '../../apps/dashboard/src/dashboard.config';
+import { DASHBOARD_CONFIG } from '../../apps/dashboard/src/common/dashboard.config';
 import { type IntegrationApp, integrationApp } from '../support/integration';
 
 const IDLE_MINUTES = 30;

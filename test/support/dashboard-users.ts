@@ -10,7 +10,7 @@ export interface DashboardUsers {
 
 export async function dashboardUsers(url: string): Promise<DashboardUsers> {
   const app = await Test.createTestingModule({
-    imports: [TestKitModule, DatabaseModule.forRoot({ url, applicationName: 'forewarn-test-users', poolSize: 1 }), DashboardDataModule],
+    imports: [TestKitModule, DatabaseModule.forRoot({ url, applicationName: 'forewarn-test-users', poolSize: 2 }), DashboardDataModule],
   }).compile();
   await app.init();
   const users = app.get(UsersRepository);

@@ -106,12 +106,6 @@ export class AccountsService {
     return cached(this.counts, `${audienceKey(user)} ${JSON.stringify(filters)}`, () => this.accounts.countByState(user, filters));
   }
 
-  /** Whether the account exists and the user may see it. */
-  async visible(user: User, accountId: string): Promise<boolean> {
-    const row = await this.accounts.account(accountId);
-    return !!row && canSee(user, audienceOf(row));
-  }
-
   /** The account's detail, or null when it does not exist or the user may not see it (both are a 404). */
   async detail(user: User, accountId: string, now = new Date()): Promise<AccountDetail | null> {
     const row = await this.accounts.account(accountId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { HealthState } from '@forewarn/contracts';
 import { TxHost, type User } from '@forewarn/database';
-import type { AlertView, Delivery, TeamFeedback } from '../accounts/account.types';
+import type { AlertView, Delivery, TeamFeedback } from './alert.types';
 import { visibilitySql } from '../auth/visibility';
 
 export interface AlertFilters {

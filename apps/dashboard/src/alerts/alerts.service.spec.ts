@@ -1,5 +1,5 @@
 import type { AcknowledgementClaim, FeedbackClaimsRepository, User } from '@forewarn/database';
-import type { AlertView } from '../accounts/account.types';
+import type { AlertView } from './alert.types';
 import type { AlertsReadModel } from './alerts.read-model';
 import { AlertsService } from './alerts.service';
 

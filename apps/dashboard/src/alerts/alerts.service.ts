@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FeedbackClaimsRepository, type User } from '@forewarn/database';
-import type { AlertView, TeamFeedback } from '../accounts/account.types';
+import type { AlertView, TeamFeedback } from './alert.types';
 import { type AlertFilters, AlertsReadModel } from './alerts.read-model';
 
 /** Alerts about the accounts a user can see, and what the account team said back. */

@@ -3,7 +3,7 @@ import type { DashboardConfig } from '@forewarn/config';
 import { AuditLog, hashCredential, SessionsRepository, TxHost, type User, UsersRepository } from '@forewarn/database';
 import { Metrics } from '@forewarn/service-kit';
 import { TtlCache } from '../common/ttl-cache';
-import { DASHBOARD_CONFIG } from '../dashboard.config';
+import { DASHBOARD_CONFIG } from '../common/dashboard.config';
 import { SignInThrottle } from './sign-in-throttle';
 
 /**

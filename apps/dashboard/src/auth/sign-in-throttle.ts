@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
 import { type BackoffPolicy, DAY_MS, liveFailures, retryAfterMs, SignInFailuresRepository, TxHost } from '@forewarn/database';
-import { DASHBOARD_CONFIG } from '../dashboard.config';
+import { DASHBOARD_CONFIG } from '../common/dashboard.config';
 import { AddressFailures } from './address-failures';
 
 /** A client address may fail this many times more often than one account before it waits. */

@@ -2,9 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { HealthState } from '@forewarn/contracts';
 import { type AcknowledgementClaim, TxHost } from '@forewarn/database';
 
-/** `NOTIFY_QUIET_HOURS`' default, shown only until the notifier has recorded the defaults it applies. */
-const BUILT_IN_QUIET_HOURS = { start: '20:00', end: '07:00' };
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AlertRef {
@@ -16,17 +13,9 @@ export interface AlertRef {
   createdAt: string;
 }
 
-export interface StoredPreferences {
-  mode: 'immediate' | 'digest';
-  quietHours: { start: string; end: string } | null;
-  timeZone: string | null;
-  chat: { kind: 'slack' | 'teams'; url: string } | null;
-  updatedAt: string | null;
-}
-
 /**
- * Reads the dashboard needs for acknowledgements, snoozes, preferences and resends: account-health's
- * read views of alerts and health, the notifier's of its ledger, acknowledgements, snoozes and preferences.
+ * Reads the dashboard needs for acknowledgements, snoozes and resends: account-health's read views
+ * of alerts and health, the notifier's of its ledger, acknowledgements and snoozes.
  */
 @Injectable()
 export class FeedbackReadModel {
@@ -70,25 +59,5 @@ export class FeedbackReadModel {
   async snoozedUntil(accountId: string, email: string): Promise<Date | null> {
     const [row]: { until: Date }[] = await this.db.query('SELECT until FROM notifier.snoozes_view WHERE account_id = $1 AND email = $2 AND until > now()', [accountId, email.toLowerCase()]);
     return row ? new Date(row.until) : null;
-  }
-
-  /**
-   * The preferences as the notifier last stored them; for someone who saved none, the defaults the
-   * notifier applies (it records them at its start), or the built-in ones before it ever ran.
-   */
-  async preferences(email: string): Promise<StoredPreferences> {
-    const [row] = await this.db.query('SELECT mode, quiet_start, quiet_end, time_zone, chat, updated_at FROM notifier.preferences_view WHERE email = $1', [email.toLowerCase()]);
-    if (!row) {
-      const [defaults] = await this.db.query('SELECT mode, quiet_start, quiet_end FROM notifier.preference_defaults_view');
-      const quietHours = defaults ? (defaults.quiet_start && defaults.quiet_end ? { start: defaults.quiet_start, end: defaults.quiet_end } : null) : BUILT_IN_QUIET_HOURS;
-      return { mode: defaults?.mode ?? 'immediate', quietHours, timeZone: null, chat: null, updatedAt: null };
-    }
-    return {
-      mode: row.mode,
-      quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start, end: row.quiet_end } : null,
-      timeZone: row.time_zone,
-      chat: row.chat ?? null,
-      updatedAt: new Date(row.updated_at).toISOString(),
-    };
   }
 }

@@ -1,4 +1,4 @@
-import { chatAddressProblem, parsePreferences, parseSnoozeHours } from './preferences-form';
+import { chatAddressProblem, parsePreferences } from './preferences-form';
 
 describe('notification preferences from a form or the API', () => {
   it('reads mode, quiet hours and time zone', () => {
@@ -47,13 +47,5 @@ describe('notification preferences from a form or the API', () => {
         { field: 'timeZone', message: '"Mars/Olympus" is not a time zone (use a name like Europe/Berlin)' },
       ],
     });
-  });
-
-  it('snoozes for a day unless told otherwise, at most 30 days', () => {
-    expect(parseSnoozeHours(undefined)).toBe(24);
-    expect(parseSnoozeHours('72')).toBe(72);
-    expect(parseSnoozeHours(0)).toBeNull();
-    expect(parseSnoozeHours(721)).toBeNull();
-    expect(parseSnoozeHours('soon')).toBeNull();
   });
 });

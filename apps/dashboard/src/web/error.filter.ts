@@ -1,13 +1,14 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import { PasswordHashingBusy } from '@forewarn/database';
 import { dependencyOutage, Problem, ProblemFilter } from '@forewarn/service-kit';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { type AuthedRequest, LoginRequired } from '../auth/auth.guard';
-import { errorPage } from '../web/pages/error.page';
-import { pageContext } from '../web/page-context';
-import { sendPage } from '../web/send-page';
-import { InvalidParameter } from './query-params';
+import type { AuthedRequest } from '../common/authed-request';
+import { InvalidParameter } from '../common/query-params';
+import { errorPage } from './error.page';
+import { LoginRequired } from './login-required';
+import { PageContexts } from './page-context';
+import { sendPage } from './send-page';
 
 const API_OR_OPS = /^\/(api|healthz|readyz|metrics|assets)(\/|$)/;
 
@@ -16,11 +17,12 @@ const API_OR_OPS = /^\/(api|healthz|readyz|metrics|assets)(\/|$)/;
  * HTML page in the layout; a page that needs a signed-in user redirects to the login page.
  */
 @Catch()
+@Injectable()
 export class DashboardErrorFilter implements ExceptionFilter {
   private readonly problems = new ProblemFilter();
   private readonly logger = new Logger('http');
 
-  constructor(private readonly devMailAvailable: () => boolean) {}
+  constructor(private readonly pages: PageContexts) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<AuthedRequest>();
@@ -52,7 +54,7 @@ export class DashboardErrorFilter implements ExceptionFilter {
       this.logger.error({ msg: 'unhandled error', errorId, url: request.url, error: (problem as Error)?.stack ?? String(problem) });
       detail = `An unexpected error occurred. If it happens again, quote error id ${errorId}.`;
     }
-    sendPage(response, errorPage(status, detail, pageContext(request, this.devMailAvailable())), status);
+    sendPage(response, errorPage(status, detail, this.pages.ofAnyone(request)), status);
   }
 
   private wantsPage(request: AuthedRequest): boolean {

@@ -1,7 +1,7 @@
-import type { UnmappedGroup } from '../../unmapped/unmapped.read-model';
-import { plural, relativeTime } from '../format';
-import { type Html, html } from '../html';
-import { layout, type PageContext } from '../layout';
+import { plural, relativeTime } from '../web/format';
+import { type Html, html } from '../web/html';
+import { layout, type PageContext } from '../web/layout';
+import type { UnmappedGroup } from './unmapped.read-model';
 
 const keyWords = (key: string): string => {
   if (key.startsWith('domain:')) return `e-mail domain ${key.slice('domain:'.length)}`;

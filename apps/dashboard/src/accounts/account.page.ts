@@ -1,11 +1,12 @@
 import type { Evidence, HealthReason } from '@forewarn/contracts';
-import type { AccountDetail, AlertView, CaseSummary, Delivery, Meeting, MeetingPerson, TeamFeedback } from '../../accounts/account.types';
-import { nextStep, situation } from '../../accounts/situation';
-import type { TimelineEntry } from '../../accounts/timeline';
-import { historyChart, type HistoryPoint } from '../charts';
-import { absoluteTime, capitalise, dateTimeFormat, duration, fullTime, meetingKindWord, personName, plural, relativeTime, severityWord, stateWord, when } from '../format';
-import { type Html, html, raw } from '../html';
-import { layout, type PageContext, stateLabel } from '../layout';
+import type { AlertView, Delivery, TeamFeedback } from '../alerts/alert.types';
+import { historyChart, type HistoryPoint } from '../web/charts';
+import { absoluteTime, capitalise, dateTimeFormat, duration, fullTime, meetingKindWord, personName, plural, relativeTime, severityWord, stateWord, when } from '../web/format';
+import { type Html, html, raw } from '../web/html';
+import { layout, type PageContext, stateLabel } from '../web/layout';
+import type { AccountDetail, CaseSummary, Meeting, MeetingPerson } from './account.types';
+import { nextStep, situation } from './situation';
+import type { TimelineEntry } from './timeline';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TIMELINE_SHOWN = 15;

@@ -1,7 +1,7 @@
-import type { CaughtMail } from '../../dev-mail/dev-mail.client';
-import { plural, relativeTime, when } from '../format';
-import { type Html, html, raw } from '../html';
-import { layout, type PageContext } from '../layout';
+import { plural, relativeTime, when } from '../web/format';
+import { type Html, html, raw } from '../web/html';
+import { layout, type PageContext } from '../web/layout';
+import type { CaughtMail } from './dev-mail.client';
 
 const CSS = `
 .mail-list td a{font-weight:600}

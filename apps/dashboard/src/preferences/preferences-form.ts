@@ -80,10 +80,3 @@ export async function chatAddressProblem(chat: PreferencesInput['chat'], field: 
   if (checked.ok) return null;
   return { field, message: checked.notPublic ? notPublic(checked.detail) : checked.reason };
 }
-
-/** Snooze length in hours: 1 to 720 (30 days), 24 when not given. */
-export function parseSnoozeHours(value: unknown): number | null {
-  if (value === undefined || value === null || value === '') return 24;
-  const hours = Number(value);
-  return Number.isInteger(hours) && hours >= 1 && hours <= 720 ? hours : null;
-}

@@ -1,5 +1,5 @@
-import { type Html, html } from '../html';
-import { layout, type PageContext } from '../layout';
+import { type Html, html } from './html';
+import { layout, type PageContext } from './layout';
 
 const TITLES: Record<number, string> = {
   400: 'That request is not quite right',

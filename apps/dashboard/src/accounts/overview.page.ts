@@ -1,12 +1,12 @@
 import { HEALTH_STATES, type HealthState } from '@forewarn/contracts';
-import { accountsQueryString, DEFAULT_PAGE_SIZE } from '../../accounts/account-filters';
-import type { AccountSummary } from '../../accounts/account.types';
-import type { AccountFilters, AccountPage, FilterOptions, StateCounts } from '../../accounts/accounts.read-model';
-import type { AccountsPage } from '../../accounts/accounts.service';
-import { sparkline } from '../charts';
-import { capitalise, meetingKindWord, personName, plural, STATE_WORD, when } from '../format';
-import { type Html, html, queryString, raw } from '../html';
-import { layout, type PageContext, stateLabel } from '../layout';
+import { sparkline } from '../web/charts';
+import { capitalise, meetingKindWord, personName, plural, STATE_WORD, when } from '../web/format';
+import { type Html, html, queryString, raw } from '../web/html';
+import { layout, type PageContext, stateLabel } from '../web/layout';
+import { accountsQueryString, DEFAULT_PAGE_SIZE } from './account-filters';
+import type { AccountSummary } from './account.types';
+import type { AccountFilters, AccountPage, FilterOptions, StateCounts } from './accounts.read-model';
+import type { AccountsPage } from './accounts.service';
 
 export interface OverviewModel extends AccountsPage {
   /** The page asked for. */

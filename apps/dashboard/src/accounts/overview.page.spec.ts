@@ -1,5 +1,5 @@
-import type { AccountSummary } from '../../accounts/account.types';
-import type { PageContext } from '../layout';
+import type { PageContext } from '../web/layout';
+import type { AccountSummary } from './account.types';
 import { type OverviewModel, overviewPage } from './overview.page';
 
 const ctx: PageContext = { user: { email: 'morgan@sales.example', name: 'Morgan', role: 'lead', team: 'enterprise' }, now: new Date('2026-12-01T09:00:00Z'), timeZone: 'UTC', devMail: false, path: '/' };

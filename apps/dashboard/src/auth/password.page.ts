@@ -1,6 +1,6 @@
 import type { FieldProblem } from '@forewarn/service-kit';
-import { type Html, html } from '../html';
-import { layout, type PageContext } from '../layout';
+import { type Html, html } from '../web/html';
+import { layout, type PageContext } from '../web/layout';
 
 export interface PasswordPageState {
   /** The password was changed; how many other sessions ended. */

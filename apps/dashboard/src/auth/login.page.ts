@@ -1,5 +1,5 @@
-import { type Html, html, raw } from '../html';
-import { layout } from '../layout';
+import { type Html, html, raw } from '../web/html';
+import { layout } from '../web/layout';
 
 const ERRORS: Record<string, string> = {
   invalid: 'That e-mail address and password do not match. Check both and try again.',

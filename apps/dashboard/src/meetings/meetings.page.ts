@@ -1,7 +1,7 @@
-import type { UpcomingMeeting } from '../../meetings/meetings.read-model';
-import { capitalise, meetingKindWord, personName, plural, when } from '../format';
-import { type Html, html, queryString } from '../html';
-import { layout, type PageContext, stateLabel } from '../layout';
+import { capitalise, meetingKindWord, personName, plural, when } from '../web/format';
+import { type Html, html, queryString } from '../web/html';
+import { layout, type PageContext, stateLabel } from '../web/layout';
+import type { UpcomingMeeting } from './meetings.read-model';
 
 export function meetingsPage(meetings: UpcomingMeeting[], options: { withinDays: number; atRiskOnly: boolean }, ctx: PageContext): Html {
   const other = queryString({ withinDays: String(options.withinDays), atRisk: options.atRiskOnly ? null : 'true' });
