@@ -1,7 +1,11 @@
+import type { SignedLink } from '@forewarn/alerting';
 import { AuditLog, DashboardDataModule, hashPassword, passwordNeedsRehash, SessionsRepository, SignInFailuresRepository, type User, UsersRepository } from '@forewarn/database';
 import { AuthService } from '../../apps/dashboard/src/auth/auth.service';
 import { SignInThrottle } from '../../apps/dashboard/src/auth/sign-in-throttle';
 import { DASHBOARD_CONFIG } from '../../apps/dashboard/src/common/dashboard.config';
+import { FeedbackPublisher } from '../../apps/dashboard/src/feedback/feedback.publisher';
+import { FeedbackReadModel } from '../../apps/dashboard/src/feedback/feedback.read-model';
+import { OnceOnlyFeedback } from '../../apps/dashboard/src/feedback/once-only';
 import { type IntegrationApp, integrationApp } from '../support/integration';
 
 const IDLE_MINUTES = 30;
@@ -15,10 +19,28 @@ const config = {
 
 const rep = (email: string): User => ({ email, name: null, role: 'rep', team: 'enterprise' });
 
-describe('dashboard users, sessions and sign-in throttling against PostgreSQL', () => {
+/** Publishes nothing: records what the dashboard would have sent to the notifier, or fails when told to. */
+class RecordingPublisher {
+  readonly sent: { type: string; data: unknown }[] = [];
+  failNext = false;
+
+  private async send(type: string, data: unknown): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('Kafka is not reachable');
+    }
+    this.sent.push({ type, data });
+  }
+
+  acknowledge = (data: unknown) => this.send('acknowledged', data);
+  snooze = (data: unknown) => this.send('snoozed', data);
+}
+
+describe('the dashboard schema against PostgreSQL: users, sessions, sign-in throttling, feedback published once', () => {
   let it_: IntegrationApp;
   let users: UsersRepository;
   let sessions: SessionsRepository;
+  const publisher = new RecordingPublisher();
 
   /** The user of a live session, as the dashboard looks it up. */
   const sessionUser = async (sessionId: string) => {
@@ -31,7 +53,10 @@ describe('dashboard users, sessions and sign-in throttling against PostgreSQL', 
   beforeAll(async () => {
     it_ = await integrationApp('dashboard-users', {
       imports: [DashboardDataModule],
-      providers: [{ provide: DASHBOARD_CONFIG, useValue: config }, SignInThrottle, AuthService],
+      providers: [
+        { provide: DASHBOARD_CONFIG, useValue: config }, SignInThrottle, AuthService,
+        { provide: FeedbackPublisher, useValue: publisher }, FeedbackReadModel, OnceOnlyFeedback,
+      ],
     });
     users = it_.app.get(UsersRepository);
     sessions = it_.app.get(SessionsRepository);
@@ -157,6 +182,42 @@ describe('dashboard users, sessions and sign-in throttling against PostgreSQL', 
       expect(await it_.app.get(AuditLog).list({ action: 'user.password_changed' })).toEqual([
         expect.objectContaining({ actor: 'lee@sales.example', target: 'lee@sales.example', details: { via: 'api', sessionsEnded: 1 } }),
       ]);
+    });
+  });
+
+  describe('feedback published once', () => {
+    const acknowledge = (alertId: string, email: string) =>
+      it_.app.get(OnceOnlyFeedback).acknowledge({ alertId, accountId: 'acme', state: 'at_risk', by: { email }, via: 'dashboard' });
+
+    it('publishes only the first of two acknowledgements at the same moment, and tells the second who was first', async () => {
+      publisher.sent.length = 0;
+      const [a, b] = await Promise.all([acknowledge('alert-1', 'Ann@sales.example'), acknowledge('alert-1', 'bo@sales.example')]);
+      expect([a.already, b.already].sort()).toEqual([false, true]);
+      expect(a.acknowledgement).toEqual(b.acknowledgement);
+      expect(publisher.sent).toHaveLength(1);
+      expect(await it_.app.get(OnceOnlyFeedback).acknowledgement('alert-1')).toEqual(a.acknowledgement);
+    });
+
+    it('takes the claim back when publishing fails, so the person can try again', async () => {
+      publisher.sent.length = 0;
+      publisher.failNext = true;
+      await expect(acknowledge('alert-2', 'cy@sales.example')).rejects.toThrow('Kafka is not reachable');
+      expect(await it_.app.get(OnceOnlyFeedback).acknowledgement('alert-2')).toBeNull();
+      expect((await acknowledge('alert-2', 'cy@sales.example')).already).toBe(false);
+      expect(publisher.sent).toHaveLength(1);
+    });
+
+    it('lets a link from a mail act once, and says what it did when pressed again', async () => {
+      publisher.sent.length = 0;
+      const link: SignedLink = { action: 'snooze', hours: 24, alertId: 'alert-3', accountId: 'acme', email: 'Di@sales.example', expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+      const once = it_.app.get(OnceOnlyFeedback);
+      const now = new Date();
+      expect(await once.linkUse(link)).toBeNull();
+      const first = await once.useLink(link, { state: 'at_risk', now });
+      const until = new Date(now.getTime() + 24 * 3_600_000);
+      expect(first).toEqual({ kind: 'snoozed', until });
+      expect(await once.useLink(link, { state: 'at_risk', now: new Date() })).toEqual({ kind: 'used', usedAt: now, acknowledgement: null, snoozedUntil: until });
+      expect(publisher.sent).toHaveLength(1);
     });
   });
 });
