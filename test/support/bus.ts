@@ -135,7 +135,8 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     async stop() {
       await Promise.all(started.map((s) => s.stop()));
       await admin.disconnect();
-      if (users) await (await users).close();
+      // A helper that failed to open has nothing to close.
+      await users?.then((opened) => opened.close(), () => undefined);
       if (sinkRunning) await bus.sink.stop();
       await database.drop();
     },
