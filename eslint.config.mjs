@@ -10,6 +10,20 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 const DOMAIN_LIBS = ['contracts', 'health', 'alerting', 'ingest'];
 const APPS = ['gateway', 'account-health', 'notifier', 'dashboard', 'forewarn'];
+/** The dashboard's folders and those each may import from (a strict order: no two depend on each other). */
+const DASHBOARD_FOLDERS = {
+  common: [],
+  web: ['common'],
+  auth: ['common', 'web'],
+  alerts: ['common', 'auth'],
+  audit: ['common', 'auth'],
+  'dev-mail': ['common', 'web', 'auth'],
+  meetings: ['common', 'web', 'auth'],
+  unmapped: ['common', 'web', 'auth'],
+  feedback: ['common', 'web', 'auth'],
+  preferences: ['common', 'web', 'auth', 'feedback'],
+  accounts: ['common', 'web', 'auth', 'alerts'],
+};
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];
 
@@ -95,6 +109,24 @@ export default tseslint.config(
           target: `./apps/notifier/src/${target}`,
           from: [...from.map((folder) => `./apps/notifier/src/${folder}`), './apps/notifier/src/notifier.module.ts'],
           message: `The notifier's folders import one way (intake, digest -> delivery -> audience): ${target} must not import this.`,
+        })),
+      }],
+    },
+  },
+  // Inside the dashboard, folders import one way: each only from those listed for it (the web kit
+  // and common at the bottom, each feature's pages in its own folder), never from the root module.
+  {
+    files: ['apps/dashboard/src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', {
+        zones: Object.entries(DASHBOARD_FOLDERS).map(([folder, allowed]) => ({
+          target: `./apps/dashboard/src/${folder}`,
+          from: [
+            ...Object.keys(DASHBOARD_FOLDERS).filter((other) => other !== folder && !allowed.includes(other)).map((other) => `./apps/dashboard/src/${other}`),
+            './apps/dashboard/src/dashboard.module.ts',
+            './apps/dashboard/src/main.ts',
+          ],
+          message: `The dashboard's ${folder}/ may import only from ${allowed.length ? allowed.map((f) => `${f}/`).join(', ') : 'libraries'}: move what both need down, so dependencies point one way.`,
         })),
       }],
     },

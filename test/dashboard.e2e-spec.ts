@@ -1,4 +1,3 @@
-import { UsersRepository } from '@forewarn/database';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -70,8 +69,8 @@ describe('dashboard: a rep sees which of their accounts burn, and why', () => {
   beforeAll(async () => {
     bus = await startBus('dashboard');
     const apiKey = await bus.addSource('helpdesk');
-    adminToken = (await new UsersRepository(bus.database.db).upsert({ email: adminEmail, name: 'Ada Admin', role: 'admin', team: null }, password)).token;
-    repToken = (await new UsersRepository(bus.database.db).upsert({ email: rep.email, name: rep.name, role: 'rep', team: 'enterprise' }, password)).token;
+    adminToken = (await bus.upsertUser({ email: adminEmail, name: 'Ada Admin', role: 'admin', team: null }, password)).token;
+    repToken = (await bus.upsertUser({ email: rep.email, name: rep.name, role: 'rep', team: 'enterprise' }, password)).token;
     expect((await bus.postEvents(apiKey, events)).status).toBe(202);
 
     // Wait until account-health has scored all three and the notifier has told the owner.

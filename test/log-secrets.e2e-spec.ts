@@ -1,4 +1,3 @@
-import { UsersRepository } from '@forewarn/database';
 import { type Bus, startBus } from './support/bus';
 import { eventually } from './support/services';
 
@@ -30,7 +29,7 @@ describe('logs: nothing secret in any service’s output', () => {
     bus = await startBus('log-secrets', { LOG_LEVEL: 'info' });
     const apiKey = await bus.addSource('helpdesk');
     const webhookKey = await bus.addSource(`fd-${T}`, 'freshdesk');
-    const { token } = await new UsersRepository(bus.database.db).upsert({ email: owner, name: 'Lou Gray', role: 'rep', team: 'enterprise' }, password);
+    const { token } = await bus.upsertUser({ email: owner, name: 'Lou Gray', role: 'rep', team: 'enterprise' }, password);
     secrets.push(apiKey, webhookKey, token);
 
     expect((await bus.postEvents(apiKey, [

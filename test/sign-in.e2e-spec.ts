@@ -1,4 +1,3 @@
-import { UsersRepository } from '@forewarn/database';
 import { spawn } from 'node:child_process';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -40,7 +39,7 @@ describe('sign-in: guessing is slowed down, sessions end when they should, admin
     (await fetch(`${url}/api/me`, { headers: credential.startsWith('fw_session=') ? { cookie: credential } : { authorization: `Bearer ${credential}` } })).status;
   const api = (path: string, token: string) => fetch(`${bus.dashboardUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const addUser = async (email: string, role: 'rep' | 'lead' | 'admin', pw = password) =>
-    (await new UsersRepository(bus.database.db).upsert({ email, role, team: 'enterprise', name: null }, pw)).token;
+    (await bus.upsertUser({ email, role, team: 'enterprise', name: null }, pw)).token;
   const cli = (args: string[], input = '') =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {

@@ -1,8 +1,9 @@
 import { type Topics, topicsFor } from '@forewarn/contracts';
-import { type SourceKind, type UserRole, UsersRepository } from '@forewarn/database';
+import { type SourceKind, type User, type UserRole, type UserUpsert } from '@forewarn/database';
 import { type MailSink, startMailSink } from '@forewarn/devstack';
 import { createKafka, ensureTopics } from '@forewarn/messaging';
 import type { Kafka } from 'kafkajs';
+import { type DashboardUsers, dashboardUsers } from './dashboard-users';
 import { TEST_KAFKA_BROKERS } from './paths';
 import { addSource } from './sources';
 import { type AppName, createTestDatabase, type RunningService, startService, type TestDatabase, testTag } from './services';
@@ -21,6 +22,8 @@ export interface Bus {
   /** Registers a source (an `events` source unless `kind` says otherwise); its api key. */
   addSource(name: string, kind?: SourceKind, signingSecret?: string | null): Promise<string>;
   addUser(email: string, role: UserRole, team?: string): Promise<string>;
+  /** Adds or updates a dashboard user (with a password to sign in with), as `forewarn user add` does. */
+  upsertUser(user: User, password?: string): Promise<UserUpsert>;
   postEvents(apiKey: string, body: unknown, contentType?: string): Promise<{ status: number; json: Record<string, unknown> | null; headers: Headers }>;
   /** Sum of the high watermarks of a topic: how many messages were ever written to it. */
   messageCount(topic: string): Promise<number>;
@@ -81,6 +84,7 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
   const admin = kafka.admin();
   await admin.connect();
   let sinkRunning = true;
+  let users: Promise<DashboardUsers> | null = null;
   const bus: Bus = {
     tag, topics, kafka, database, sink, services, env,
     gatewayUrl: services.gateway?.url,
@@ -89,7 +93,11 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
       return addSource(database.url, sourceName, kind, signingSecret);
     },
     async addUser(email, role, team) {
-      return (await new UsersRepository(database.db).upsert({ email, role, team: team ?? null, name: null })).token;
+      return (await bus.upsertUser({ email, role, team: team ?? null, name: null })).token;
+    },
+    async upsertUser(user, password) {
+      users ??= dashboardUsers(database.url);
+      return (await users).upsert(user, password);
     },
     async postEvents(apiKey, body, contentType = Array.isArray(body) ? 'application/cloudevents-batch+json' : 'application/cloudevents+json') {
       const response = await fetch(`${services.gateway.url}/v1/events`, {
@@ -132,6 +140,8 @@ export async function startBus(name: string, extraEnv: NodeJS.ProcessEnv = {}, a
     async stop() {
       await Promise.all(started.map((s) => s.stop()));
       await admin.disconnect();
+      // A helper that failed to open has nothing to close.
+      await users?.then((opened) => opened.close(), () => undefined);
       if (sinkRunning) await bus.sink.stop();
       await database.drop();
     },

@@ -1,39 +1,25 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AudienceBook } from '@forewarn/alerting';
 import type { DashboardConfig } from '@forewarn/config';
-import { AudienceRepository, DatabaseModule, UsersRepository } from '@forewarn/database';
+import { DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
-import { DataSource } from 'typeorm';
-import { AccountsController } from './accounts/accounts.controller';
-import { AccountsQuery } from './accounts/accounts.query';
-import { AccountsService } from './accounts/accounts.service';
-import { AlertsController } from './alerts/alerts.controller';
-import { AlertsQuery } from './alerts/alerts.query';
-import { AuditController } from './audit/audit.controller';
-import { ApiAuthGuard, Authenticator, PageAuthGuard } from './auth/auth.guard';
-import { AuthService } from './auth/auth.service';
-import { LoginController } from './auth/login.controller';
-import { MeController } from './auth/me.controller';
-import { PasswordApiController, PasswordPageController } from './auth/password.controller';
-import { SignInThrottle } from './auth/sign-in-throttle';
-import { DashboardErrorFilter } from './common/error.filter';
-import { DASHBOARD_CONFIG } from './dashboard.config';
-import { DevMailClient } from './dev-mail/dev-mail.client';
-import { AdminOnlyOrNotFound, DevMailAvailableGuard, DevMailController } from './dev-mail/dev-mail.controller';
-import { AccountActionsController, FeedbackApiController, LinkController, PreferencesPageController } from './feedback/feedback.controller';
-import { FeedbackPublisher } from './feedback/feedback.publisher';
-import { FeedbackQuery } from './feedback/feedback.query';
-import { OnceOnlyFeedback } from './feedback/once-only';
-import { MeetingsController } from './meetings/meetings.controller';
-import { MeetingsQuery } from './meetings/meetings.query';
-import { UnmappedController } from './unmapped/unmapped.controller';
-import { UnmappedQuery } from './unmapped/unmapped.query';
-import { AssetsController } from './web/assets.controller';
-import { PagesController } from './web/pages.controller';
+import { AccountsModule } from './accounts/accounts.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { DashboardConfigModule } from './common/dashboard.config';
+import { DevMailModule } from './dev-mail/dev-mail.module';
+import { FeedbackModule } from './feedback/feedback.module';
+import { MeetingsModule } from './meetings/meetings.module';
+import { PreferencesModule } from './preferences/preferences.module';
+import { UnmappedModule } from './unmapped/unmapped.module';
+import { WebModule } from './web/web.module';
 
-/** The dashboard: web pages for reps and leads and the JSON API under /api. Reads PostgreSQL; what people say back goes to Kafka. */
+/**
+ * The dashboard: web pages for reps and leads and the JSON API under /api. Reads PostgreSQL (its own
+ * tables, and the read views account-health and the notifier keep for it); what people say back
+ * goes to Kafka. Only imports: each feature module holds its controllers and providers.
+ */
 @Module({})
 export class DashboardModule {
   static forRoot(config: DashboardConfig): DynamicModule {
@@ -44,27 +30,17 @@ export class DashboardModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-dashboard', poolSize: 8 }),
         // Acknowledgements, snoozes, preferences and resends go to the notifier as events.
         MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-dashboard', topicPrefix: config.FOREWARN_TOPIC_PREFIX }),
-      ],
-      controllers: [
-        MeController, AccountsController, MeetingsController, AlertsController, UnmappedController,
-        LoginController, PagesController, DevMailController, AssetsController,
-        FeedbackApiController, LinkController, PreferencesPageController, AccountActionsController,
-        PasswordPageController, PasswordApiController, AuditController,
-      ],
-      providers: [
-        { provide: DASHBOARD_CONFIG, useValue: config },
-        { provide: UsersRepository, useFactory: (db: DataSource) => new UsersRepository(db, { sessionIdleMinutes: config.DASHBOARD_SESSION_IDLE_MINUTES }), inject: [DataSource] },
-        SignInThrottle, AdminOnlyOrNotFound,
-        // Who our own people are (as in the notifier), for the account page's warnings and the customer's people.
-        {
-          provide: AudienceBook,
-          useFactory: (source: AudienceRepository) => new AudienceBook(source, { internalDomains: config.FOREWARN_INTERNAL_DOMAINS, mailFrom: config.MAIL_FROM }),
-          inject: [AudienceRepository],
-        },
-        AudienceRepository,
-        { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
-        AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
-        AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,
+        DashboardConfigModule.forRoot(config),
+        WebModule,
+        AuthModule,
+        AccountsModule,
+        AlertsModule,
+        MeetingsModule,
+        UnmappedModule,
+        FeedbackModule,
+        PreferencesModule,
+        AuditModule,
+        DevMailModule,
       ],
     };
   }

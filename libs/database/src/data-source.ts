@@ -6,21 +6,22 @@ import { QueryLogger } from './query-logger';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { NotificationDelivery1764100000000 } from './migrations/notifier/1764100000000-notification-delivery';
 import { NoiseControl1764200000000 } from './migrations/notifier/1764200000000-noise-control';
-import { ChatChannel1764400000000 } from './migrations/notifier/1764400000000-chat-channel';
 import { HealthSignals1764300000000 } from './migrations/health/1764300000000-health-signals';
+import { ChatChannel1764400000000 } from './migrations/notifier/1764400000000-chat-channel';
 import { MappedSources1764500000000 } from './migrations/gateway/1764500000000-mapped-sources';
 import { CalendarFeeds1764510000000 } from './migrations/gateway/1764510000000-calendar-feeds';
 import { OverviewIndexes1764520000000 } from './migrations/health/1764520000000-overview-indexes';
 import { MemberEmailsNoPendingList1764530000000 } from './migrations/health/1764530000000-member-emails-no-pending-list';
 import { OutboxValueAsText1764535000000 } from './migrations/health/1764535000000-outbox-value-as-text';
-import { AuditLog1765000000000 } from './migrations/1765000000000-audit-log';
+import { AuditLog1765000000000 } from './migrations/audit/1765000000000-audit-log';
 import { SourceAllowanceAndKeyRotation1765010000000 } from './migrations/gateway/1765010000000-source-allowance-and-key-rotation';
-import { SignInLimits1765020000000 } from './migrations/1765020000000-sign-in-limits';
+import { SignInLimits1765020000000 } from './migrations/dashboard/1765020000000-sign-in-limits';
 import { InternalAudience1765030000000 } from './migrations/1765030000000-internal-audience';
 import { CalendarAllowInternal1765030000001 } from './migrations/gateway/1765030000001-calendar-allow-internal';
 import { NotificationLedgerViews1765040000000 } from './migrations/notifier/1765040000000-notification-ledger-views';
 import { HealthPolicyInUse1765040000001 } from './migrations/health/1765040000001-health-policy-in-use';
-import { OnceOnlyFeedback1765040000002 } from './migrations/1765040000002-once-only-feedback';
+import { OnceOnlyFeedback1765040000002 } from './migrations/dashboard/1765040000002-once-only-feedback';
+import { HealthReadViews1765140000000 } from './migrations/health/1765140000000-health-read-views';
 import { SourceSettings1765150000000 } from './migrations/gateway/1765150000000-source-settings';
 import { DeliveryLog1765150000001 } from './migrations/gateway/1765150000001-delivery-log';
 import { AccountReferences1765150000002 } from './migrations/health/1765150000002-account-references';
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   NotificationLedgerViews1765040000000,
   HealthPolicyInUse1765040000001,
   OnceOnlyFeedback1765040000002,
+  HealthReadViews1765140000000,
   SourceSettings1765150000000,
   DeliveryLog1765150000001,
   AccountReferences1765150000002,

@@ -7,6 +7,10 @@ import { SnoozeEntity } from './notifier/snooze.entity';
 import { CalendarFeedEntity } from './gateway/calendar-feed.entity';
 import { SourceEntity } from './gateway/source.entity';
 import { PolicyInUseEntity } from './health/policy-in-use.entity';
+import { AcknowledgementClaimEntity } from './dashboard/acknowledgement-claim.entity';
+import { LinkUseEntity } from './dashboard/link-use.entity';
+import { SessionEntity } from './dashboard/session.entity';
+import { UserEntity } from './dashboard/user.entity';
 
 /**
  * Every TypeORM entity, registered on the one DataSource (the record-at-a-time aggregates; the
@@ -23,4 +27,8 @@ export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities
   SourceEntity,
   CalendarFeedEntity,
   PolicyInUseEntity,
+  UserEntity,
+  SessionEntity,
+  AcknowledgementClaimEntity,
+  LinkUseEntity,
 ];

@@ -2,7 +2,7 @@ import { HEALTH_STATES } from '@forewarn/contracts';
 import type { User } from '@forewarn/database';
 import { integer, list, oneOf, type RawParam, text } from '../common/query-params';
 import { queryString } from '../web/html';
-import { ACCOUNT_SORTS, type AccountFilters, type AccountPage } from './accounts.query';
+import { ACCOUNT_SORTS, type AccountFilters, type AccountPage } from './accounts.read-model';
 
 /** Accounts per overview page unless `limit` says otherwise, and the most one page may hold. */
 export const DEFAULT_PAGE_SIZE = 100;

@@ -1,16 +1,14 @@
 import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { User } from '@forewarn/database';
-import { Problem } from '@forewarn/service-kit';
 import type { Response } from 'express';
+import { accountNotFound } from '../auth/account-access';
 import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
 import type { RawParam } from '../common/query-params';
 import { accountsQueryString, parseAccountFilters, parseAccountPage } from './account-filters';
 import type { AccountDetail, AccountSummary } from './account.types';
-import type { AccountPage } from './accounts.query';
+import type { AccountPage } from './accounts.read-model';
 import { AccountsService } from './accounts.service';
-
-export const accountNotFound = (id: string): Problem => new Problem(404, 'Not Found', `There is no account "${id}" that you can see.`);
 
 @Controller('api/accounts')
 @UseGuards(ApiAuthGuard)

@@ -1,7 +1,7 @@
 import type { AudienceBook } from '@forewarn/alerting';
 import type { User } from '@forewarn/database';
-import type { AlertsQuery } from '../alerts/alerts.query';
-import type { AccountFilters, AccountsQuery, StateCounts } from './accounts.query';
+import type { AlertsService } from '../alerts/alerts.service';
+import type { AccountFilters, AccountsReadModel, StateCounts } from './accounts.read-model';
 import { AccountsService } from './accounts.service';
 
 const admin: User = { email: 'ada@sales.example', name: 'Ada', role: 'admin', team: null };
@@ -16,7 +16,7 @@ function serviceWithCounts() {
     scoreChanges: async () => new Map(),
     countByState: jest.fn(() => new Promise<StateCounts>((resolve) => pending.push(resolve))),
   };
-  const service = new AccountsService(query as unknown as AccountsQuery, {} as AlertsQuery, {} as AudienceBook);
+  const service = new AccountsService(query as unknown as AccountsReadModel, {} as AlertsService, {} as AudienceBook);
   const flush = () => new Promise((resolve) => setImmediate(resolve));
   return { service, query, pending, flush };
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Audience, AudienceBook, audienceWarnings, isInternal } from '@forewarn/alerting';
 import type { User } from '@forewarn/database';
-import { AlertsQuery } from '../alerts/alerts.query';
+import { AlertsService } from '../alerts/alerts.service';
 import { type AccountAudience, canSee } from '../auth/visibility';
 import { TtlCache } from '../common/ttl-cache';
 import { DEFAULT_PAGE_SIZE } from './account-filters';
 import type { AccountDetail, AccountSummary, Meeting, MeetingPerson } from './account.types';
-import { type AccountFilters, type AccountPage, type AccountRow, AccountsQuery, type FilterOptions, type StateCounts } from './accounts.query';
+import { type AccountFilters, type AccountPage, type AccountRow, AccountsReadModel, type FilterOptions, type StateCounts } from './accounts.read-model';
 import { describeEvent, type TimelineEventData } from './timeline';
 import { dailyScores, NO_HEALTH_SCORE, trendWindowStart } from './trend';
 
@@ -65,7 +65,7 @@ const audienceKey = (user: User): string => (user.role === 'admin' ? 'admin' : J
 /** What a user may know about accounts: the overview list and one account's whole story. */
 @Injectable()
 export class AccountsService {
-  constructor(private readonly accounts: AccountsQuery, private readonly alerts: AlertsQuery, private readonly audience: AudienceBook) {}
+  constructor(private readonly accounts: AccountsReadModel, private readonly alerts: AlertsService, private readonly audience: AudienceBook) {}
 
   private readonly counts = new TtlCache<string, Promise<StateCounts>>(COUNTS_TTL_MS);
   private readonly options = new TtlCache<string, Promise<FilterOptions>>(FILTER_OPTIONS_TTL_MS);
@@ -104,12 +104,6 @@ export class AccountsService {
 
   private countByState(user: User, filters: AccountFilters): Promise<StateCounts> {
     return cached(this.counts, `${audienceKey(user)} ${JSON.stringify(filters)}`, () => this.accounts.countByState(user, filters));
-  }
-
-  /** Whether the account exists and the user may see it. */
-  async visible(user: User, accountId: string): Promise<boolean> {
-    const row = await this.accounts.account(accountId);
-    return !!row && canSee(user, audienceOf(row));
   }
 
   /** The account's detail, or null when it does not exist or the user may not see it (both are a 404). */

@@ -1,18 +1,17 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ALERT_KINDS } from '@forewarn/contracts';
 import type { User } from '@forewarn/database';
-import { accountNotFound } from '../accounts/accounts.controller';
-import type { AlertView } from '../accounts/account.types';
-import { AccountsService } from '../accounts/accounts.service';
+import { AccountAccess, accountNotFound } from '../auth/account-access';
 import { ApiAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { integer, list, type RawParam, text } from '../common/query-params';
-import { AlertsQuery } from './alerts.query';
+import type { AlertView } from './alert.types';
+import { AlertsService } from './alerts.service';
 
 @Controller('api/alerts')
 @UseGuards(ApiAuthGuard)
 export class AlertsController {
-  constructor(private readonly alerts: AlertsQuery, private readonly accounts: AccountsService) {}
+  constructor(private readonly alerts: AlertsService, private readonly access: AccountAccess) {}
 
   /** `?account=&kind=&limit=`: alerts about visible accounts, newest first, with their deliveries. */
   @Get()
@@ -20,7 +19,7 @@ export class AlertsController {
     const accountId = text('account', query.account);
     const kinds = list('kind', query.kind, ALERT_KINDS);
     const limit = integer('limit', query.limit, { min: 1, max: 1000 }, 200);
-    if (accountId && !(await this.accounts.visible(user, accountId))) throw accountNotFound(accountId);
+    if (accountId && !(await this.access.visible(user, accountId))) throw accountNotFound(accountId);
     return this.alerts.list(user, { accountId, kinds, limit });
   }
 }

@@ -3,23 +3,12 @@ import type { DashboardConfig } from '@forewarn/config';
 import type { User } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
 import type { Request } from 'express';
-import { DASHBOARD_CONFIG } from '../dashboard.config';
+import type { AuthedRequest } from '../common/authed-request';
+import { DASHBOARD_CONFIG } from '../common/dashboard.config';
+import { LoginRequired } from '../web/login-required';
 import { AuthService } from './auth.service';
 import { isSameOrigin } from './same-origin';
 import { SESSION_COOKIE } from './session-cookie';
-
-export interface AuthedRequest extends Request {
-  user?: User;
-  /** How the user proved who they are; only cookie-authenticated changes need the same-origin check. */
-  authVia?: 'token' | 'session';
-}
-
-/** Page requests without a signed-in user are sent to the login page (see PageExceptionFilter). */
-export class LoginRequired extends Error {
-  constructor(readonly next: string) {
-    super('login required');
-  }
-}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
-import { AuditLog, hashCredential, type User, UsersRepository } from '@forewarn/database';
+import { AuditLog, hashCredential, SessionsRepository, TxHost, type User, UsersRepository } from '@forewarn/database';
 import { Metrics } from '@forewarn/service-kit';
 import { TtlCache } from '../common/ttl-cache';
-import { DASHBOARD_CONFIG } from '../dashboard.config';
+import { DASHBOARD_CONFIG } from '../common/dashboard.config';
 import { SignInThrottle } from './sign-in-throttle';
 
 /**
@@ -30,22 +30,26 @@ export type PasswordChangeResult =
 @Injectable()
 export class AuthService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AuthService.name);
-  private readonly tokens: TtlCache<string, User>;
-  private readonly sessions: TtlCache<string, User>;
+  private readonly tokenUsers: TtlCache<string, User>;
+  private readonly sessionUsers: TtlCache<string, User>;
+  private readonly idleMinutes: number;
   private housekeeping: NodeJS.Timeout | null = null;
   private readonly signIns;
 
   constructor(
-    @Inject(UsersRepository) private readonly users: UsersRepository,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
     private readonly throttle: SignInThrottle,
-    @Inject(AuditLog) private readonly audit: AuditLog,
+    private readonly audit: AuditLog,
+    private readonly txHost: TxHost,
     @Inject(DASHBOARD_CONFIG) config: DashboardConfig,
     metrics: Metrics,
   ) {
     this.signIns = metrics.counter('forewarn_dashboard_sign_ins_total', 'Sign-in attempts by outcome (ok, invalid, throttled)', ['outcome']);
-    const ttl = Math.min(LOOKUP_TTL_MS, (config.DASHBOARD_SESSION_IDLE_MINUTES * 60_000) / 4);
-    this.tokens = new TtlCache(ttl);
-    this.sessions = new TtlCache(ttl);
+    this.idleMinutes = config.DASHBOARD_SESSION_IDLE_MINUTES;
+    const ttl = Math.min(LOOKUP_TTL_MS, (this.idleMinutes * 60_000) / 4);
+    this.tokenUsers = new TtlCache(ttl);
+    this.sessionUsers = new TtlCache(ttl);
   }
 
   onModuleInit(): void {
@@ -58,11 +62,14 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async userForToken(token: string): Promise<User | null> {
-    return this.cached(this.tokens, token, () => this.users.findByToken(token));
+    return this.cached(this.tokenUsers, token, () => this.users.findByToken(token));
   }
 
   async userForSession(sessionId: string): Promise<User | null> {
-    return this.cached(this.sessions, sessionId, () => this.users.findBySession(sessionId));
+    return this.cached(this.sessionUsers, sessionId, async () => {
+      const email = await this.sessions.liveEmail(sessionId, this.idleMinutes);
+      return email ? this.users.find(email) : null;
+    });
   }
 
   /**
@@ -83,18 +90,19 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     }
     this.signIns.inc({ outcome: 'ok' });
     await this.throttle.succeeded(email, address);
-    const { sessionId, expiresAt } = await this.users.startSession(user.email);
+    const { sessionId, expiresAt } = await this.sessions.start(user.email);
     return { ok: true, user, sessionId, expiresAt };
   }
 
   async signOut(sessionId: string): Promise<void> {
-    this.sessions.delete(hashCredential(sessionId));
-    await this.users.endSession(sessionId);
+    this.sessionUsers.delete(hashCredential(sessionId));
+    await this.sessions.end(sessionId);
   }
 
   /**
    * A signed-in user changes their password: the current one must be right (and counts as a
-   * sign-in attempt), and every other session of theirs ends — at once on this instance.
+   * sign-in attempt), and every other session of theirs ends — at once on this instance. The
+   * change and its audit entry are one unit of work.
    */
   async changePassword(user: User, current: string, next: string, context: { address: string; sessionId: string | null; via: 'page' | 'api' }): Promise<PasswordChangeResult> {
     const wait = await this.throttle.begin(user.email, context.address);
@@ -104,10 +112,13 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
       return { ok: false, reason: 'wrong-current' };
     }
     await this.throttle.succeeded(user.email, context.address);
-    const { sessionsEnded } = await this.users.setPassword(user.email, next, { keepSessionId: context.sessionId ?? undefined });
+    const { sessionsEnded } = await this.txHost.withTransaction(async () => {
+      const changed = await this.users.setPassword(user.email, next, { keepSessionId: context.sessionId ?? undefined });
+      await this.audit.record({ actor: user.email, action: 'user.password_changed', target: user.email, details: { via: context.via, sessionsEnded: changed.sessionsEnded } });
+      return changed;
+    });
     const keep = context.sessionId ? hashCredential(context.sessionId) : null;
-    this.sessions.deleteWhere((cached, key) => cached.email === user.email && key !== keep);
-    await this.audit.record({ actor: user.email, action: 'user.password_changed', target: user.email, details: { via: context.via, sessionsEnded } });
+    this.sessionUsers.deleteWhere((cached, key) => cached.email === user.email && key !== keep);
     return { ok: true, sessionsEnded };
   }
 
@@ -122,7 +133,7 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
 
   private async keepHouse(): Promise<void> {
     try {
-      const sessions = await this.users.deleteEndedSessions();
+      const sessions = await this.sessions.deleteEnded(this.idleMinutes);
       const failures = await this.throttle.prune();
       if (sessions || failures) this.logger.debug({ msg: 'housekeeping', endedSessionsDeleted: sessions, signInFailuresForgotten: failures });
     } catch (error) {

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { User } from '@forewarn/database';
-import type { AuthedRequest } from './auth.guard';
+import type { AuthedRequest } from '../common/authed-request';
 
 /** The signed-in user; only on routes behind ApiAuthGuard or PageAuthGuard. */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): User => {

@@ -2,15 +2,14 @@ import { Body, Controller, Get, HttpCode, Put, Post, Query, Req, Res, UseGuards 
 import { passwordProblem, type User } from '@forewarn/database';
 import { type FieldProblem, Problem } from '@forewarn/service-kit';
 import type { Response } from 'express';
-import { DevMailClient } from '../dev-mail/dev-mail.client';
-import type { PageContext } from '../web/layout';
-import { pageContext } from '../web/page-context';
-import { passwordPage } from '../web/pages/password.page';
+import type { AuthedRequest } from '../common/authed-request';
+import { PageContexts } from '../web/page-context';
 import { sendPage } from '../web/send-page';
-import { ApiAuthGuard, type AuthedRequest, clientAddress, PageAuthGuard } from './auth.guard';
+import { ApiAuthGuard, clientAddress, PageAuthGuard } from './auth.guard';
 import { AuthService, type PasswordChangeResult } from './auth.service';
 import { CurrentUser } from './current-user.decorator';
 import { tooManyAttempts } from './login.controller';
+import { passwordPage } from './password.page';
 import { SESSION_COOKIE } from './session-cookie';
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -43,17 +42,17 @@ async function change(auth: AuthService, user: User, request: AuthedRequest, bod
 @Controller('password')
 @UseGuards(PageAuthGuard)
 export class PasswordPageController {
-  constructor(private readonly auth: AuthService, private readonly devMail: DevMailClient) {}
+  constructor(private readonly auth: AuthService, private readonly pages: PageContexts) {}
 
   @Get()
   show(@Req() request: AuthedRequest, @Res() response: Response, @Query('changed') changed?: string): void {
     const ended = Number(changed);
-    sendPage(response, passwordPage(this.context(request), changed !== undefined && Number.isInteger(ended) && ended >= 0 ? { changed: { sessionsEnded: ended } } : {}));
+    sendPage(response, passwordPage(this.pages.of(request), changed !== undefined && Number.isInteger(ended) && ended >= 0 ? { changed: { sessionsEnded: ended } } : {}));
   }
 
   @Post()
   async save(@CurrentUser() user: User, @Req() request: AuthedRequest, @Res() response: Response, @Body() body: Record<string, unknown> | undefined): Promise<void> {
-    const ctx = this.context(request);
+    const ctx = this.pages.of(request);
     const errors = passwordChangeProblems({ currentPassword: body?.currentPassword, newPassword: body?.newPassword, repeatPassword: body?.repeatPassword ?? '' });
     if (errors.length) return sendPage(response, passwordPage(ctx, { errors }), 400);
     const result = await change(this.auth, user, request, body, 'page');
@@ -62,10 +61,6 @@ export class PasswordPageController {
     const { seconds, message } = tooManyAttempts(result.retryAfterMs);
     response.setHeader('Retry-After', String(seconds));
     sendPage(response, passwordPage(ctx, { notice: message }), 429);
-  }
-
-  private context(request: AuthedRequest): PageContext {
-    return pageContext(request, this.devMail.available) as PageContext;
   }
 }
 

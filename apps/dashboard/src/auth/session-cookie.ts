@@ -1,8 +1,6 @@
 import type { CookieOptions } from 'express';
 
 export const SESSION_COOKIE = 'fw_session';
-/** The reader's time zone, set by the login page from the browser, so times read in local time. */
-export const TIME_ZONE_COOKIE = 'fw_tz';
 
 /** HttpOnly, SameSite=Lax, and Secure whenever the dashboard is served over https. */
 export function sessionCookieOptions(publicUrl: string, expiresAt?: Date): CookieOptions {

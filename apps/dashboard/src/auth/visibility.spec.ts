@@ -61,7 +61,7 @@ describe('the SQL form of the visibility rule', () => {
     const sql = visibilitySql(riley, params);
     expect(params).toEqual(['already', 'riley@sales.example', 'enterprise']);
     expect(sql).toContain('lower(a.owner_email) = $2');
-    expect(sql).toContain('health.member_emails(a.members) @> ARRAY[$2::text]');
+    expect(sql).toContain('a.member_emails @> ARRAY[$2::text]');
     expect(sql).toContain('lower(a.team) = $3');
     expect(sql).not.toContain('lead_email');
   });

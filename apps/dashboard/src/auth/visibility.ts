@@ -25,9 +25,10 @@ export function canSee(user: User, account: AccountAudience): boolean {
 }
 
 /**
- * The same rule as a SQL condition on `health.accounts` aliased `alias`, for list queries.
- * Parameters are appended to `params`. Keep this in step with `canSee`.
- * Every alternative has an index (migration OverviewIndexes1764520000000), so a rep's lists read
+ * The same rule as a SQL condition on account-health's read view `health.accounts_view` aliased
+ * `alias`, for list queries. Parameters are appended to `params`. Keep this in step with `canSee`.
+ * Every alternative has an index on the table under the view (migration OverviewIndexes1764520000000;
+ * the view's `member_emails` is the indexed `health.member_emails(members)`), so a rep's lists read
  * their accounts, not all of them: keep the expressions exactly as indexed.
  */
 export function visibilitySql(user: User, params: unknown[], alias = 'a'): string {
@@ -37,7 +38,7 @@ export function visibilitySql(user: User, params: unknown[], alias = 'a'): strin
   const conditions = [
     `lower(${alias}.owner_email) = ${email}`,
     // The members' e-mails in lower case: what `lower(m->>'email')` over jsonb_array_elements(members) gave.
-    `health.member_emails(${alias}.members) @> ARRAY[${email}::text]`,
+    `${alias}.member_emails @> ARRAY[${email}::text]`,
   ];
   if (user.team) {
     params.push(user.team.trim().toLowerCase());

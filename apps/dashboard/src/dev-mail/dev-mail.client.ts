@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
 import type { SinkMessage } from '@forewarn/devstack';
-import { DASHBOARD_CONFIG } from '../dashboard.config';
+import { DASHBOARD_CONFIG, devMailAvailable } from '../common/dashboard.config';
 
 /** A mail the development sink caught (libs/devstack mail-sink, `GET /messages[/:id]`). */
 export type CaughtMail = SinkMessage;
@@ -14,7 +14,7 @@ export class DevMailClient {
   constructor(@Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig) {}
 
   get available(): boolean {
-    return this.config.NODE_ENV !== 'production' && !!this.config.DEV_MAIL_URL;
+    return devMailAvailable(this.config);
   }
 
   async list(): Promise<CaughtMail[]> {

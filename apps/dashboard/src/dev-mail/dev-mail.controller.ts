@@ -1,11 +1,11 @@
 import { type CanActivate, Controller, type ExecutionContext, Get, Injectable, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
-import type { PageContext } from '../web/layout';
-import { pageContext } from '../web/page-context';
-import { devMailListPage, devMailPage } from '../web/pages/dev-mail.page';
+import { PageAuthGuard } from '../auth/auth.guard';
+import type { AuthedRequest } from '../common/authed-request';
+import { PageContexts } from '../web/page-context';
 import { sendPage } from '../web/send-page';
 import { type CaughtMail, DevMailClient, MailSinkUnavailable } from './dev-mail.client';
+import { devMailListPage, devMailPage } from './dev-mail.page';
 
 /** In production, or without a mail sink, the page does not exist — not even behind the login. */
 @Injectable()
@@ -34,11 +34,11 @@ export class AdminOnlyOrNotFound implements CanActivate {
 @Controller('dev/mail')
 @UseGuards(DevMailAvailableGuard, PageAuthGuard, AdminOnlyOrNotFound)
 export class DevMailController {
-  constructor(private readonly mail: DevMailClient) {}
+  constructor(private readonly mail: DevMailClient, private readonly pages: PageContexts) {}
 
   @Get()
   async list(@Req() request: AuthedRequest, @Res() response: Response): Promise<void> {
-    const ctx = this.context(request);
+    const ctx = this.pages.of(request);
     let mails: CaughtMail[] = [];
     let problem: string | null = null;
     try {
@@ -52,13 +52,9 @@ export class DevMailController {
 
   @Get(':id')
   async one(@Req() request: AuthedRequest, @Res() response: Response, @Param('id') id: string): Promise<void> {
-    const ctx = this.context(request);
+    const ctx = this.pages.of(request);
     const mail = await this.mail.one(id);
     if (!mail) throw new NotFoundException('That mail is no longer in the sink.');
     sendPage(response, devMailPage(mail, ctx));
-  }
-
-  private context(request: AuthedRequest): PageContext {
-    return pageContext(request, true) as PageContext;
   }
 }

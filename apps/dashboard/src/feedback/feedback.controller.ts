@@ -1,31 +1,21 @@
 import { verifyLink } from '@forewarn/alerting';
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
 import type { User } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
 import type { Response } from 'express';
-import { AccountsService } from '../accounts/accounts.service';
-import { ApiAuthGuard, type AuthedRequest, PageAuthGuard } from '../auth/auth.guard';
+import { AccountAccess } from '../auth/account-access';
+import { ApiAuthGuard, PageAuthGuard } from '../auth/auth.guard';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { DASHBOARD_CONFIG } from '../dashboard.config';
-import { DevMailClient } from '../dev-mail/dev-mail.client';
-import type { PageContext } from '../web/layout';
-import { pageContext } from '../web/page-context';
+import { DASHBOARD_CONFIG } from '../common/dashboard.config';
 import { sendPage } from '../web/send-page';
-import { confirmLinkPage, linkOutcomePage, linkProblemPage, preferencesPage } from './feedback.pages';
+import { confirmLinkPage, linkOutcomePage, linkProblemPage } from './feedback.pages';
 import { FeedbackPublisher } from './feedback.publisher';
-import { FeedbackQuery } from './feedback.query';
+import { FeedbackReadModel } from './feedback.read-model';
 import { OnceOnlyFeedback } from './once-only';
-import { chatAddressProblem, chatUrlField, type FieldError, parsePreferences, parseSnoozeHours } from './preferences-form';
-import { missingPreferences, patchPreferences } from './preferences-request';
-
-/** Where chat webhooks may point: public hosts, over https (plain http outside production), or hosts the operator allowed. */
-const outboundPolicy = (config: DashboardConfig) => ({ allowPlainHttp: config.NODE_ENV !== 'production', allowHosts: config.FOREWARN_OUTBOUND_ALLOW_HOSTS });
+import { parseSnoozeHours } from './snooze-hours';
 
 const person = (user: User) => ({ email: user.email, ...(user.name ? { name: user.name } : {}) });
-
-const invalidPreferences = (errors: FieldError[]) =>
-  new Problem(400, 'Bad Request', `Invalid preferences: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`, { errors });
 
 /** Finished deliveries can be sent again; pending and retrying ones are still on their way. */
 const RESENDABLE = ['sent', 'failed', 'suppressed'];
@@ -34,7 +24,7 @@ const RESENDABLE = ['sent', 'failed', 'suppressed'];
 @Controller('a')
 export class LinkController {
   constructor(
-    private readonly query: FeedbackQuery,
+    private readonly query: FeedbackReadModel,
     private readonly once: OnceOnlyFeedback,
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
   ) {}
@@ -79,18 +69,17 @@ export class LinkController {
 @UseGuards(ApiAuthGuard)
 export class FeedbackApiController {
   constructor(
-    private readonly query: FeedbackQuery,
+    private readonly query: FeedbackReadModel,
     private readonly publisher: FeedbackPublisher,
     private readonly once: OnceOnlyFeedback,
-    private readonly accounts: AccountsService,
-    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
+    private readonly access: AccountAccess,
   ) {}
 
   /** `202` when this acknowledged the alert; `200` saying who did and when, when someone already had (nothing is published again). */
   @Post('alerts/:id/ack')
   async acknowledge(@CurrentUser() user: User, @Param('id') id: string, @Res({ passthrough: true }) response: Response) {
     const alert = await this.query.alert(id);
-    if (!alert || !(await this.accounts.visible(user, alert.accountId))) throw new Problem(404, 'Not Found', `There is no alert ${id} that you can see.`);
+    if (!alert || !(await this.access.visible(user, alert.accountId))) throw new Problem(404, 'Not Found', `There is no alert ${id} that you can see.`);
     const state = await this.query.accountState(alert.accountId);
     const { acknowledgement: ack, already } = await this.once.acknowledge({ alertId: alert.id, accountId: alert.accountId, state, by: person(user), via: 'dashboard' });
     response.status(already ? 200 : 202);
@@ -102,7 +91,7 @@ export class FeedbackApiController {
   @Post('accounts/:id/snooze')
   @HttpCode(202)
   async snooze(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown> | undefined, @Query('hours') hoursParam?: string) {
-    if (!(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', `There is no account ${accountId} that you can see.`);
+    if (!(await this.access.visible(user, accountId))) throw new Problem(404, 'Not Found', `There is no account ${accountId} that you can see.`);
     const hours = parseSnoozeHours(body?.hours ?? hoursParam);
     if (hours === null) throw new Problem(400, 'Bad Request', 'hours must be a whole number from 1 to 720.', { errors: [{ field: 'hours', message: 'must be a whole number from 1 to 720' }] });
     const state = await this.query.accountState(accountId);
@@ -115,48 +104,12 @@ export class FeedbackApiController {
   @HttpCode(202)
   async resend(@CurrentUser() user: User, @Param('id') id: string) {
     const notification = await this.query.notification(id);
-    if (!notification || !(await this.accounts.visible(user, notification.accountId))) throw new Problem(404, 'Not Found', `There is no notification ${id} that you can see.`);
+    if (!notification || !(await this.access.visible(user, notification.accountId))) throw new Problem(404, 'Not Found', `There is no notification ${id} that you can see.`);
     if (!RESENDABLE.includes(notification.status)) {
       throw new Problem(409, 'Conflict', `Notification ${id} is ${notification.status}: it is still on its way, there is nothing to resend yet.`);
     }
     await this.publisher.resend({ notificationId: notification.id, accountId: notification.accountId, by: person(user) });
     return { resend: { notificationId: notification.id, requestedBy: user.email } };
-  }
-
-  @Get('me/preferences')
-  async preferences(@CurrentUser() user: User) {
-    return this.query.preferences(user.email);
-  }
-
-  /** Replaces every preference: each must be given (`null` clears one). */
-  @Put('me/preferences')
-  @HttpCode(202)
-  async savePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
-    const missing = missingPreferences(body ?? {});
-    if (missing.length) throw invalidPreferences(missing);
-    const value = await this.validPreferences(body ?? {});
-    await this.publisher.preferences({ email: user.email, ...value });
-    return { email: user.email, ...value };
-  }
-
-  /** Changes only the preferences it names; the others stay as the notifier has them. */
-  @Patch('me/preferences')
-  @HttpCode(202)
-  async changePreferences(@CurrentUser() user: User, @Body() body: Record<string, unknown> | undefined) {
-    const patched = patchPreferences(await this.query.preferences(user.email), body ?? {});
-    if (!patched.ok) throw invalidPreferences(patched.errors);
-    const value = await this.validPreferences(patched.body);
-    await this.publisher.preferences({ email: user.email, ...value });
-    return { email: user.email, ...value };
-  }
-
-  /** Parsed preferences whose chat address (if any) is on the public internet; 400 naming each bad field otherwise. */
-  private async validPreferences(body: Record<string, unknown>) {
-    const parsed = parsePreferences(body, { outbound: outboundPolicy(this.config) });
-    if (!parsed.ok) throw invalidPreferences(parsed.errors);
-    const problem = await chatAddressProblem(parsed.value.chat, chatUrlField(body), outboundPolicy(this.config));
-    if (problem) throw invalidPreferences([problem]);
-    return parsed.value;
   }
 }
 
@@ -165,16 +118,16 @@ export class FeedbackApiController {
 @UseGuards(PageAuthGuard)
 export class AccountActionsController {
   constructor(
-    private readonly query: FeedbackQuery,
+    private readonly query: FeedbackReadModel,
     private readonly publisher: FeedbackPublisher,
     private readonly once: OnceOnlyFeedback,
-    private readonly accounts: AccountsService,
+    private readonly access: AccountAccess,
   ) {}
 
   @Post(':id/acknowledge')
   async acknowledge(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const alert = await this.query.alert(String(body?.alertId ?? ''));
-    if (!alert || alert.accountId !== accountId || !(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no such alert on an account you can see.');
+    if (!alert || alert.accountId !== accountId || !(await this.access.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no such alert on an account you can see.');
     const { already } = await this.once.acknowledge({ alertId: alert.id, accountId, state: await this.query.accountState(accountId), by: person(user), via: 'dashboard' });
     response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=${already ? 'already-acknowledged' : 'acknowledged'}#told`);
   }
@@ -183,7 +136,7 @@ export class AccountActionsController {
   @Post(':id/resend')
   async resend(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const notification = await this.query.notification(String(body?.notificationId ?? ''));
-    if (!notification || notification.accountId !== accountId || !(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no such mail about an account you can see.');
+    if (!notification || notification.accountId !== accountId || !(await this.access.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no such mail about an account you can see.');
     const resendable = RESENDABLE.includes(notification.status);
     if (resendable) await this.publisher.resend({ notificationId: notification.id, accountId, by: person(user) });
     response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=${resendable ? 'resent' : 'resend-waiting'}#told`);
@@ -191,42 +144,10 @@ export class AccountActionsController {
 
   @Post(':id/snooze')
   async snooze(@CurrentUser() user: User, @Param('id') accountId: string, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    if (!(await this.accounts.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no account at this address that you can see.');
+    if (!(await this.access.visible(user, accountId))) throw new Problem(404, 'Not Found', 'There is no account at this address that you can see.');
     const hours = parseSnoozeHours(body?.hours);
     if (hours === null) throw new Problem(400, 'Bad Request', 'hours must be a whole number from 1 to 720.');
     await this.publisher.snooze({ accountId, state: await this.query.accountState(accountId), by: person(user), until: new Date(Date.now() + hours * 3_600_000), via: 'dashboard' });
     response.redirect(303, `/accounts/${encodeURIComponent(accountId)}?done=snoozed#told`);
-  }
-}
-
-/** The preferences page. */
-@Controller('preferences')
-@UseGuards(PageAuthGuard)
-export class PreferencesPageController {
-  constructor(
-    private readonly query: FeedbackQuery,
-    private readonly publisher: FeedbackPublisher,
-    private readonly devMail: DevMailClient,
-    @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
-  ) {}
-
-  @Get()
-  async show(@Req() request: AuthedRequest, @Res() response: Response, @Query('saved') saved?: string): Promise<void> {
-    const ctx = pageContext(request, this.devMail.available) as PageContext;
-    sendPage(response, preferencesPage(await this.query.preferences(ctx.user.email), ctx, { saved: saved === '1' }));
-  }
-
-  @Post()
-  async save(@Req() request: AuthedRequest, @Res() response: Response, @Body() body: Record<string, unknown>): Promise<void> {
-    const ctx = pageContext(request, this.devMail.available) as PageContext;
-    const parsed = parsePreferences(body ?? {}, { outbound: outboundPolicy(this.config) });
-    const problem = parsed.ok ? await chatAddressProblem(parsed.value.chat, chatUrlField(body ?? {}), outboundPolicy(this.config)) : null;
-    if (!parsed.ok || problem) {
-      const current = await this.query.preferences(ctx.user.email);
-      sendPage(response, preferencesPage({ ...current, mode: body.mode === 'digest' ? 'digest' : 'immediate', timeZone: String(body.timeZone ?? '') || null }, ctx, { errors: parsed.ok ? [problem as FieldError] : parsed.errors }), 400);
-      return;
-    }
-    await this.publisher.preferences({ email: ctx.user.email, ...parsed.value });
-    response.redirect(303, '/preferences?saved=1');
   }
 }

@@ -1,10 +1,15 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import type { User } from '@forewarn/database';
-import { ApiAuthGuard } from '../auth/auth.guard';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { HEALTH_STATES, type HealthState } from '@forewarn/contracts';
+import type { User } from '@forewarn/database';
+import type { Response } from 'express';
+import { ApiAuthGuard, PageAuthGuard } from '../auth/auth.guard';
+import { CurrentUser } from '../auth/current-user.decorator';
+import type { AuthedRequest } from '../common/authed-request';
 import { boolean, integer, list, type RawParam } from '../common/query-params';
-import { MeetingsQuery, type UpcomingMeeting } from './meetings.query';
+import { PageContexts } from '../web/page-context';
+import { sendPage } from '../web/send-page';
+import { meetingsPage } from './meetings.page';
+import { MeetingsReadModel, type UpcomingMeeting } from './meetings.read-model';
 
 /** "At risk" means what it says: accounts at risk or in a firestorm, not those only to watch. */
 export const AT_RISK_STATES: readonly HealthState[] = ['at_risk', 'firestorm'];
@@ -34,12 +39,26 @@ export function meetingStates(options: Pick<MeetingOptions, 'atRiskOnly' | 'stat
 @Controller('api/meetings')
 @UseGuards(ApiAuthGuard)
 export class MeetingsController {
-  constructor(private readonly meetings: MeetingsQuery) {}
+  constructor(private readonly meetings: MeetingsReadModel) {}
 
   /** `?withinDays=7&atRisk=true&state=`: upcoming meetings with visible accounts, soonest first, with each account's state. */
   @Get()
   upcoming(@CurrentUser() user: User, @Query() query: Record<string, RawParam>): Promise<UpcomingMeeting[]> {
     const options = parseMeetingOptions(query);
     return this.meetings.upcoming(user, { withinDays: options.withinDays, states: meetingStates(options) });
+  }
+}
+
+/** The meetings page: the next two weeks unless `withinDays` says otherwise. */
+@Controller('meetings')
+@UseGuards(PageAuthGuard)
+export class MeetingsPageController {
+  constructor(private readonly meetings: MeetingsReadModel, private readonly pages: PageContexts) {}
+
+  @Get()
+  async upcoming(@Req() request: AuthedRequest, @Res() response: Response, @Query() query: Record<string, RawParam>): Promise<void> {
+    const ctx = this.pages.of(request);
+    const options = parseMeetingOptions({ withinDays: '14', ...query });
+    sendPage(response, meetingsPage(await this.meetings.upcoming(ctx.user, { withinDays: options.withinDays, states: meetingStates(options) }), options, ctx));
   }
 }

@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { bootstrapAdminEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
-import { UsersRepository } from '@forewarn/database';
+import type { INestApplicationContext } from '@nestjs/common';
+import { AuditLog, cliActor, DashboardDataModule, passwordProblem, TxHost, userAddEntries, UsersRepository } from '@forewarn/database';
 import type { Command } from 'commander';
-import type { DataSource } from 'typeorm';
-import { CliError, printJson, withDatabase } from '../cli-support';
-
-// As `user add --password`: long enough to matter, short enough to hash quickly.
-const MIN_PASSWORD_LENGTH = 8;
-const MAX_PASSWORD_LENGTH = 1000;
+import { CliError, printJson, withApp } from '../cli-support';
 
 interface BootstrapOptions {
   email?: string;
@@ -30,7 +26,7 @@ export function registerBootstrapAdminCommand(program: Command): void {
     .action(async (options: BootstrapOptions) => {
       const { email, passwordFile } = settings(options);
       const password = await readPassword(passwordFile);
-      const outcome = await withDatabase((db) => bootstrapAdmin(db, email, password));
+      const outcome = await withApp([DashboardDataModule], (app) => bootstrapAdmin(app, email, password));
       if (!outcome.created && outcome.role !== 'admin') {
         process.stderr.write(`forewarn: ${outcome.email} already exists as ${outcome.role}; left unchanged\n`);
       }
@@ -63,15 +59,21 @@ async function readPassword(file: string): Promise<string> {
     throw new CliError(`cannot read the password file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const password = content.replace(/\r?\n$/, '');
-  if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`the password in ${file} must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.length > MAX_PASSWORD_LENGTH) throw new CliError(`the password in ${file} must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  // As `user add --password`: long enough to matter, short enough to hash quickly.
+  const problem = passwordProblem(password);
+  if (problem) throw new CliError(`the password in ${file} ${problem}`);
   return password;
 }
 
-export async function bootstrapAdmin(db: DataSource, email: string, password: string): Promise<{ email: string; role: string; created: boolean }> {
-  // UsersRepository has no look-up by address yet; this one query is the whole need.
-  const existing: { email: string; role: string }[] = await db.query('SELECT email, role FROM dashboard.users WHERE email = $1', [email.toLowerCase()]);
-  if (existing[0]) return { email: existing[0].email, role: existing[0].role, created: false };
-  const { user } = await new UsersRepository(db).upsert({ email, name: 'Administrator', role: 'admin', team: null }, password);
-  return { email: user.email, role: user.role, created: true };
+/** Creates the admin and records it in the audit log, in one unit of work; an existing user stays as it is. */
+export function bootstrapAdmin(app: INestApplicationContext, email: string, password: string): Promise<{ email: string; role: string; created: boolean }> {
+  const users = app.get(UsersRepository);
+  const audit = app.get(AuditLog);
+  return app.get(TxHost).withTransaction(async () => {
+    const existing = await users.find(email);
+    if (existing) return { email: existing.email, role: existing.role, created: false };
+    const added = await users.upsert({ email, name: 'Administrator', role: 'admin', team: null }, password);
+    for (const entry of userAddEntries(cliActor(), added.before, added.user, added)) await audit.record(entry);
+    return { email: added.user.email, role: added.user.role, created: true };
+  });
 }

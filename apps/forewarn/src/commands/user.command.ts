@@ -1,4 +1,4 @@
-import { AuditLog, cliActor, passwordProblem, userAddEntries, USER_ROLES, type UserRole, UsersRepository, TxHost } from '@forewarn/database';
+import { AuditLog, cliActor, DashboardDataModule, passwordProblem, SessionsRepository, TxHost, userAddEntries, USER_ROLES, type UserRole, UsersRepository } from '@forewarn/database';
 import type { Command } from 'commander';
 import { CliError, printJson, withApp } from '../cli-support';
 
@@ -47,8 +47,8 @@ export function registerUserCommands(program: Command): void {
       if (!USER_ROLES.includes(options.role as UserRole)) throw new CliError(`--role must be one of ${USER_ROLES.join(', ')}, not "${options.role}"`);
       const password = await passwordFrom(options);
       const actor = cliActor();
-      const result = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
-        const saved = await new UsersRepository(app.get(TxHost).tx).upsert({ email, role: options.role as UserRole, team: options.team ?? null, name: options.name ?? null }, password);
+      const result = await withApp([DashboardDataModule], (app) => app.get(TxHost).withTransaction(async () => {
+        const saved = await app.get(UsersRepository).upsert({ email, role: options.role as UserRole, team: options.team ?? null, name: options.name ?? null }, password);
         const audit = app.get(AuditLog);
         for (const entry of userAddEntries(actor, saved.before, saved.user, saved)) await audit.record(entry);
         return saved;
@@ -63,8 +63,8 @@ export function registerUserCommands(program: Command): void {
     .description('remove a user: their API token stops working and their sessions end')
     .action(async (email: string) => {
       const actor = cliActor();
-      const result = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
-        const users = new UsersRepository(app.get(TxHost).tx);
+      const result = await withApp([DashboardDataModule], (app) => app.get(TxHost).withTransaction(async () => {
+        const users = app.get(UsersRepository);
         const existing = await users.find(email);
         if (!existing) throw new CliError(`there is no user "${email}"`);
         const { sessionsEnded } = await users.remove(existing.email);
@@ -80,11 +80,10 @@ export function registerUserCommands(program: Command): void {
     .description('sign a user out everywhere: every web session of theirs ends (their API token stays)')
     .action(async (email: string) => {
       const actor = cliActor();
-      const result = await withApp([], (app) => app.get(TxHost).withTransaction(async () => {
-        const users = new UsersRepository(app.get(TxHost).tx);
-        const existing = await users.find(email);
+      const result = await withApp([DashboardDataModule], (app) => app.get(TxHost).withTransaction(async () => {
+        const existing = await app.get(UsersRepository).find(email);
         if (!existing) throw new CliError(`there is no user "${email}"`);
-        const sessionsEnded = await users.endSessions(existing.email);
+        const sessionsEnded = await app.get(SessionsRepository).endAllOf(existing.email);
         await app.get(AuditLog).record({ actor, action: 'user.sessions_revoked', target: existing.email, details: { sessionsEnded } });
         return { email: existing.email, sessionsEnded };
       }));

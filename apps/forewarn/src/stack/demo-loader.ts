@@ -1,6 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { SourcesRepository, UsersRepository } from '@forewarn/database';
-import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, DEMO_USERS, demoEvents } from './demo-data';
 
 export interface DemoSummary {
@@ -10,10 +9,10 @@ export interface DemoSummary {
   apiKey: string;
 }
 
-/** Loads the demo through the public gateway, exactly as a support system would send it (`app` provides GatewayDataModule). */
+/** Loads the demo through the public gateway, exactly as a support system would send it (`app` provides GatewayDataModule and DashboardDataModule). */
 export async function loadDemo(app: INestApplicationContext, gatewayUrl: string, now = new Date()): Promise<DemoSummary> {
   const { apiKey } = await app.get(SourcesRepository).addOrRotate('demo', 'events');
-  const users = new UsersRepository(app.get(DataSource));
+  const users = app.get(UsersRepository);
   for (const user of DEMO_USERS) await users.upsert(user, DEMO_PASSWORD);
   const events = demoEvents(now, now.getTime().toString(36));
   const response = await fetch(`${gatewayUrl}/v1/events`, {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type BaseConfig, topicRetentionDays } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
-import { createDataSource, ensureDatabase, GatewayDataModule, runMigrations, UsersRepository } from '@forewarn/database';
+import { createDataSource, DashboardDataModule, ensureDatabase, GatewayDataModule, runMigrations, UsersRepository } from '@forewarn/database';
 import { ensureKafka, type LocalKafka, type MailSink, startMailSink } from '@forewarn/devstack';
 import { createKafka, ensureTopics } from '@forewarn/messaging';
 import { nodeArgsFor } from '@forewarn/service-kit';
@@ -159,7 +159,7 @@ export class LocalStack {
 
   private async loadDemo(): Promise<{ email: string; password: string; note: string }> {
     const gateway = this.services.find((s) => s.name === 'gateway') as Running;
-    const summary = await withApp([GatewayDataModule], (app) => loadDemo(app, `http://127.0.0.1:${gateway.port}`));
+    const summary = await withApp([GatewayDataModule, DashboardDataModule], (app) => loadDemo(app, `http://127.0.0.1:${gateway.port}`));
     this.logger.log(`demo: ${summary.events} events sent through the gateway; users ${summary.users.join(', ')}`);
     return { email: 'morgan.lee@demo.forewarn.dev', password: summary.password, note: 'sales lead of the demo team' };
   }
@@ -167,7 +167,7 @@ export class LocalStack {
   /** Without demo data there is still a way in: an admin whose password is new at every start. */
   private async adminLogin(): Promise<{ email: string; password: string; note: string }> {
     const password = randomBytes(9).toString('base64url');
-    await new UsersRepository(this.db as DataSource).upsert({ email: 'admin@forewarn.local', name: 'Administrator', role: 'admin', team: null }, password);
+    await withApp([DashboardDataModule], (app) => app.get(UsersRepository).upsert({ email: 'admin@forewarn.local', name: 'Administrator', role: 'admin', team: null }, password));
     return { email: 'admin@forewarn.local', password, note: 'admin; new password at every start' };
   }
 

@@ -1,4 +1,4 @@
-import type { User } from '../repositories/users.repository';
+import type { User } from '../dashboard/users.repository';
 import { userAddEntries } from './user-changes';
 
 const actor = 'cli:ops@host';

@@ -1,4 +1,4 @@
-import type { User } from '../repositories/users.repository';
+import type { User } from '../dashboard/users.repository';
 import type { NewAuditEntry } from './audit-log';
 
 /**

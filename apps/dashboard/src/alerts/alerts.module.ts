@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DashboardDataModule } from '@forewarn/database';
+import { AuthModule } from '../auth/auth.module';
+import { AlertsController } from './alerts.controller';
+import { AlertsReadModel } from './alerts.read-model';
+import { AlertsService } from './alerts.service';
+
+/** Alerts about the accounts a user can see: who was told, how that went, who acknowledged them. */
+@Module({
+  imports: [AuthModule, DashboardDataModule],
+  controllers: [AlertsController],
+  providers: [AlertsReadModel, AlertsService],
+  exports: [AlertsService],
+})
+export class AlertsModule {}

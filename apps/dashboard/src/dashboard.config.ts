@@ -1,1 +1,0 @@
-export const DASHBOARD_CONFIG = Symbol('DASHBOARD_CONFIG');
