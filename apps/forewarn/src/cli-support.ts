@@ -2,8 +2,7 @@ import { ConsoleLogger, Global, type INestApplicationContext, Logger, type LogLe
 import { NestFactory } from '@nestjs/core';
 import { Metrics, Readiness } from '@forewarn/service-kit';
 import { baseEnvSchema, ConfigError, loadConfig } from '@forewarn/config';
-import { createDataSource, DatabaseModule, ensureDatabase, runMigrations } from '@forewarn/database';
-import type { DataSource } from 'typeorm';
+import { DatabaseModule } from '@forewarn/database';
 
 /** The CLI prints results as JSON on stdout; everything else (logs, progress) goes to stderr. */
 class StderrLogger extends ConsoleLogger {
@@ -58,19 +57,6 @@ export async function withApp<T>(imports: ModuleImport[], work: (app: INestAppli
   }
 }
 
-/** Opens the database (creating and migrating it if needed), runs `work`, and closes it. */
-export async function withDatabase<T>(work: (db: DataSource) => Promise<T>): Promise<T> {
-  const { DATABASE_URL } = cliConfig();
-  await ensureDatabase(DATABASE_URL);
-  const db = createDataSource(DATABASE_URL, { poolSize: 2, applicationName: 'forewarn-cli' });
-  await db.initialize();
-  try {
-    await runMigrations(db);
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

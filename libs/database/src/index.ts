@@ -5,7 +5,6 @@ export * from './audit/audit-time';
 export * from './audit/user-changes';
 export * from './data-source';
 export * from './database.module';
-export * from './query-rows';
 export * from './repositories/audience.repository';
 export * from './repositories/unmapped.read-model';
 export * from './gateway';

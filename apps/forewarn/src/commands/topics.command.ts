@@ -2,7 +2,7 @@ import { createKafka, ensureTopics } from '@forewarn/messaging';
 import { topicRetentionDays } from '@forewarn/config';
 import { type TopicName, topicsFor } from '@forewarn/contracts';
 import type { Command } from 'commander';
-import { cliConfig, printJson, withDatabase } from '../cli-support';
+import { cliConfig, printJson, withApp } from '../cli-support';
 
 export function registerTopicsCommand(program: Command): void {
   program
@@ -22,7 +22,8 @@ export function registerTopicsCommand(program: Command): void {
     .command('migrate')
     .description('create the database if needed and apply pending migrations')
     .action(async () => {
-      await withDatabase(async () => undefined);
+      // Opening the database creates it if needed and applies pending migrations.
+      await withApp([], async () => undefined);
       printJson({ migrated: true, database: new URL(cliConfig().DATABASE_URL).pathname.slice(1) });
     });
 }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { queryRows } from '../query-rows';
 import { TxHost } from '../unit-of-work';
 import type { KeptDelivery, NewDelivery } from './delivery';
 import { type DeliveryLogRow, entryOf, LOG_COLUMNS } from './delivery-log.read-model';
@@ -44,11 +43,11 @@ export class DeliveriesRepository {
 
   /** Deletes at most `limit` deliveries received before `cutoff`, oldest first; how many it deleted. */
   async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
-    const rows = await queryRows<{ id: string }>(
-      this.txHost.tx,
-      `DELETE FROM gateway.deliveries WHERE id IN (SELECT id FROM gateway.deliveries WHERE received_at < $1 ORDER BY received_at LIMIT $2) RETURNING id`,
+    // Through a CTE, so the answer is rows alone (an UPDATE or DELETE through TypeORM answers [rows, count]).
+    const [{ n }]: { n: number }[] = await this.txHost.tx.query(
+      `WITH gone AS (DELETE FROM gateway.deliveries WHERE id IN (SELECT id FROM gateway.deliveries WHERE received_at < $1 ORDER BY received_at LIMIT $2) RETURNING 1) SELECT count(*)::int AS n FROM gone`,
       [cutoff, limit],
     );
-    return rows.length;
+    return n;
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { HealthReason, HealthState } from '@forewarn/contracts';
-import { queryRows } from '../query-rows';
 import { TxHost } from '../unit-of-work';
 
 /** An account's health as stored, for deciding what changed. */
@@ -97,17 +96,17 @@ export class HealthRepository {
    * before it: the dashboard's chart of a window starts from that point. Returns how many went.
    */
   async deleteHistoryBefore(cutoff: Date, limit: number): Promise<number> {
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      `DELETE FROM health.health_history WHERE id IN (
+    // Through a CTE, so the answer is rows alone (an UPDATE or DELETE through TypeORM answers [rows, count]).
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `WITH gone AS (DELETE FROM health.health_history WHERE id IN (
          SELECT h.id FROM health.health_history h
          WHERE h.at < $1 AND EXISTS (
            SELECT 1 FROM health.health_history later
            WHERE later.account_id = h.account_id AND later.at < $1 AND (later.at, later.id) > (h.at, h.id))
          LIMIT $2)
-       RETURNING id`,
+       RETURNING 1) SELECT count(*)::int AS n FROM gone`,
       [cutoff, limit],
     );
-    return rows.length;
+    return n;
   }
 }

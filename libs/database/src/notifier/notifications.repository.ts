@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DigestContent, Recipient, WaitingNotification } from '@forewarn/alerting';
 import type { AlertKind, AlertRaised, HealthState } from '@forewarn/contracts';
-import { queryRows } from '../query-rows';
 import { TxHost } from '../unit-of-work';
 
 export interface DueNotification {
@@ -214,16 +213,16 @@ export class NotificationsRepository {
    * nothing happened to since `cutoff` (created, sent or resent); rows still to go always stay.
    */
   async deleteSettledBefore(cutoff: Date, limit: number): Promise<number> {
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      `DELETE FROM notifier.notifications WHERE id IN (
+    // Through a CTE, so the answer is rows alone (an UPDATE or DELETE through TypeORM answers [rows, count]).
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `WITH gone AS (DELETE FROM notifier.notifications WHERE id IN (
          SELECT id FROM notifier.notifications
          WHERE status IN ('sent', 'failed', 'suppressed', 'superseded', 'dropped')
            AND GREATEST(created_at, sent_at, resend_requested_at, resent_at) < $1
          LIMIT $2)
-       RETURNING id`,
+       RETURNING 1) SELECT count(*)::int AS n FROM gone`,
       [cutoff, limit],
     );
-    return rows.length;
+    return n;
   }
 }
