@@ -48,7 +48,8 @@ export async function withApp<T>(imports: ModuleImport[], work: (app: INestAppli
   const { DATABASE_URL } = cliConfig();
   const app = await NestFactory.createApplicationContext(
     { module: CommandKitModule, imports: [DatabaseModule.forRoot({ url: DATABASE_URL, applicationName: 'forewarn-cli', poolSize: 2 }), ...imports] },
-    { logger: ['error', 'warn'], abortOnError: false },
+    // No `logger` option: Nest would make it every logger's in the process (`forewarn start` logs more than a command).
+    { abortOnError: false },
   );
   try {
     return await work(app);

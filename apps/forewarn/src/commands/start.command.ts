@@ -9,7 +9,6 @@ export function registerStartCommand(program: Command): void {
     .description('run the whole stack locally in the foreground (what `npm start` does)')
     .option('--no-demo', 'do not load the demo accounts, cases and meetings')
     .action(async (options: { demo: boolean }) => {
-      Logger.overrideLogger(['log', 'warn', 'error']);
       const stack = new LocalStack({ demo: options.demo, config: cliConfig(), env: process.env });
       const shutdown = () => void stack.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger } from '@nestjs/common';
 import { type BaseConfig, topicRetentionDays } from '@forewarn/config';
 import { topicsFor } from '@forewarn/contracts';
 import { createDataSource, DashboardDataModule, ensureDatabase, GatewayDataModule, runMigrations, UsersRepository } from '@forewarn/database';
@@ -47,7 +47,8 @@ interface Running {
  * database, runs the four services, loads the demo, and stops all of it on Ctrl-C.
  */
 export class LocalStack {
-  private readonly logger = new Logger('stack');
+  // The stack's own lines at log level; Nest's start-up narration of the commands it runs stays at the CLI's quiet level.
+  private readonly logger = new ConsoleLogger('stack', { logLevels: ['log', 'warn', 'error'] });
   private readonly root = repoRoot();
   private kafka: LocalKafka | null = null;
   private sink: MailSink | null = null;
