@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const DOMAIN_LIBS = ['contracts', 'health', 'alerting', 'ingest'];
+const DOMAIN_LIBS = ['contracts', 'health', 'alerting', 'ingest', 'write-back'];
 const APPS = ['gateway', 'account-health', 'notifier', 'dashboard', 'forewarn'];
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];
