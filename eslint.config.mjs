@@ -79,22 +79,23 @@ export default tseslint.config(
       }],
     },
   })),
-  // The notifier's feature folders import one way: intake and digest -> delivery -> audience; retention imports none of them; the root module imports them all.
+  // The notifier's feature folders import one way: intake and digest -> delivery -> audience; intake and delivery -> writeback; retention imports none of them; the root module imports them all.
   {
     files: ['apps/notifier/src/**/*.ts'],
     rules: {
       'import-x/no-restricted-paths': ['error', {
         zones: [
           ['intake', ['digest', 'preferences']],
-          ['digest', ['intake', 'preferences']],
-          ['preferences', ['intake', 'digest', 'delivery', 'audience']],
+          ['digest', ['intake', 'preferences', 'writeback']],
+          ['preferences', ['intake', 'digest', 'delivery', 'audience', 'writeback']],
           ['delivery', ['intake', 'digest', 'preferences']],
-          ['audience', ['intake', 'digest', 'preferences', 'delivery']],
-          ['retention', ['intake', 'digest', 'preferences', 'delivery', 'audience']],
+          ['audience', ['intake', 'digest', 'preferences', 'delivery', 'writeback']],
+          ['retention', ['intake', 'digest', 'preferences', 'delivery', 'audience', 'writeback']],
+          ['writeback', ['intake', 'digest', 'preferences', 'delivery', 'audience', 'retention']],
         ].map(([target, from]) => ({
           target: `./apps/notifier/src/${target}`,
           from: [...from.map((folder) => `./apps/notifier/src/${folder}`), './apps/notifier/src/notifier.module.ts'],
-          message: `The notifier's folders import one way (intake, digest -> delivery -> audience): ${target} must not import this.`,
+          message: `The notifier's folders import one way (intake, digest -> delivery -> audience; intake, delivery -> writeback): ${target} must not import this.`,
         })),
       }],
     },

@@ -6,6 +6,7 @@ import { PreferenceEntity } from './notifier/preference.entity';
 import { SnoozeEntity } from './notifier/snooze.entity';
 import { CalendarFeedEntity } from './gateway/calendar-feed.entity';
 import { SourceEntity } from './gateway/source.entity';
+import { WriteBackEntity } from './gateway/write-back.entity';
 import { PolicyInUseEntity } from './health/policy-in-use.entity';
 
 /**
@@ -22,5 +23,6 @@ export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities
   DigestEntity,
   SourceEntity,
   CalendarFeedEntity,
+  WriteBackEntity,
   PolicyInUseEntity,
 ];

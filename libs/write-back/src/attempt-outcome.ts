@@ -18,8 +18,15 @@ export interface RetryPolicy {
  */
 export type AttemptOutcome =
   | { outcome: 'written'; found: boolean }
-  | { outcome: 'retry'; at: Date; error: string; status: number | null; inDoubt: boolean; rateLimited: boolean }
-  | { outcome: 'failed'; error: string; status: number | null };
+  | { outcome: 'retry'; at: Date; error: string; status: number | null; inDoubt: boolean; endpoint: EndpointHealth }
+  | { outcome: 'failed'; error: string; status: number | null; endpoint: EndpointHealth };
+
+/**
+ * What a failed attempt says about the vendor's endpoint, for its circuit breaker: it answered
+ * (`up`: a refusal is an answer), asked to wait (`busy`: 429), failed (`down`: 5xx, no answer), or
+ * nothing (`unknown`: nothing was sent).
+ */
+export type EndpointHealth = 'up' | 'busy' | 'down' | 'unknown';
 
 /** When a `429` (or `503`) says to come back: `Retry-After` in seconds or as a date, else Intercom's `X-RateLimit-Reset` (epoch seconds). */
 export function retryAfterMs(headers: Readonly<Record<string, string | string[] | undefined>>, now: Date): number | null {
@@ -73,21 +80,21 @@ const backoff = (attempts: number, policy: RetryPolicy): number => Math.min(poli
  */
 export function outcomeOfFailure(error: unknown, context: { vendorName: string; attempts: number; createdAt: Date; now: Date; policy: RetryPolicy }): AttemptOutcome {
   const { vendorName, attempts, createdAt, now, policy } = context;
-  if (error instanceof NotThisVendorsCase) return { outcome: 'failed', error: error.message, status: null };
-  if (!(error instanceof VendorError)) return { outcome: 'failed', error: `${vendorName}: ${(error as Error).message}`.slice(0, 300), status: null };
+  if (error instanceof NotThisVendorsCase) return { outcome: 'failed', error: error.message, status: null, endpoint: 'unknown' };
+  if (!(error instanceof VendorError)) return { outcome: 'failed', error: `${vendorName}: ${(error as Error).message}`.slice(0, 300), status: null, endpoint: 'unknown' };
   const { failure } = error;
   const text = describeFailure(failure, vendorName);
   const status = failure.kind === 'status' ? failure.status : null;
-  if (failure.kind === 'refused') return { outcome: 'failed', error: text, status };
-  const transient = failure.kind !== 'status' || failure.status === 429 || failure.status === 408 || failure.status >= 500;
-  if (!transient) return { outcome: 'failed', error: text, status };
-  const rateLimited = failure.kind === 'status' && failure.status === 429;
+  if (failure.kind === 'refused') return { outcome: 'failed', error: text, status, endpoint: 'unknown' };
+  const rateLimited = status === 429;
+  const endpoint: EndpointHealth = rateLimited ? 'busy' : status === null || status === 408 || status >= 500 ? 'down' : 'up';
+  if (endpoint === 'up') return { outcome: 'failed', error: text, status, endpoint };
   const waitMs = (failure.kind === 'status' ? failure.retryAfterMs : null) ?? backoff(attempts, policy);
   const at = new Date(now.getTime() + Math.max(1_000, waitMs));
   if (at.getTime() - createdAt.getTime() > policy.giveUpAfterMs) {
-    return { outcome: 'failed', error: `gave up after ${Math.round(policy.giveUpAfterMs / 3_600_000 * 10) / 10} h: ${text}`, status };
+    return { outcome: 'failed', error: `gave up after ${Math.round((policy.giveUpAfterMs / 3_600_000) * 10) / 10} h: ${text}`, status, endpoint };
   }
   // A 429 or a 408 says the call was not taken; anything else on the writing call may have written the note.
   const inDoubt = error.purpose === 'note' && !rateLimited && status !== 408;
-  return { outcome: 'retry', at, error: text, status, inDoubt, rateLimited };
+  return { outcome: 'retry', at, error: text, status, inDoubt, endpoint };
 }

@@ -26,6 +26,14 @@ describe('the circuit breaker of a vendor endpoint', () => {
     expect(b.admit(URL, 60_002)).toBeNull();
   });
 
+  it('lets the next call try when the admitted one did not go out', () => {
+    const b = breakers();
+    for (let i = 0; i < 3; i++) b.failed(URL, 0);
+    expect(b.admit(URL, 60_000)).toBeNull();
+    b.released(URL);
+    expect(b.admit(URL, 60_001)).toBeNull();
+  });
+
   it('opens again for another cool-down when the trial fails', () => {
     const b = breakers();
     for (let i = 0; i < 3; i++) b.failed(URL, 0);

@@ -68,6 +68,11 @@ export class CircuitBreakers {
     e.trialOut = false;
   }
 
+  /** The call `admit` let through did not go out after all: a half-open circuit lets the next one try. */
+  released(endpoint: string): void {
+    this.of(endpoint).trialOut = false;
+  }
+
   /** A 5xx, a timeout or a lost connection. Returns whether this failure opened the circuit. */
   failed(endpoint: string, now: number): boolean {
     const e = this.of(endpoint);
@@ -83,11 +88,6 @@ export class CircuitBreakers {
     const e = this.of(endpoint);
     e.pausedUntil = Math.max(e.pausedUntil, until);
     e.trialOut = false;
-  }
-
-  /** Every endpoint with a circuit that is not closed, for /metrics. */
-  notClosed(now: number): { endpoint: string; state: BreakerState }[] {
-    return [...this.endpoints.keys()].map((endpoint) => ({ endpoint, state: this.state(endpoint, now) })).filter((e) => e.state !== 'closed');
   }
 
   /** Every endpoint it knows, with its state. */

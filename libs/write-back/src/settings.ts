@@ -19,6 +19,9 @@ export interface WriteBackSettings {
   hasToken: boolean;
 }
 
+/** What a source's sealed token is bound to: a token sealed for one source does not open for another. */
+export const sourceTokenContext = (source: string): string => `source:${source}`;
+
 export const NO_WRITE_BACK: WriteBackSettings = { mode: 'off', apiUrl: null, apiUser: null, tag: null, supportHeadsUp: false, hasToken: false };
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,79}$/;
