@@ -56,18 +56,19 @@ export class WriteBacksRepository {
   /** Adds the notes that are not in the ledger yet; returns those it added. */
   async add(notes: NewWriteBack[]): Promise<NewWriteBack[]> {
     if (notes.length === 0) return [];
-    const rows: { source: string; case_id: string }[] = await this.db.query(
+    const rows: { source: string; case_id: string; reason: string; alert_id: string }[] = await this.db.query(
       `INSERT INTO notifier.write_backs (account_id, source, vendor, case_id, reason, alert_id, note, tag, status)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
        ON CONFLICT (source, case_id, reason, alert_id) DO NOTHING
-       RETURNING source, case_id`,
+       RETURNING source, case_id, reason, alert_id`,
       [
         notes.map((n) => n.accountId), notes.map((n) => n.source), notes.map((n) => n.vendor), notes.map((n) => n.caseId), notes.map((n) => n.reason),
         notes.map((n) => n.alertId), notes.map((n) => n.note), notes.map((n) => n.tag), notes.map((n) => n.status),
       ],
     );
-    const added = new Set(rows.map((r) => `${r.source}\u0000${r.case_id}`));
-    return notes.filter((n) => added.has(`${n.source}\u0000${n.caseId}`));
+    const key = (source: string, caseId: string, reason: string, alertId: string) => [source, caseId, reason, alertId].join('\u0000');
+    const added = new Set(rows.map((r) => key(r.source, r.case_id, r.reason, r.alert_id)));
+    return notes.filter((n) => added.has(key(n.source, n.caseId, n.reason, n.alertId)));
   }
 
   /**
@@ -129,7 +130,7 @@ export class WriteBacksRepository {
   /** Notes still to write, by status, and how long the longest-waiting due one has been due (for /metrics). */
   async queue(): Promise<{ status: 'pending' | 'retrying'; count: number; oldestDueSeconds: number }[]> {
     const rows: { status: 'pending' | 'retrying'; count: number; oldest_due_seconds: number | null }[] = await this.db.query(
-      `SELECT status, count(*)::int AS count, coalesce(extract(epoch FROM now() - min(next_attempt_at)) FILTER (WHERE next_attempt_at <= now()), 0)::float8 AS oldest_due_seconds
+      `SELECT status, count(*)::int AS count, coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8 AS oldest_due_seconds
        FROM notifier.write_backs WHERE status IN ('pending', 'retrying') GROUP BY status`,
     );
     return rows.map((r) => ({ status: r.status, count: r.count, oldestDueSeconds: r.oldest_due_seconds ?? 0 }));
