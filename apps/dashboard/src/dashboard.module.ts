@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsQuery } from './accounts/accounts.query';
 import { AccountsService } from './accounts/accounts.service';
+import { SupportNotesReadModel } from './accounts/support-notes.read-model';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsQuery } from './alerts/alerts.query';
 import { AuditController } from './audit/audit.controller';
@@ -64,7 +65,7 @@ export class DashboardModule {
         AudienceRepository,
         { provide: APP_FILTER, useFactory: (mail: DevMailClient) => new DashboardErrorFilter(() => mail.available), inject: [DevMailClient] },
         AuthService, Authenticator, ApiAuthGuard, PageAuthGuard,
-        AccountsQuery, AccountsService, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,
+        AccountsQuery, AccountsService, SupportNotesReadModel, AlertsQuery, MeetingsQuery, UnmappedQuery, DevMailClient, FeedbackQuery, FeedbackPublisher, OnceOnlyFeedback, DevMailAvailableGuard,
       ],
     };
   }

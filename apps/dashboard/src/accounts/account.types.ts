@@ -1,5 +1,6 @@
 import type { HealthReason, HealthState } from '@forewarn/contracts';
 import type { TimelineEntry } from './timeline';
+import type { SupportNote } from './support-notes.read-model';
 
 export interface Person {
   name: string | null;
@@ -158,4 +159,6 @@ export interface AccountDetail {
   alerts: AlertView[];
   feedback: TeamFeedback;
   history: HistoryEntry[];
+  /** Notes written back to the account's support cases (write-back), newest first. */
+  supportNotes: SupportNote[];
 }

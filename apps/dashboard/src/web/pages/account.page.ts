@@ -1,6 +1,7 @@
 import type { Evidence, HealthReason } from '@forewarn/contracts';
 import type { AccountDetail, AlertView, CaseSummary, Delivery, Meeting, MeetingPerson, TeamFeedback } from '../../accounts/account.types';
 import { nextStep, situation } from '../../accounts/situation';
+import { supportNotesSection } from '../../accounts/support-notes.section';
 import type { TimelineEntry } from '../../accounts/timeline';
 import { historyChart, type HistoryPoint } from '../charts';
 import { absoluteTime, capitalise, dateTimeFormat, duration, fullTime, meetingKindWord, personName, plural, relativeTime, severityWord, stateWord, when } from '../format';
@@ -273,6 +274,7 @@ ${casesSection(detail.cases, ctx)}
 ${timelineSection(detail.timeline, ctx)}
 ${meetingsSection(detail.meetings, ctx)}
 ${alertsSection(detail.account.id, detail.alerts, detail.feedback, ctx, done)}
+${supportNotesSection(detail.supportNotes, ctx)}
 ${historySection(detail, ctx, historyDays)}`;
   return layout(detail.account.name, ctx, body, html`<style>${raw(CSS)}</style>`);
 }
