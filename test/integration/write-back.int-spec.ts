@@ -98,9 +98,9 @@ describe('writing back to a helpdesk', () => {
                   WHERE account_id = $1 AND ($2::text IS NULL OR case_id = $2) ORDER BY id`, [accountId, caseId ?? null]);
 
   /** A helpdesk source of the gateway's with write-back as the CLI stores it. */
-  const helpdesk = async (name: string, mode: WriteBackMode, tag: string | null = null) => {
+  const helpdesk = async (name: string, mode: WriteBackMode, tag: string | null = null, supportHeadsUp = false) => {
     await it_.app.get(SourcesRepository).add(name, 'zendesk', null);
-    await it_.app.get(WriteBackSettingsRepository).save(name, { ...NO_WRITE_BACK, mode, apiUrl: zendesk.url, apiUser: 'agent@acme.test', tag },
+    await it_.app.get(WriteBackSettingsRepository).save(name, { ...NO_WRITE_BACK, mode, apiUrl: zendesk.url, apiUser: 'agent@acme.test', tag, supportHeadsUp },
       seal('zd-token', sealingKey(SECRET), sourceTokenContext(name)));
   };
   /** An open case as account-health keeps it, reported by `source`. */
@@ -129,6 +129,7 @@ describe('writing back to a helpdesk', () => {
     await helpdesk('zendesk-prod', 'on', 'forewarn-sales-aware');
     await helpdesk('zendesk-trial', 'dry-run');
     await helpdesk('zendesk-off', 'off');
+    await helpdesk('zendesk-heads-up', 'on', null, true);
     // The alert the acknowledgements are about, with the account's owner and next meeting.
     await consume.onAlerts(batchOf(alertAbout(accountId, owner, { state: 'firestorm', nextMeeting: { id: 'm1', title: 'Renewal', startsAt: new Date(Date.now() + 86_400_000).toISOString(), kind: 'renewal', organizer: null } })));
   });
@@ -211,5 +212,18 @@ describe('writing back to a helpdesk', () => {
     await eventually('written after the cool-down', async () => (await rows('ZD-105')).filter((r) => r.status === 'written').length === 3, { timeoutMs: 10_000 });
     expect(zendesk.requests.length - callsWhileOpen).toBeGreaterThanOrEqual(1);
     expect(zendesk.notesOn('105', 'acknowledged')).toHaveLength(3);
+  });
+
+  it('asks support to update the cases of an account that has just turned firestorm with a meeting ahead, where the source wants it', async () => {
+    await openCase('ZD-106', 'zendesk-heads-up');
+    const meeting = { id: 'm2', title: 'QBR', startsAt: new Date(Date.now() + 20 * 3_600_000).toISOString(), kind: 'qbr', organizer: null };
+    const openCases = ['ZD-105', 'ZD-106'].map((id) => ({ id, title: null, url: null, severity: 1, status: 'open', escalationLevel: 2, openedAt: null, assignee: null }));
+    const firestorm = alertAbout(accountId, owner, { state: 'firestorm', previousState: 'at_risk', nextMeeting: meeting, openCases });
+    await consume.onAlerts(batchOf(firestorm, alertAbout(accountId, owner, { state: 'firestorm', previousState: 'firestorm', nextMeeting: meeting, openCases })));
+    await eventually('the heads-up written', async () => (await rows('ZD-106')).find((r) => r.reason === 'heads-up' && r.status === 'written'));
+    expect((await rows()).filter((r) => r.reason === 'heads-up').map((r) => r.case_id)).toEqual(['ZD-106']);
+    expect(zendesk.notesOn('106', 'Heads-up from sales: wb-')).toHaveLength(1);
+    expect(zendesk.notesOn('106')[0].text).toContain('is in a firestorm, with a meeting ahead: QBR');
+    expect(zendesk.notesOn('106')[0].text).toContain('Please bring this case up to date before the meeting');
   });
 });
