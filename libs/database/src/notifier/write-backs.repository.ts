@@ -127,6 +127,18 @@ export class WriteBacksRepository {
     );
   }
 
+  /** Deletes up to `limit` settled notes (written, failed, dry run) asked for and settled before `cutoff`; notes still to write stay. */
+  async deleteSettledBefore(cutoff: Date, limit: number): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `DELETE FROM notifier.write_backs WHERE id IN (
+         SELECT id FROM notifier.write_backs WHERE status IN ('written', 'failed', 'dry_run') AND GREATEST(created_at, written_at) < $1 LIMIT $2)
+       RETURNING id`,
+      [cutoff, limit],
+    );
+    return rows.length;
+  }
+
   /** Notes still to write, by status, and how long the longest-waiting due one has been due (for /metrics). */
   async queue(): Promise<{ status: 'pending' | 'retrying'; count: number; oldestDueSeconds: number }[]> {
     const rows: { status: 'pending' | 'retrying'; count: number; oldest_due_seconds: number | null }[] = await this.db.query(
