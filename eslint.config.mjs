@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules, and the boundaries the layout promises, checked
 // in CI (`npm run lint`):
-// - domain libraries (contracts, health, alerting, ingest) are plain TypeScript: no Nest, no
+// - domain libraries (contracts, health, alerting, ingest, write-back) are plain TypeScript: no Nest, no
 //   database, no Kafka, no file system;
 // - apps never import each other, and libraries never import apps;
 // - inside an app, feature folders import one way: no import cycles.
