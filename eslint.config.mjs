@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's recommended rules, and the boundaries the layout promises, checked
 // in CI (`npm run lint`):
-// - domain libraries (contracts, health, alerting, ingest) are plain TypeScript: no Nest, no
+// - domain libraries (contracts, health, alerting, ingest, write-back) are plain TypeScript: no Nest, no
 //   database, no Kafka, no file system;
 // - apps never import each other, and libraries never import apps;
 // - inside an app, feature folders import one way: no import cycles.
@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
-const DOMAIN_LIBS = ['contracts', 'health', 'alerting', 'ingest'];
+const DOMAIN_LIBS = ['contracts', 'health', 'alerting', 'ingest', 'write-back'];
 const APPS = ['gateway', 'account-health', 'notifier', 'dashboard', 'forewarn'];
 /** The dashboard's folders and those each may import from (a strict order: no two depend on each other). */
 const DASHBOARD_FOLDERS = {
@@ -93,22 +93,23 @@ export default tseslint.config(
       }],
     },
   })),
-  // The notifier's feature folders import one way: intake and digest -> delivery -> audience; retention imports none of them; the root module imports them all.
+  // The notifier's feature folders import one way: intake and digest -> delivery -> audience; intake and delivery -> writeback; retention imports none of them; the root module imports them all.
   {
     files: ['apps/notifier/src/**/*.ts'],
     rules: {
       'import-x/no-restricted-paths': ['error', {
         zones: [
           ['intake', ['digest', 'preferences']],
-          ['digest', ['intake', 'preferences']],
-          ['preferences', ['intake', 'digest', 'delivery', 'audience']],
+          ['digest', ['intake', 'preferences', 'writeback']],
+          ['preferences', ['intake', 'digest', 'delivery', 'audience', 'writeback']],
           ['delivery', ['intake', 'digest', 'preferences']],
-          ['audience', ['intake', 'digest', 'preferences', 'delivery']],
-          ['retention', ['intake', 'digest', 'preferences', 'delivery', 'audience']],
+          ['audience', ['intake', 'digest', 'preferences', 'delivery', 'writeback']],
+          ['retention', ['intake', 'digest', 'preferences', 'delivery', 'audience', 'writeback']],
+          ['writeback', ['intake', 'digest', 'preferences', 'delivery', 'audience', 'retention']],
         ].map(([target, from]) => ({
           target: `./apps/notifier/src/${target}`,
           from: [...from.map((folder) => `./apps/notifier/src/${folder}`), './apps/notifier/src/notifier.module.ts'],
-          message: `The notifier's folders import one way (intake, digest -> delivery -> audience): ${target} must not import this.`,
+          message: `The notifier's folders import one way (intake, digest -> delivery -> audience; intake, delivery -> writeback): ${target} must not import this.`,
         })),
       }],
     },

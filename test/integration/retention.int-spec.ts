@@ -1,5 +1,5 @@
 import type { AccountHealthConfig } from '@forewarn/config';
-import { DigestsRepository, HealthDataModule, HealthRepository, LOCK, NotificationsRepository, NotifierDataModule, TxHost } from '@forewarn/database';
+import { DigestsRepository, HealthDataModule, HealthRepository, LOCK, NotificationsRepository, NotifierDataModule, TxHost, WriteBacksRepository } from '@forewarn/database';
 import { Metrics } from '@forewarn/service-kit';
 import type { DataSource } from 'typeorm';
 import { ACCOUNT_HEALTH_CONFIG } from '../../apps/account-health/src/account-health.config';
@@ -122,7 +122,7 @@ describe('notification ledger retention', () => {
     await it_?.close();
   });
 
-  beforeEach(() => it_.db.query('TRUNCATE notifier.notifications, notifier.digests'));
+  beforeEach(() => it_.db.query('TRUNCATE notifier.notifications, notifier.digests, notifier.write_backs'));
 
   it('deletes settled notifications after 90 days and keeps the recent ones and every one still to go', async () => {
     const sent = await queued('acme');
@@ -143,7 +143,7 @@ describe('notification ledger retention', () => {
     await ledger.markSent(sentLastWeek, { messageId: 'm2', response: '250 OK', subject: 'Globex is at risk', resend: false });
     await age([sentLastWeek], 7);
 
-    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 5, digests: 0 });
+    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 5, digests: 0, writeBacks: 0 });
     expect(await remaining()).toEqual([pending, retrying, sentLastWeek]);
     expect(await deletedRows(it_.app.get(Metrics), 'notifier.notifications')).toBe(5);
   });
@@ -155,7 +155,7 @@ describe('notification ledger retention', () => {
     await ledger.resend(sent, (await it_.db.query('SELECT account_id FROM notifier.notifications WHERE id = $1', [sent]))[0].account_id, 'morgan@sales.example', new Date());
     await ledger.markSent(sent, { messageId: 'm2', response: '250 OK', subject: 'Acme is at risk', resend: true });
 
-    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 0, digests: 0 });
+    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 0, digests: 0, writeBacks: 0 });
     expect(await remaining()).toEqual([sent]);
   });
 
@@ -166,8 +166,26 @@ describe('notification ledger retention', () => {
     await digests.claim('morgan@sales.example', day(91));
     await digests.claim('morgan@sales.example', day(1));
 
-    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 0, digests: 2 });
+    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 0, digests: 2, writeBacks: 0 });
     expect(await digests.claim('morgan@sales.example', day(1))).toBe(false);
+  });
+
+  it('deletes settled notes of the write-back ledger after 90 days and keeps those still to write', async () => {
+    const writeBacks = it_.app.get(WriteBacksRepository);
+    const note = (caseId: string, status: 'pending' | 'dry_run' = 'pending') =>
+      ({ accountId: 'acme', source: 'zendesk-prod', vendor: 'zendesk' as const, caseId, reason: 'acknowledged' as const, alertId: 'a1', note: 'Sales is aware.', tag: null, status });
+    await writeBacks.add([note('ZD-1'), note('ZD-2'), note('ZD-3', 'dry_run'), note('ZD-4'), note('ZD-5')]);
+    const claimed = await writeBacks.claimDue(10, 60_000);
+    const id = (caseId: string) => claimed.find((n) => n.caseId === caseId)!.id;
+    await writeBacks.markWritten(id('ZD-1'), false);
+    await writeBacks.markFailed(id('ZD-2'), '401 from Zendesk', 401);
+    await writeBacks.markRetry(id('ZD-4'), new Date(), '503 from Zendesk', 503, true);
+    await writeBacks.markWritten(id('ZD-5'), false);
+    await it_.db.query(`UPDATE notifier.write_backs SET created_at = created_at - interval '120 days', written_at = written_at - interval '120 days' WHERE case_id <> 'ZD-5'`);
+
+    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 0, digests: 0, writeBacks: 3 });
+    expect((await it_.db.query('SELECT case_id FROM notifier.write_backs ORDER BY case_id')).map((r: { case_id: string }) => r.case_id)).toEqual(['ZD-4', 'ZD-5']);
+    expect(await deletedRows(it_.app.get(Metrics), 'notifier.write_backs')).toBe(3);
   });
 
   it('leaves the ledger alone while another instance cleans it, and cleans it afterwards', async () => {
@@ -177,7 +195,7 @@ describe('notification ledger retention', () => {
 
     expect(await whileAnotherInstanceHolds(it_.db, 'ledgerRetention', () => retention.cleanOnce(new Date()))).toBeNull();
     expect(await remaining()).toEqual([failed]);
-    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 1, digests: 0 });
+    expect(await retention.cleanOnce(new Date())).toEqual({ notifications: 1, digests: 0, writeBacks: 0 });
     expect(await remaining()).toEqual([]);
   });
 });

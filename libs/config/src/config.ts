@@ -235,6 +235,20 @@ export const notifierEnvSchema = baseEnvSchema.extend({
   LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Settled notifications (sent, failed, suppressed, superseded, dropped) and digest records older than this are deleted. */
   FOREWARN_RETENTION_NOTIFICATIONS_DAYS: retentionDays(90),
+  /** Write-back (notes on support cases): how often the worker looks for notes that are due. */
+  WRITE_BACK_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Time limit of one call to a helpdesk's API; a claimed note's lease is six times as long. */
+  WRITE_BACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** The first retry after a failed call; it doubles with each attempt up to WRITE_BACK_RETRY_MAX_MS. */
+  WRITE_BACK_RETRY_FIRST_MS: z.coerce.number().int().min(10).default(10_000),
+  WRITE_BACK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(15 * 60_000),
+  /** A note not written this many hours after it was asked for is given up. */
+  WRITE_BACK_GIVE_UP_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** Failures in a row (5xx, timeouts) after which a helpdesk endpoint is left alone for WRITE_BACK_BREAKER_COOLDOWN_MS. */
+  WRITE_BACK_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  WRITE_BACK_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(10).default(60_000),
+  /** The secret before the last rotation of FOREWARN_SECRET, so helpdesk tokens sealed under it still open until they are set again. */
+  FOREWARN_SECRET_PREVIOUS: z.string().min(1).optional(),
 }).superRefine((config, context) => {
   // "Not again within the repeat interval" reads the last mail sent from the ledger: it must still be there.
   const days = config.FOREWARN_RETENTION_NOTIFICATIONS_DAYS;

@@ -27,6 +27,9 @@ import { DeliveryLog1765150000001 } from './migrations/gateway/1765150000001-del
 import { AccountReferences1765150000002 } from './migrations/health/1765150000002-account-references';
 import { OutboxTraceparent1765160000000 } from './migrations/health/1765160000000-outbox-traceparent';
 import { NotificationTraceparent1765160000001 } from './migrations/notifier/1765160000001-notification-traceparent';
+import { WriteBackSettings1765171700000 } from './migrations/gateway/1765171700000-write-back-settings';
+import { OpenCasesBySource1765171700001 } from './migrations/health/1765171700001-open-cases-by-source';
+import { WriteBacks1765171700002 } from './migrations/notifier/1765171700002-write-backs';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -54,6 +57,9 @@ export const MIGRATIONS = [
   AccountReferences1765150000002,
   OutboxTraceparent1765160000000,
   NotificationTraceparent1765160000001,
+  WriteBackSettings1765171700000,
+  OpenCasesBySource1765171700001,
+  WriteBacks1765171700002,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

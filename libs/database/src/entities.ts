@@ -6,6 +6,7 @@ import { PreferenceEntity } from './notifier/preference.entity';
 import { SnoozeEntity } from './notifier/snooze.entity';
 import { CalendarFeedEntity } from './gateway/calendar-feed.entity';
 import { SourceEntity } from './gateway/source.entity';
+import { WriteBackEntity } from './gateway/write-back.entity';
 import { PolicyInUseEntity } from './health/policy-in-use.entity';
 import { AcknowledgementClaimEntity } from './dashboard/acknowledgement-claim.entity';
 import { LinkUseEntity } from './dashboard/link-use.entity';
@@ -26,6 +27,7 @@ export const ENTITIES: NonNullable<import('typeorm').DataSourceOptions['entities
   DigestEntity,
   SourceEntity,
   CalendarFeedEntity,
+  WriteBackEntity,
   PolicyInUseEntity,
   UserEntity,
   SessionEntity,

@@ -4,7 +4,7 @@ import { checkOutboundUrl, NOT_PUBLIC, type OutboundPolicy } from './policy';
 import { guardedLookup, OutboundRefusedError, type Resolver, systemResolver } from './resolve';
 
 export interface OutboundRequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
   headers?: Record<string, string>;
   body?: string;
   /** For the whole call, from connecting to the last byte. */

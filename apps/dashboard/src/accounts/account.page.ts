@@ -6,6 +6,7 @@ import { type Html, html, raw } from '../web/html';
 import { layout, type PageContext, stateLabel } from '../web/layout';
 import type { AccountDetail, CaseSummary, Meeting, MeetingPerson } from './account.types';
 import { nextStep, situation } from './situation';
+import { supportNotesSection } from './support-notes.section';
 import type { TimelineEntry } from './timeline';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -274,6 +275,7 @@ ${casesSection(detail.cases, ctx)}
 ${timelineSection(detail.timeline, ctx)}
 ${meetingsSection(detail.meetings, ctx)}
 ${alertsSection(detail.account.id, detail.alerts, detail.feedback, ctx, done)}
+${supportNotesSection(detail.supportNotes, ctx)}
 ${historySection(detail, ctx, historyDays)}`;
   return layout(detail.account.name, ctx, body, html`<style>${raw(CSS)}</style>`);
 }

@@ -2,6 +2,7 @@ import type { HealthReason, HealthState } from '@forewarn/contracts';
 import type { AlertView, TeamFeedback } from '../alerts/alert.types';
 import type { Person } from '../common/person';
 import type { TimelineEntry } from './timeline';
+import type { SupportNote } from './support-notes.read-model';
 
 export interface MeetingSummary {
   id: string;
@@ -103,4 +104,6 @@ export interface AccountDetail {
   alerts: AlertView[];
   feedback: TeamFeedback;
   history: HistoryEntry[];
+  /** Notes written back to the account's support cases (write-back), newest first. */
+  supportNotes: SupportNote[];
 }

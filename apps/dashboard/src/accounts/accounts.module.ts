@@ -10,6 +10,7 @@ import { AccountPagesController } from './account-pages.controller';
 import { AccountsController } from './accounts.controller';
 import { AccountsReadModel } from './accounts.read-model';
 import { AccountsService } from './accounts.service';
+import { SupportNotesReadModel } from './support-notes.read-model';
 
 /** The overview and each account's whole story: health, cases, timeline, meetings, alerts, who was told. */
 @Module({
@@ -18,6 +19,7 @@ import { AccountsService } from './accounts.service';
   providers: [
     AccountsReadModel,
     AccountsService,
+    SupportNotesReadModel,
     // Who our own people are (as in the notifier), for the account page's warnings and the customer's people.
     AudienceRepository,
     {

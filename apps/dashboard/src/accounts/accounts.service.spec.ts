@@ -3,6 +3,7 @@ import type { User } from '@forewarn/database';
 import type { AlertsService } from '../alerts/alerts.service';
 import type { AccountFilters, AccountsReadModel, StateCounts } from './accounts.read-model';
 import { AccountsService } from './accounts.service';
+import type { SupportNotesReadModel } from './support-notes.read-model';
 
 const admin: User = { email: 'ada@sales.example', name: 'Ada', role: 'admin', team: null };
 const filters: AccountFilters = { states: [], team: null, owner: null, q: null, sort: 'risk' };
@@ -16,7 +17,7 @@ function serviceWithCounts() {
     scoreChanges: async () => new Map(),
     countByState: jest.fn(() => new Promise<StateCounts>((resolve) => pending.push(resolve))),
   };
-  const service = new AccountsService(query as unknown as AccountsReadModel, {} as AlertsService, {} as AudienceBook);
+  const service = new AccountsService(query as unknown as AccountsReadModel, {} as AlertsService, {} as AudienceBook, {} as SupportNotesReadModel);
   const flush = () => new Promise((resolve) => setImmediate(resolve));
   return { service, query, pending, flush };
 }

@@ -7,6 +7,7 @@ import { TtlCache } from '../common/ttl-cache';
 import { DEFAULT_PAGE_SIZE } from './account-filters';
 import type { AccountDetail, AccountSummary, Meeting, MeetingPerson } from './account.types';
 import { type AccountFilters, type AccountPage, type AccountRow, AccountsReadModel, type FilterOptions, type StateCounts } from './accounts.read-model';
+import { SupportNotesReadModel } from './support-notes.read-model';
 import { describeEvent, type TimelineEventData } from './timeline';
 import { dailyScores, NO_HEALTH_SCORE, trendWindowStart } from './trend';
 
@@ -65,7 +66,7 @@ const audienceKey = (user: User): string => (user.role === 'admin' ? 'admin' : J
 /** What a user may know about accounts: the overview list and one account's whole story. */
 @Injectable()
 export class AccountsService {
-  constructor(private readonly accounts: AccountsReadModel, private readonly alerts: AlertsService, private readonly audience: AudienceBook) {}
+  constructor(private readonly accounts: AccountsReadModel, private readonly alerts: AlertsService, private readonly audience: AudienceBook, private readonly supportNotes: SupportNotesReadModel) {}
 
   private readonly counts = new TtlCache<string, Promise<StateCounts>>(COUNTS_TTL_MS);
   private readonly options = new TtlCache<string, Promise<FilterOptions>>(FILTER_OPTIONS_TTL_MS);
@@ -110,7 +111,7 @@ export class AccountsService {
   async detail(user: User, accountId: string, now = new Date()): Promise<AccountDetail | null> {
     const row = await this.accounts.account(accountId);
     if (!row || !canSee(user, audienceOf(row))) return null;
-    const [health, cases, events, meetings, alerts, feedback, history] = await Promise.all([
+    const [health, cases, events, meetings, alerts, feedback, history, supportNotes] = await Promise.all([
       this.accounts.health(accountId),
       this.accounts.cases(accountId),
       this.accounts.events(accountId),
@@ -118,6 +119,7 @@ export class AccountsService {
       this.alerts.list(user, { accountId, kinds: [], limit: 50 }),
       this.alerts.feedback(accountId),
       this.accounts.history(accountId, new Date(now.getTime() - HISTORY_DAYS * DAY_MS)),
+      this.supportNotes.of(accountId),
     ]);
     const { leadEmail: _lead, memberEmails: _members, ...account } = row;
     const named = [
@@ -137,6 +139,7 @@ export class AccountsService {
       alerts,
       feedback,
       history,
+      supportNotes,
     };
   }
 }

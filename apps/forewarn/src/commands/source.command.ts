@@ -1,12 +1,15 @@
 import { type Allowance, narrowAllowance, parseAllowList } from '@forewarn/contracts';
 import {
   AuditLog, cliActor, GatewayDataModule, SOURCE_KIND_ALLOWANCES, SOURCE_KINDS, type SourceKind, SourceExistsError, SourceNotFoundError, type SourceSettings, SourcesRepository, TxHost,
+  WriteBackSettingsRepository,
 } from '@forewarn/database';
+import { isWriteBackVendor, NO_WRITE_BACK } from '@forewarn/write-back';
 import { isWebhookKind, WEBHOOK_KINDS, WEBHOOK_VENDORS } from '@forewarn/ingest';
 import type { Command } from 'commander';
 import { CliError, parseDuration, printJson, withApp } from '../cli-support';
 import { registerDeliveryLogCommands } from './delivery-log.command';
 import { readMappingFile, readTextFile } from './mapping.command';
+import { changeWriteBack, shownWriteBack, wantsWriteBack, type WriteBackOptions, writeBackInput } from './write-back.command';
 
 /** How long a rotated-out key may keep working at most. */
 const MAX_GRACE_MS = 30 * 86_400_000;
@@ -94,8 +97,8 @@ export function settingsFor(kind: SourceKind, current: SourceSettings, options: 
 const wantsSettings = (options: SettingsOptions): boolean => options.settingsFile !== undefined || (options.setting?.length ?? 0) > 0 || (options.unset?.length ?? 0) > 0;
 
 /** Changes sources and records what changed in the audit log, in one transaction; "not found" as a CliError. */
-async function changeSources<T>(work: (sources: SourcesRepository, audit: AuditLog) => Promise<T>): Promise<T> {
-  return withApp([GatewayDataModule], (app) => app.get(TxHost).withTransaction(() => work(app.get(SourcesRepository), app.get(AuditLog)))).catch((error) => {
+async function changeSources<T>(work: (sources: SourcesRepository, audit: AuditLog, writeBacks: WriteBackSettingsRepository) => Promise<T>): Promise<T> {
+  return withApp([GatewayDataModule], (app) => app.get(TxHost).withTransaction(() => work(app.get(SourcesRepository), app.get(AuditLog), app.get(WriteBackSettingsRepository)))).catch((error) => {
     throw error instanceof SourceNotFoundError || error instanceof SourceExistsError ? new CliError(error.message) : error;
   });
 }
@@ -131,19 +134,32 @@ export function registerSourceCommands(program: Command): void {
     .command('list')
     .description('every source: name, kind, what it may send, its settings, when it was added and its key rotation (never a key)')
     .action(async () => {
-      printJson(await withApp([GatewayDataModule], (app) => app.get(SourcesRepository).list()));
+      printJson(await withApp([GatewayDataModule], async (app) => {
+        const [sources, writeBacks] = await Promise.all([app.get(SourcesRepository).list(), app.get(WriteBackSettingsRepository).all()]);
+        return sources.map((s) => (isWriteBackVendor(s.kind) ? { ...s, writeBack: shownWriteBack(writeBacks.get(s.name) ?? NO_WRITE_BACK) } : s));
+      }));
     });
 
   source
     .command('set <name>')
-    .description(`change what a source may send, or its settings; ${CACHE_NOTE}`)
+    .description(`change what a source may send, or its settings (${CACHE_NOTE}); or whether Forewarn writes notes back to its cases`)
     .option('--allow <list>', 'cases, meetings, accounts: within what its kind can be for')
     .option('--setting <key=value>', 'set one setting (repeatable; null or --unset removes one)', collect, [])
     .option('--settings-file <file.json>', 'replace all its settings with this JSON object (--setting and --unset then apply over it)')
     .option('--unset <key>', 'remove a setting (repeatable)', collect, [])
-    .action(async (name: string, options: { allow?: string } & SettingsOptions) => {
-      if (options.allow === undefined && !wantsSettings(options)) throw new CliError('say what to change: --allow <list>, --setting key=value, --settings-file <file.json> or --unset <key>');
-      const changed = await changeSources(async (sources, audit) => {
+    .option('--write-back <mode>', 'helpdesks: write internal notes back to its cases when sales acknowledges or is briefed — off (default), on, or dry-run (recorded, nothing sent); docs/WRITE-BACK.md')
+    .option('--api-url <url>', 'write-back: the helpdesk API\'s base URL, e.g. https://acme.zendesk.com')
+    .option('--api-user <user>', 'write-back: Zendesk and Jira the e-mail of the token\'s owner, Intercom the admin id, ServiceNow the user (none: the token is an OAuth bearer token)')
+    .option('--api-token-stdin', 'write-back: read the API token (Freshdesk: the API key; ServiceNow: the password) from the first line of standard input; stored encrypted with FOREWARN_SECRET')
+    .option('--tag <tag>', 'write-back: also add this tag (Jira: label) to each case written to, e.g. forewarn-sales-aware')
+    .option('--no-tag', 'write-back: add no tag')
+    .option('--support-heads-up <on|off>', 'write-back: also ask support to update a firestorm account\'s open cases before its meeting')
+    .action(async (name: string, options: { allow?: string } & SettingsOptions & WriteBackOptions) => {
+      if (options.allow === undefined && !wantsSettings(options) && !wantsWriteBack(options)) {
+        throw new CliError('say what to change: --allow <list>, --setting key=value, --settings-file <file.json>, --unset <key> or --write-back on|off|dry-run');
+      }
+      const writeBack = wantsWriteBack(options) ? await writeBackInput(name, options) : null;
+      const changed = await changeSources(async (sources, audit, writeBacks) => {
         const existing = await sources.findByName(name);
         if (!existing) throw new SourceNotFoundError(name);
         let updated = existing;
@@ -157,9 +173,13 @@ export function registerSourceCommands(program: Command): void {
           updated = await sources.setSettings(name, settings);
           await audit.record({ actor: cliActor(), action: 'source.settings_changed', target: name, details: { from: existing.settings ?? {}, to: settings } });
         }
-        return updated;
+        if (!writeBack) return { source: updated };
+        const change = await changeWriteBack(writeBacks, existing, options, writeBack);
+        await audit.record({ actor: cliActor(), action: 'source.write_back_changed', target: name, details: change });
+        return { source: updated, writeBack: change.to };
       });
-      printJson({ name: changed.name, kind: changed.kind, allow: changed.allow, settings: changed.settings ?? {} });
+      const { source: updated, writeBack: shown } = changed;
+      printJson({ name: updated.name, kind: updated.kind, allow: updated.allow, settings: updated.settings ?? {}, ...(shown ? { writeBack: shown } : {}) });
     });
 
   source

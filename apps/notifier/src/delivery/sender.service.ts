@@ -6,6 +6,7 @@ import { AcknowledgementsRepository, type DueNotification, NotificationsReposito
 import { Metrics, BackgroundWorker, contextOf, inSpan, traceIdOf } from '@forewarn/service-kit';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { NOTIFIER_CONFIG, noisePolicyOf } from '../notifier.config';
+import { WriteBackPlanner } from '../writeback/write-back-planner';
 import { ChatPoster } from './chat-poster';
 import { Mailer } from './mailer';
 
@@ -44,6 +45,7 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly mailer: Mailer,
     private readonly chat: ChatPoster,
     private readonly audience: AudienceBook,
+    private readonly writeBack: WriteBackPlanner,
     metrics: Metrics,
   ) {
     this.delivered = metrics.counter('forewarn_mails_sent_total', 'Alert mails accepted by the mail server', ['kind']);
@@ -123,6 +125,8 @@ export class SenderService implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.delivered.inc({ kind: notification.kind });
     this.logger.log({ msg: 'mail sent', alertId: notification.alertId, account: notification.accountId, kind: notification.kind, attempts: notification.attempts });
+    // Before the row is marked sent: a crash in between sends the mail again, and the notes (unique) once.
+    await this.persist(() => this.writeBack.mailSent(notification), notification);
     await Promise.all([
       chatCopy,
       this.persist(() => this.notifications.markSent(notification.id, { messageId, response, subject: mail.subject, resend: notification.resend }), notification),

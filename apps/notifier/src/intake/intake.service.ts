@@ -6,6 +6,7 @@ import { AccountStatusRepository, AcknowledgementsRepository, NotificationsRepos
 import { type BatchOutcome, type ConsumedMessage, parseJson } from '@forewarn/messaging';
 import { inTrace, Metrics } from '@forewarn/service-kit';
 import { NOTIFIER_CONFIG, noisePolicyOf, preferenceDefaultsOf } from '../notifier.config';
+import { WriteBackPlanner } from '../writeback/write-back-planner';
 
 /** When a message says it happened; now, when it says something that is not a time. */
 const timeOf = (time: string): Date => (Number.isNaN(Date.parse(time)) ? new Date() : new Date(time));
@@ -30,6 +31,7 @@ export class IntakeService {
     private readonly accountStatus: AccountStatusRepository,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     private readonly audience: AudienceBook,
+    private readonly writeBack: WriteBackPlanner,
     metrics: Metrics,
   ) {
     this.queued = metrics.counter('forewarn_notifications_queued_total', 'Notifications queued, by kind and outcome', ['kind', 'outcome']);
@@ -68,9 +70,11 @@ export class IntakeService {
           case 'forewarn.alert.raised':
             await this.recordAlert(message);
             await inTrace(traceparent, () => this.queue(message, traceparent));
+            await this.writeBack.alertRaised(message);
             break;
           case 'forewarn.alert.acknowledged':
             await this.acknowledgements.record(message);
+            await this.writeBack.acknowledged(message);
             break;
           case 'forewarn.account.snoozed':
             await this.snoozes.record(message);

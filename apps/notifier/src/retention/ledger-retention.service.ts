@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { NotifierConfig } from '@forewarn/config';
-import { DigestsRepository, NotificationsRepository, tryLockForTransaction, TxHost } from '@forewarn/database';
+import { DigestsRepository, NotificationsRepository, tryLockForTransaction, TxHost, WriteBacksRepository } from '@forewarn/database';
 import { BackgroundWorker, Metrics } from '@forewarn/service-kit';
 import type { Counter } from 'prom-client';
 import { NOTIFIER_CONFIG } from '../notifier.config';
@@ -14,8 +14,8 @@ const FIRST_PASS_DELAY_MS = 60_000;
 
 /**
  * Deletes settled notifications (sent, failed, suppressed, superseded, dropped) that nothing
- * happened to for `FOREWARN_RETENTION_NOTIFICATIONS_DAYS`, and the records of digests composed
- * before then; notifications still to go always stay. One instance at a time: each pass holds an
+ * happened to for `FOREWARN_RETENTION_NOTIFICATIONS_DAYS`, the records of digests composed before
+ * then, and settled notes of the write-back ledger; what is still to go always stays. One instance at a time: each pass holds an
  * advisory lock for its transaction, and an instance that does not get it skips the pass.
  */
 @Injectable()
@@ -28,6 +28,7 @@ export class LedgerRetention implements OnApplicationBootstrap, OnApplicationShu
     private readonly txHost: TxHost,
     private readonly notifications: NotificationsRepository,
     private readonly digests: DigestsRepository,
+    private readonly writeBacks: WriteBacksRepository,
     @Inject(NOTIFIER_CONFIG) config: NotifierConfig,
     metrics: Metrics,
   ) {
@@ -35,7 +36,10 @@ export class LedgerRetention implements OnApplicationBootstrap, OnApplicationShu
     this.deleted = metrics.counter('forewarn_retention_deleted_rows_total', 'Rows deleted because they outlived their retention, by table', ['table']);
     this.worker = new BackgroundWorker({
       name: 'retention', intervalMs: INTERVAL_MS, metrics,
-      pass: async () => ((await this.cleanOnce(new Date()))?.notifications === LEDGER_RETENTION_BATCH ? 'more' : 'idle'),
+      pass: async () => {
+        const deleted = await this.cleanOnce(new Date());
+        return deleted?.notifications === LEDGER_RETENTION_BATCH || deleted?.writeBacks === LEDGER_RETENTION_BATCH ? 'more' : 'idle';
+      },
     });
   }
 
@@ -44,18 +48,20 @@ export class LedgerRetention implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** One pass: how many rows it deleted, or `null` when another instance holds the lock. */
-  async cleanOnce(now: Date): Promise<{ notifications: number; digests: number } | null> {
-    if (this.days === null) return { notifications: 0, digests: 0 };
+  async cleanOnce(now: Date): Promise<{ notifications: number; digests: number; writeBacks: number } | null> {
+    if (this.days === null) return { notifications: 0, digests: 0, writeBacks: 0 };
     const cutoff = new Date(now.getTime() - this.days * DAY_MS);
     const deleted = await this.txHost.withTransaction(async () => {
       if (!(await tryLockForTransaction(this.txHost.tx, 'ledgerRetention'))) return null;
       return {
         notifications: await this.notifications.deleteSettledBefore(cutoff, LEDGER_RETENTION_BATCH),
         digests: await this.digests.forgetBefore(cutoff.toISOString().slice(0, 10)),
+        writeBacks: await this.writeBacks.deleteSettledBefore(cutoff, LEDGER_RETENTION_BATCH),
       };
     });
     if (deleted?.notifications) this.deleted.inc({ table: 'notifier.notifications' }, deleted.notifications);
     if (deleted?.digests) this.deleted.inc({ table: 'notifier.digests' }, deleted.digests);
+    if (deleted?.writeBacks) this.deleted.inc({ table: 'notifier.write_backs' }, deleted.writeBacks);
     return deleted;
   }
 

@@ -4,6 +4,7 @@ import { CalendarFeedsRepository } from './calendar-feeds.repository';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryLogReadModel } from './delivery-log.read-model';
 import { SourcesRepository } from './sources.repository';
+import { WriteBackSettingsRepository } from './write-back-settings.repository';
 
 /**
  * The gateway's data: its own schema's repositories (sources, calendar feeds, the delivery log and
@@ -12,7 +13,7 @@ import { SourcesRepository } from './sources.repository';
  * calendar commands; the unit of work comes from the global DatabaseModule.
  */
 @Module({
-  providers: [SourcesRepository, CalendarFeedsRepository, DeliveriesRepository, DeliveryLogReadModel, AccountDomainsReadModel],
-  exports: [SourcesRepository, CalendarFeedsRepository, DeliveriesRepository, DeliveryLogReadModel, AccountDomainsReadModel],
+  providers: [SourcesRepository, CalendarFeedsRepository, DeliveriesRepository, DeliveryLogReadModel, AccountDomainsReadModel, WriteBackSettingsRepository],
+  exports: [SourcesRepository, CalendarFeedsRepository, DeliveriesRepository, DeliveryLogReadModel, AccountDomainsReadModel, WriteBackSettingsRepository],
 })
 export class GatewayDataModule {}

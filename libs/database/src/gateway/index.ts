@@ -7,3 +7,5 @@ export * from './sources.repository';
 export * from './delivery';
 export * from './deliveries.repository';
 export { DeliveryLogReadModel, type DeliveryLogQuery } from './delivery-log.read-model';
+export * from './write-back-settings.repository';
+export * from './write-back.entity';

@@ -11,5 +11,7 @@ export * from './preference-defaults.entity';
 export * from './preference-defaults.repository';
 export * from './preferences.repository';
 export * from './read-model/current-health.repository';
+export * from './read-model/write-back-targets.read-model';
 export * from './snooze.entity';
 export * from './snoozes.repository';
+export * from './write-backs.repository';

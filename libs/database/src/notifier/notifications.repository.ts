@@ -50,7 +50,7 @@ export class NotificationsRepository {
   /** Notifications still to go, by status, and how long the longest-waiting one has been due (for /metrics). */
   async queue(): Promise<{ status: 'pending' | 'retrying'; count: number; oldestDueSeconds: number }[]> {
     const rows: { status: 'pending' | 'retrying'; count: number; oldest_due_seconds: number | null }[] = await this.db.query(
-      `SELECT status, count(*)::int AS count, coalesce(extract(epoch FROM now() - min(next_attempt_at)) FILTER (WHERE next_attempt_at <= now()), 0)::float8 AS oldest_due_seconds
+      `SELECT status, count(*)::int AS count, coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8 AS oldest_due_seconds
        FROM notifier.notifications WHERE status IN ('pending', 'retrying') GROUP BY status`,
     );
     return rows.map((r) => ({ status: r.status, count: r.count, oldestDueSeconds: r.oldest_due_seconds ?? 0 }));
