@@ -23,6 +23,7 @@ const DASHBOARD_FOLDERS = {
   feedback: ['common', 'web', 'auth'],
   preferences: ['common', 'web', 'auth', 'feedback'],
   accounts: ['common', 'web', 'auth', 'alerts'],
+  live: ['common', 'auth'],
 };
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];

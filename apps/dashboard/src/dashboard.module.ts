@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { DashboardConfigModule } from './common/dashboard.config';
 import { DevMailModule } from './dev-mail/dev-mail.module';
 import { FeedbackModule } from './feedback/feedback.module';
+import { LiveModule } from './live/live.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { UnmappedModule } from './unmapped/unmapped.module';
@@ -41,6 +42,7 @@ export class DashboardModule {
         PreferencesModule,
         AuditModule,
         DevMailModule,
+        LiveModule,
       ],
     };
   }

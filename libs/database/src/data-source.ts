@@ -27,6 +27,9 @@ import { DeliveryLog1765150000001 } from './migrations/gateway/1765150000001-del
 import { AccountReferences1765150000002 } from './migrations/health/1765150000002-account-references';
 import { OutboxTraceparent1765160000000 } from './migrations/health/1765160000000-outbox-traceparent';
 import { NotificationTraceparent1765160000001 } from './migrations/notifier/1765160000001-notification-traceparent';
+import { DashboardLiveViews1765180000000 } from './migrations/health/1765180000000-dashboard-live-views';
+import { DeliveryOutcomeNotify1765180000001 } from './migrations/notifier/1765180000001-delivery-outcome-notify';
+import { InvitesAndSignInLinks1765180000002 } from './migrations/dashboard/1765180000002-invites-and-sign-in-links';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -54,6 +57,9 @@ export const MIGRATIONS = [
   AccountReferences1765150000002,
   OutboxTraceparent1765160000000,
   NotificationTraceparent1765160000001,
+  DashboardLiveViews1765180000000,
+  DeliveryOutcomeNotify1765180000001,
+  InvitesAndSignInLinks1765180000002,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

@@ -82,6 +82,7 @@ export class AccountsService {
       team: r.team,
       state: r.state,
       score: r.score,
+      riskPoints: r.riskPoints,
       openCases: r.openCases,
       openEscalations: r.openEscalations,
       nextMeeting: r.meeting,
@@ -130,7 +131,7 @@ export class AccountsService {
     return {
       account,
       warnings: audienceWarnings(named, audience),
-      health: health ?? { score: NO_HEALTH_SCORE, state: 'healthy', reasons: [], openCases: 0, openEscalations: 0, updatedAt: null },
+      health: health ?? { score: NO_HEALTH_SCORE, state: 'healthy', reasons: [], riskPoints: 0, openCases: 0, openEscalations: 0, updatedAt: null },
       cases,
       timeline: events.map((e) => describeEvent(e.type, e.time.toISOString(), (e.data ?? {}) as TimelineEventData)),
       meetings: meetings.map((m) => ({ ...m, customerPeople: customerPeople(m, audience) })),
