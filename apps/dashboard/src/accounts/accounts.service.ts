@@ -13,8 +13,9 @@ import { dailyScores, NO_HEALTH_SCORE, trendWindowStart } from './trend';
 const audienceOf = (row: AccountRow): AccountAudience => ({ ownerEmail: row.owner.email, team: row.team, leadEmail: row.leadEmail, memberEmails: row.memberEmails });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How far back the account page's history reaches. */
+/** How far back the account page's history reaches unless the reader asks for 90 days. */
 export const HISTORY_DAYS = 30;
+export const HISTORY_PERIODS = [30, 90] as const;
 
 /**
  * How long the counts of a list are reused for the same reader and filters. Counting reads every
@@ -108,7 +109,7 @@ export class AccountsService {
   }
 
   /** The account's detail, or null when it does not exist or the user may not see it (both are a 404). */
-  async detail(user: User, accountId: string, now = new Date()): Promise<AccountDetail | null> {
+  async detail(user: User, accountId: string, now = new Date(), historyDays = HISTORY_DAYS): Promise<AccountDetail | null> {
     const row = await this.accounts.account(accountId);
     if (!row || !canSee(user, audienceOf(row))) return null;
     const [health, cases, events, meetings, alerts, feedback, history] = await Promise.all([
@@ -118,7 +119,7 @@ export class AccountsService {
       this.accounts.meetings(accountId),
       this.alerts.list(user, { accountId, kinds: [], limit: 50 }),
       this.alerts.feedback(accountId),
-      this.accounts.history(accountId, new Date(now.getTime() - HISTORY_DAYS * DAY_MS)),
+      this.accounts.history(accountId, new Date(now.getTime() - historyDays * DAY_MS)),
     ]);
     const { leadEmail: _lead, memberEmails: _members, ...account } = row;
     const named = [

@@ -62,7 +62,15 @@ td.num{font-variant-numeric:tabular-nums}
 .history-plot{display:flex;gap:10px;height:170px}
 .history-legend{display:flex;flex-direction:column;width:92px;flex:none;text-align:right;font-size:13px}
 .history-legend>span{display:flex;align-items:center;justify-content:flex-end;min-height:0}
-.history-plot svg{flex:1;min-width:0;height:100%;display:block;overflow:visible}
+.history-area{flex:1;min-width:0;position:relative}
+.history-area svg{width:100%;height:100%;display:block;overflow:visible}
+.history-overlay{position:absolute;inset:0;pointer-events:none}
+.history-dot{position:absolute;width:9px;height:9px;margin:-4.5px 0 0 -4.5px;border-radius:50%;background:var(--state);border:2px solid #fff}
+.history-score{position:absolute;left:8px;top:-18px;font-size:12px;font-weight:700;color:var(--ink);background:rgba(255,255,255,.85);padding:0 2px;border-radius:3px}
+.history-mark{position:absolute;top:0;bottom:0;border-left:1px dashed #6b7280;pointer-events:auto}
+.history-mark>span{position:absolute;top:-16px;left:-6px;font-size:12px;line-height:1}
+.mark-escalation{color:#b3261e}.mark-meeting{color:#0a58ca}.mark-alert{color:#1b1f24}
+.history-key{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0 0 102px}
 .history-axis{display:flex;justify-content:space-between;margin-left:102px;font-size:13px;color:var(--muted);padding-top:4px}
 .pill{display:inline-block;font-size:12px;padding:1px 8px;border-radius:999px;background:var(--soft);border:1px solid var(--line);color:var(--ink);white-space:nowrap}
 .pill.bad{border-color:#e7b3ae;background:#fdf1f0}
