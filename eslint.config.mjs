@@ -15,7 +15,7 @@ const DASHBOARD_FOLDERS = {
   common: [],
   web: ['common'],
   auth: ['common', 'web'],
-  alerts: ['common', 'auth'],
+  alerts: ['common', 'web', 'auth'],
   audit: ['common', 'auth'],
   'dev-mail': ['common', 'web', 'auth'],
   meetings: ['common', 'web', 'auth'],
@@ -24,6 +24,7 @@ const DASHBOARD_FOLDERS = {
   preferences: ['common', 'web', 'auth', 'feedback'],
   accounts: ['common', 'web', 'auth', 'alerts'],
   live: ['common', 'auth'],
+  week: ['common', 'web', 'auth', 'accounts'],
 };
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];

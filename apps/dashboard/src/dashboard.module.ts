@@ -11,6 +11,7 @@ import { DashboardConfigModule } from './common/dashboard.config';
 import { DevMailModule } from './dev-mail/dev-mail.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { LiveModule } from './live/live.module';
+import { WeekModule } from './week/week.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { UnmappedModule } from './unmapped/unmapped.module';
@@ -43,6 +44,7 @@ export class DashboardModule {
         AuditModule,
         DevMailModule,
         LiveModule,
+        WeekModule,
       ],
     };
   }
