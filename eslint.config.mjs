@@ -16,7 +16,7 @@ const DASHBOARD_FOLDERS = {
   web: ['common'],
   auth: ['common', 'web'],
   alerts: ['common', 'web', 'auth'],
-  audit: ['common', 'auth'],
+  audit: ['common', 'web', 'auth'],
   'dev-mail': ['common', 'web', 'auth'],
   meetings: ['common', 'web', 'auth'],
   unmapped: ['common', 'web', 'auth'],
@@ -25,6 +25,7 @@ const DASHBOARD_FOLDERS = {
   accounts: ['common', 'web', 'auth', 'alerts'],
   live: ['common', 'auth'],
   week: ['common', 'web', 'auth', 'accounts'],
+  admin: ['common', 'web', 'auth'],
 };
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
 import { AccountsModule } from './accounts/accounts.module';
+import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -45,6 +46,7 @@ export class DashboardModule {
         DevMailModule,
         LiveModule,
         WeekModule,
+        AdminModule,
       ],
     };
   }

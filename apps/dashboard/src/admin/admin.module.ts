@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DashboardDataModule, GatewayDataModule } from '@forewarn/database';
+import { AuthModule } from '../auth/auth.module';
+import { WebModule } from '../web/web.module';
+import { AdminController } from './admin.controller';
+import { SourcesTrafficReadModel } from './sources.read-model';
+
+/** What an admin manages without a shell: sources (keys, the delivery log), users (invitations, roles, deactivation), the health policy. */
+@Module({
+  imports: [AuthModule, WebModule, DashboardDataModule, GatewayDataModule],
+  controllers: [AdminController],
+  providers: [SourcesTrafficReadModel],
+})
+export class AdminModule {}
