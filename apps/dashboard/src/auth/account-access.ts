@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TxHost, type User } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
-import { type AccountAudience, canSee } from './visibility';
+import { type AccountAudience, canSee, visibilitySql } from './visibility';
 
 /** The same answer whether the account does not exist or the user may not see it. */
 export const accountNotFound = (id: string): Problem => new Problem(404, 'Not Found', `There is no account "${id}" that you can see.`);
@@ -24,5 +24,13 @@ export class AccountAccess {
       [accountId],
     );
     return row ? { name: row.name, ownerEmail: row.owner_email, team: row.team, leadEmail: row.lead_email, memberEmails: row.member_emails } : null;
+  }
+
+  /** The accounts a user may see, by name (at most `limit`): the suggestions of forms that name an account. */
+  async visibleAccounts(user: User, limit = 500): Promise<{ id: string; name: string }[]> {
+    const params: unknown[] = [];
+    const where = visibilitySql(user, params);
+    params.push(limit);
+    return this.txHost.tx.query(`SELECT a.id, a.name FROM health.accounts_view a WHERE ${where} ORDER BY lower(a.name), a.id LIMIT $${params.length}`, params);
   }
 }
