@@ -98,14 +98,14 @@ export function deliveryLogPage(source: string, entries: DeliveryLogEntry[], ctx
 const STATUS_WORD: Record<UserListing['status'], string> = { active: 'active', invited: 'invited, not signed in yet', deactivated: 'deactivated' };
 
 export function usersPage(users: UserListing[], ctx: PageContext, message: { text: string; error?: boolean } | null = null): Html {
-  const roleSelect = (current: string) => html`<select name="role" aria-label="Role">${USER_ROLES.map((r) => html`<option value="${r}"${r === current ? raw(' selected') : ''}>${r}</option>`)}</select>`;
+  const roleSelect = (user: UserListing) => html`<select name="role" aria-label="Role of ${user.email}">${USER_ROLES.map((r) => html`<option value="${r}"${r === user.role ? raw(' selected') : ''}>${r}</option>`)}</select>`;
   const rows = users.map((u) => {
     const base = `/admin/users/${encodeURIComponent(u.email)}`;
     const self = u.email === ctx.user.email.toLowerCase();
     return html`<tr>
   <td><strong>${personName(u)}</strong><div class="sub">${u.email}</div></td>
   <td data-label="Status"><span class="status-${u.status}">${STATUS_WORD[u.status]}</span></td>
-  <td data-label="Role and team"><form class="inline-form" method="post" action="${base}/role">${roleSelect(u.role)}<input name="team" value="${u.team ?? ''}" placeholder="team" aria-label="Team of ${u.email}" size="10"><button type="submit">Save</button></form></td>
+  <td data-label="Role and team"><form class="inline-form" method="post" action="${base}/role">${roleSelect(u)}<input name="team" value="${u.team ?? ''}" placeholder="team" aria-label="Team of ${u.email}" size="10"><button type="submit">Save</button></form></td>
   <td data-label="Actions">
     ${u.status === 'invited' ? html`<form class="inline-form" method="post" action="${base}/reinvite"><button type="submit">Invite again</button></form>` : ''}
     ${self ? html`<span class="sub">(you)</span>` : u.status === 'deactivated'

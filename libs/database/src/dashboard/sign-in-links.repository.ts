@@ -37,9 +37,12 @@ export class SignInLinksRepository {
 
   /** Uses a link: the address it was sent to, once; null when it is unknown, used, expired or of another purpose. */
   async use(token: string, purpose: SignInLinkPurpose): Promise<{ email: string } | null> {
+    // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], a SELECT with its rows.
     const [row]: { email: string }[] = await this.txHost.tx.query(
-      `UPDATE dashboard.sign_in_links SET used_at = now()
-       WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now() RETURNING email`,
+      `WITH used AS (
+         UPDATE dashboard.sign_in_links SET used_at = now()
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now() RETURNING email
+       ) SELECT email FROM used`,
       [hashCredential(token), purpose],
     );
     return row ?? null;
