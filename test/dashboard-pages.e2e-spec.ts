@@ -268,8 +268,8 @@ describe('dashboard pages: live, complete, administrable', () => {
 
   it('passes axe on every page, and each is captured with the demo data', async () => {
     const pages: [string, string, string][] = [
-      [RILEY.email, '/', 'overview'],
-      [RILEY.email, '/accounts/northwind', 'account'],
+      [RILEY.email, '/', 'overview-ranked'],
+      [RILEY.email, '/accounts/northwind', 'account-history'],
       [RILEY.email, '/accounts/northwind?days=90', 'account-90-days'],
       [RILEY.email, '/week', 'week-rep'],
       [LEAD.email, '/week', 'week-lead'],
