@@ -222,8 +222,22 @@ ${a.deliveries.length ? html`<ul class="deliveries">${a.deliveries.map((d) => de
   return html`<section class="card" id="section-told" data-live-region aria-labelledby="told"><h2 id="told">Who was told</h2>${alertActions(accountId, alerts, done)}${feedbackLines(feedback, ctx)}${body}</section>`;
 }
 
+/**
+ * Where the chart starts: the period's start, or — when the account's history began inside the
+ * period — a little before its first change, so a short history is spread over the width instead of
+ * squeezed against "now" (a flat line and one drop at the edge says little).
+ */
+export function chartStart(history: readonly { at: string }[], now: Date, historyDays: number): { from: Date; zoomed: boolean } {
+  const periodStart = now.getTime() - historyDays * DAY_MS;
+  const first = history.length ? Date.parse(history[0].at) : null;
+  if (first === null || first <= periodStart) return { from: new Date(periodStart), zoomed: false };
+  const lead = Math.max(DAY_MS, (now.getTime() - first) * 0.25);
+  const from = Math.max(periodStart, first - lead);
+  return { from: new Date(from), zoomed: from > periodStart };
+}
+
 function historySection(detail: AccountDetail, ctx: PageContext, historyDays: number): Html {
-  const from = new Date(ctx.now.getTime() - historyDays * DAY_MS);
+  const { from, zoomed } = chartStart(detail.history, ctx.now, historyDays);
   const points: HistoryPoint[] = detail.history.length && Date.parse(detail.history[0].at) <= from.getTime()
     ? detail.history
     : [{ at: from, score: 100, state: 'healthy' }, ...detail.history];
@@ -237,7 +251,7 @@ function historySection(detail: AccountDetail, ctx: PageContext, historyDays: nu
     ? html`<strong aria-current="true">${days} days</strong>`
     : html`<a href="/accounts/${encodeURIComponent(detail.account.id)}${days === 30 ? '' : `?days=${days}`}#how">${days} days</a>`);
   return html`<section class="card" id="section-how" data-live-region aria-labelledby="how"><h2 id="how">How it got here</h2>
-<p class="sub">Over the last ${periods[0]} · ${periods[1]}</p>
+<p class="sub">Over the last ${periods[0]} · ${periods[1]}${zoomed ? html` — nothing changed before ${absoluteTime(from, ctx.now, ctx.timeZone).replace(/ \d\d:\d\d$/, '')}, so the chart starts there` : ''}</p>
 ${historyChart(points, from, ctx.now, { from: absoluteTime(from, ctx.now, ctx.timeZone).replace(/ \d\d:\d\d$/, ''), to: 'now' }, markers)}
 ${tail.length ? html`<details><summary>Score changes</summary><ul class="plain">${tail.map((h) => html`<li><time datetime="${h.at}">${when(h.at, ctx.now, ctx.timeZone)}</time> — ${stateLabel(h.state, h.score)}</li>`)}</ul></details>` : html`<p class="muted">The score has not changed in the last ${historyDays} days.</p>`}</section>`;
 }
