@@ -15,14 +15,17 @@ const DASHBOARD_FOLDERS = {
   common: [],
   web: ['common'],
   auth: ['common', 'web'],
-  alerts: ['common', 'auth'],
-  audit: ['common', 'auth'],
+  alerts: ['common', 'web', 'auth'],
+  audit: ['common', 'web', 'auth'],
   'dev-mail': ['common', 'web', 'auth'],
   meetings: ['common', 'web', 'auth'],
   unmapped: ['common', 'web', 'auth'],
   feedback: ['common', 'web', 'auth'],
   preferences: ['common', 'web', 'auth', 'feedback'],
   accounts: ['common', 'web', 'auth', 'alerts'],
+  live: ['common', 'auth'],
+  week: ['common', 'web', 'auth', 'accounts'],
+  admin: ['common', 'web', 'auth'],
 };
 
 const infrastructure = ['@nestjs/*', '@nestjs-cls/*', 'nestjs-cls', 'typeorm', 'pg', 'kafkajs', 'nodemailer', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises'];

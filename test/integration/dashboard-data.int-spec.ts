@@ -1,5 +1,5 @@
 import type { SignedLink } from '@forewarn/alerting';
-import { AuditLog, DashboardDataModule, hashPassword, passwordNeedsRehash, SessionsRepository, SignInFailuresRepository, type User, UsersRepository } from '@forewarn/database';
+import { AuditLog, DashboardDataModule, hashPassword, passwordNeedsRehash, SessionsRepository, SignInFailuresRepository, SignInLinksRepository, TxHost, type User, UsersRepository } from '@forewarn/database';
 import { AuthService } from '../../apps/dashboard/src/auth/auth.service';
 import { SignInThrottle } from '../../apps/dashboard/src/auth/sign-in-throttle';
 import { DASHBOARD_CONFIG } from '../../apps/dashboard/src/common/dashboard.config';
@@ -218,6 +218,45 @@ describe('the dashboard schema against PostgreSQL: users, sessions, sign-in thro
       expect(first).toEqual({ kind: 'snoozed', until });
       expect(await once.useLink(link, { state: 'at_risk', now: new Date() })).toEqual({ kind: 'used', usedAt: now, acknowledgement: null, snoozedUntil: until });
       expect(publisher.sent).toHaveLength(1);
+    });
+  });
+
+  describe('invitations, deactivation and one-use sign-in links', () => {
+    it('keeps an invited user out until the invitation sets the password, then lets them in', async () => {
+      expect(await users.invite({ email: 'Nina@Sales.example', name: 'Nina', role: 'rep', team: 'enterprise' })).toBe(true);
+      expect(await users.invite({ email: 'nina@sales.example', name: 'Nina', role: 'lead', team: null })).toBe(false);
+      expect(await users.listing('nina@sales.example')).toMatchObject({ status: 'invited', role: 'rep' });
+      expect(await users.find('nina@sales.example')).toBeNull();
+      expect(await users.acceptInvite('nina@sales.example', 'a long enough password')).toBe(true);
+      expect(await users.acceptInvite('nina@sales.example', 'another password')).toBe(false);
+      expect(await users.verifyLogin('nina@sales.example', 'a long enough password')).toMatchObject({ email: 'nina@sales.example' });
+    });
+
+    it('refuses a deactivated user their password, token and sessions, and lets them back when reactivated', async () => {
+      const added = await users.upsert({ email: 'dee@sales.example', name: 'Dee', role: 'rep', team: 'enterprise' }, 'dee-password-1');
+      const { sessionId } = await sessions.start('dee@sales.example');
+      const result = await it_.app.get(TxHost).withTransaction(() => users.setActive('dee@sales.example', false));
+      expect(result).toMatchObject({ before: { status: 'active' }, sessionsEnded: 1 });
+      expect(await users.verifyLogin('dee@sales.example', 'dee-password-1')).toBeNull();
+      expect(await users.findByToken(added.token)).toBeNull();
+      expect(await sessionUser(sessionId)).toBeNull();
+      await it_.app.get(TxHost).withTransaction(() => users.setActive('dee@sales.example', true));
+      expect(await users.findByToken(added.token)).toMatchObject({ email: 'dee@sales.example' });
+    });
+
+    it('lets a sign-in link work once, for the address it was sent to, until it expires', async () => {
+      const links = it_.app.get(SignInLinksRepository);
+      await users.upsert({ email: 'lin@sales.example', name: 'Lin', role: 'rep', team: 'enterprise' });
+      const { token, expiresAt } = await links.issue('LIN@sales.example', 'sign-in');
+      expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+      expect(await links.use(token, 'invite')).toBeNull();
+      expect(await links.peek(token, 'sign-in')).toEqual({ email: 'lin@sales.example' });
+      expect(await links.use(token, 'sign-in')).toEqual({ email: 'lin@sales.example' });
+      expect(await links.use(token, 'sign-in')).toBeNull();
+      const late = await links.issue('lin@sales.example', 'sign-in');
+      await it_.db.query(`UPDATE dashboard.sign_in_links SET expires_at = now() - interval '1 second' WHERE email = 'lin@sales.example' AND used_at IS NULL`);
+      expect(await links.use(late.token, 'sign-in')).toBeNull();
+      expect(await links.deleteSpent()).toBe(2);
     });
   });
 });

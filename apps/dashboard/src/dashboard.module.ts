@@ -4,12 +4,15 @@ import { DatabaseModule } from '@forewarn/database';
 import { MessagingModule } from '@forewarn/messaging';
 import { ServiceKitModule } from '@forewarn/service-kit';
 import { AccountsModule } from './accounts/accounts.module';
+import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { DashboardConfigModule } from './common/dashboard.config';
 import { DevMailModule } from './dev-mail/dev-mail.module';
 import { FeedbackModule } from './feedback/feedback.module';
+import { LiveModule } from './live/live.module';
+import { WeekModule } from './week/week.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { UnmappedModule } from './unmapped/unmapped.module';
@@ -41,6 +44,9 @@ export class DashboardModule {
         PreferencesModule,
         AuditModule,
         DevMailModule,
+        LiveModule,
+        WeekModule,
+        AdminModule,
       ],
     };
   }

@@ -269,7 +269,12 @@ export const dashboardEnvSchema = baseEnvSchema.extend({
   DASHBOARD_LOGIN_BACKOFF_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** The longest wait, however many failures: minutes, so a guesser cannot lock anyone out for long. */
   DASHBOARD_LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().positive().max(3600).default(900),
-  /** Its domain is internal when FOREWARN_INTERNAL_DOMAINS is unset, as in the notifier. */
+  /** Where sign-in links and invitations go out (the notifier's relay): the dashboard's own account mail, not alerts. */
+  SMTP_URL: z
+    .string()
+    .default('smtp://127.0.0.1:1025')
+    .refine((value) => /^smtps?:\/\/[^\s]+$/.test(value), { message: 'must be an smtp:// or smtps:// URL' }),
+  /** The sender of that mail; its domain is internal when FOREWARN_INTERNAL_DOMAINS is unset, as in the notifier. */
   ...mailFrom,
   ...internalDomains,
   ...outboundAllowHosts,

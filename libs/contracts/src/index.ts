@@ -4,3 +4,4 @@ export * from './health';
 export * from './alerts';
 export * from './mail-domains';
 export * from './source-allowance';
+export * from './account-reference';

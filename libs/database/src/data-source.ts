@@ -30,6 +30,9 @@ import { NotificationTraceparent1765160000001 } from './migrations/notifier/1765
 import { WriteBackSettings1765171700000 } from './migrations/gateway/1765171700000-write-back-settings';
 import { OpenCasesBySource1765171700001 } from './migrations/health/1765171700001-open-cases-by-source';
 import { WriteBacks1765171700002 } from './migrations/notifier/1765171700002-write-backs';
+import { DashboardLiveViews1765180000000 } from './migrations/health/1765180000000-dashboard-live-views';
+import { DeliveryOutcomeNotify1765180000001 } from './migrations/notifier/1765180000001-delivery-outcome-notify';
+import { InvitesAndSignInLinks1765180000002 } from './migrations/dashboard/1765180000002-invites-and-sign-in-links';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -60,6 +63,9 @@ export const MIGRATIONS = [
   WriteBackSettings1765171700000,
   OpenCasesBySource1765171700001,
   WriteBacks1765171700002,
+  DashboardLiveViews1765180000000,
+  DeliveryOutcomeNotify1765180000001,
+  InvitesAndSignInLinks1765180000002,
 ];
 
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */

@@ -8,7 +8,7 @@ import { PageContexts } from '../web/page-context';
 import { sendPage } from '../web/send-page';
 import { parseAccountFilters, parseAccountPage } from './account-filters';
 import { accountPage } from './account.page';
-import { AccountsService, HISTORY_DAYS } from './accounts.service';
+import { AccountsService, HISTORY_DAYS, HISTORY_PERIODS } from './accounts.service';
 import { overviewPage } from './overview.page';
 
 /** The overview and the account page. */
@@ -27,10 +27,11 @@ export class AccountPagesController {
   }
 
   @Get('accounts/:id')
-  async account(@Req() request: AuthedRequest, @Res() response: Response, @Param('id') id: string, @Query('done') done?: string): Promise<void> {
+  async account(@Req() request: AuthedRequest, @Res() response: Response, @Param('id') id: string, @Query('done') done?: string, @Query('days') days?: string): Promise<void> {
     const ctx = this.pages.of(request);
-    const detail = await this.accounts.detail(ctx.user, id, ctx.now);
+    const historyDays = HISTORY_PERIODS.find((d) => String(d) === days) ?? HISTORY_DAYS;
+    const detail = await this.accounts.detail(ctx.user, id, ctx.now, historyDays);
     if (!detail) throw new Problem(404, 'Not Found', 'There is no account at this address that you can see. It may belong to another team.');
-    sendPage(response, accountPage(detail, ctx, HISTORY_DAYS, typeof done === 'string' ? done : null));
+    sendPage(response, accountPage(detail, ctx, historyDays, typeof done === 'string' ? done : null));
   }
 }

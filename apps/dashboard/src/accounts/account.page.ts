@@ -1,6 +1,6 @@
 import type { Evidence, HealthReason } from '@forewarn/contracts';
 import type { AlertView, Delivery, TeamFeedback } from '../alerts/alert.types';
-import { historyChart, type HistoryPoint } from '../web/charts';
+import { type ChartMarker, historyChart, type HistoryPoint } from '../web/charts';
 import { absoluteTime, capitalise, dateTimeFormat, duration, fullTime, meetingKindWord, personName, plural, relativeTime, severityWord, stateWord, when } from '../web/format';
 import { type Html, html, raw } from '../web/html';
 import { layout, type PageContext, stateLabel } from '../web/layout';
@@ -74,7 +74,7 @@ function reasonsSection(reasons: HealthReason[], ctx: PageContext): Html {
     ? html`<ol class="reasons">${reasons.map((r) => html`<li><span class="reason-label">${r.label}</span><span class="weight" title="points off the score">−${r.weight}</span>
   ${r.evidence.length ? html`<ul class="evidence">${r.evidence.slice(0, 8).map((e) => evidenceItem(r, e, ctx))}</ul>` : ''}</li>`)}</ol>`
     : html`<p class="muted">Nothing is wrong: no serious open cases, escalations or unhappy customers.</p>`;
-  return html`<section class="card" aria-labelledby="why"><h2 id="why">Why</h2>${body}</section>`;
+  return html`<section class="card" id="section-why" data-live-region aria-labelledby="why"><h2 id="why">Why</h2>${body}</section>`;
 }
 
 function caseSignals(c: CaseSummary): Html {
@@ -109,7 +109,7 @@ ${open.map((c) => html`<tr><td>${caseTitle(c)}</td><td data-label="Severity">${s
   const closedList = closed.length
     ? html`<details><summary>Recently closed (${closed.length})</summary><ul class="plain">${closed.map((c) => html`<li>${caseTitle(c)}<div class="sub">${STATUS_WORD[c.status] ?? c.status}${c.resolvedAt ? html` ${relativeTime(c.resolvedAt, ctx.now)}` : ''}${c.assignee ? ` · ${c.assignee}` : ''}</div></li>`)}</ul></details>`
     : '';
-  return html`<section class="card" aria-labelledby="open"><h2 id="open">What is open</h2>${openTable}${closedList}</section>`;
+  return html`<section class="card" id="section-open" data-live-region aria-labelledby="open"><h2 id="open">What is open</h2>${openTable}${closedList}</section>`;
 }
 
 function timelineItem(e: TimelineEntry, ctx: PageContext): Html {
@@ -123,7 +123,7 @@ function timelineSection(timeline: TimelineEntry[], ctx: PageContext): Html {
   const body = timeline.length
     ? html`<ol class="timeline">${shown.map((e) => timelineItem(e, ctx))}</ol>${more.length ? html`<details><summary>${plural(more.length, 'older event')}</summary><ol class="timeline">${more.map((e) => timelineItem(e, ctx))}</ol></details>` : ''}`
     : html`<p class="muted">Nothing has happened yet.</p>`;
-  return html`<section class="card" aria-labelledby="happened"><h2 id="happened">What happened</h2>${body}</section>`;
+  return html`<section class="card" id="section-happened" data-live-region aria-labelledby="happened"><h2 id="happened">What happened</h2>${body}</section>`;
 }
 
 const samePerson = (a: MeetingPerson | null, b: MeetingPerson): boolean => !!a?.email && a.email.trim().toLowerCase() === b.email?.trim().toLowerCase();
@@ -144,7 +144,7 @@ ${m.customerPeople.length ? html`<div class="sub customer-people">The customer�
 function meetingsSection(meetings: Meeting[], ctx: PageContext): Html {
   const upcoming = meetings.filter((m) => m.upcoming && !m.cancelled);
   const other = meetings.filter((m) => !(m.upcoming && !m.cancelled));
-  return html`<section class="card" aria-labelledby="coming"><h2 id="coming">What is coming</h2>
+  return html`<section class="card" id="section-coming" data-live-region aria-labelledby="coming"><h2 id="coming">What is coming</h2>
 ${upcoming.length ? html`<ul class="plain">${upcoming.map((m) => meetingItem(m, ctx))}</ul>` : html`<p class="muted">No meetings scheduled.</p>`}
 ${other.length ? html`<details><summary>Past and cancelled (${other.length})</summary><ul class="plain">${other.map((m) => meetingItem(m, ctx))}</ul></details>` : ''}</section>`;
 }
@@ -220,17 +220,40 @@ function alertsSection(accountId: string, alerts: AlertView[], feedback: TeamFee
 <div class="sub"><time datetime="${a.createdAt}" title="${fullTime(a.createdAt, ctx.timeZone)}">${when(a.createdAt, ctx.now, ctx.timeZone)}</time>${a.headline ? ` · ${a.headline}` : ''}</div>
 ${a.deliveries.length ? html`<ul class="deliveries">${a.deliveries.map((d) => deliveryLine(accountId, d, ctx))}</ul>` : html`<div class="sub">Not mailed yet.</div>`}</li>`)}</ul>`
     : html`<p class="muted">Nobody has been alerted about this account.</p>`;
-  return html`<section class="card" aria-labelledby="told"><h2 id="told">Who was told</h2>${alertActions(accountId, alerts, done)}${feedbackLines(feedback, ctx)}${body}</section>`;
+  return html`<section class="card" id="section-told" data-live-region aria-labelledby="told"><h2 id="told">Who was told</h2>${alertActions(accountId, alerts, done)}${feedbackLines(feedback, ctx)}${body}</section>`;
+}
+
+/**
+ * Where the chart starts: the period's start, or — when the account's history began inside the
+ * period — a little before its first change, so a short history is spread over the width instead of
+ * squeezed against "now" (a flat line and one drop at the edge says little).
+ */
+export function chartStart(history: readonly { at: string }[], now: Date, historyDays: number): { from: Date; zoomed: boolean } {
+  const periodStart = now.getTime() - historyDays * DAY_MS;
+  const first = history.length ? Date.parse(history[0].at) : null;
+  if (first === null || first <= periodStart) return { from: new Date(periodStart), zoomed: false };
+  const lead = Math.max(DAY_MS, (now.getTime() - first) * 0.25);
+  const from = Math.max(periodStart, first - lead);
+  return { from: new Date(from), zoomed: from > periodStart };
 }
 
 function historySection(detail: AccountDetail, ctx: PageContext, historyDays: number): Html {
-  const from = new Date(ctx.now.getTime() - historyDays * DAY_MS);
+  const { from, zoomed } = chartStart(detail.history, ctx.now, historyDays);
   const points: HistoryPoint[] = detail.history.length && Date.parse(detail.history[0].at) <= from.getTime()
     ? detail.history
     : [{ at: from, score: 100, state: 'healthy' }, ...detail.history];
   const tail = [...detail.history].reverse().slice(0, 8);
-  return html`<section class="card" aria-labelledby="how"><h2 id="how">How it got here</h2>
-${historyChart(points, from, ctx.now, { from: absoluteTime(from, ctx.now, ctx.timeZone).replace(/ \d\d:\d\d$/, ''), to: 'now' })}
+  const markers: ChartMarker[] = [
+    ...detail.timeline.filter((e) => e.type === 'forewarn.case.escalated').map((e) => ({ at: e.at, kind: 'escalation' as const, label: `${e.sentence}${e.caseTitle ? ` (${e.caseTitle})` : ''}` })),
+    ...detail.meetings.filter((m) => !m.cancelled && !m.upcoming).map((m) => ({ at: m.startsAt, kind: 'meeting' as const, label: `${capitalise(meetingKindWord(m.kind))}${m.title ? `: ${m.title}` : ''}` })),
+    ...detail.alerts.filter((a) => a.kind !== 'digest').map((a) => ({ at: a.createdAt, kind: 'alert' as const, label: `${KIND_WORD[a.kind] ?? a.kind} alert: ${stateWord(a.state)} ${a.score}/100` })),
+  ];
+  const periods = [30, 90].map((days) => days === historyDays
+    ? html`<strong aria-current="true">${days} days</strong>`
+    : html`<a href="/accounts/${encodeURIComponent(detail.account.id)}${days === 30 ? '' : `?days=${days}`}#how">${days} days</a>`);
+  return html`<section class="card" id="section-how" data-live-region aria-labelledby="how"><h2 id="how">How it got here</h2>
+<p class="sub">Over the last ${periods[0]} · ${periods[1]}${zoomed ? html` — nothing changed before ${absoluteTime(from, ctx.now, ctx.timeZone).replace(/ \d\d:\d\d$/, '')}, so the chart starts there` : ''}</p>
+${historyChart(points, from, ctx.now, { from: absoluteTime(from, ctx.now, ctx.timeZone).replace(/ \d\d:\d\d$/, ''), to: 'now' }, markers)}
 ${tail.length ? html`<details><summary>Score changes</summary><ul class="plain">${tail.map((h) => html`<li><time datetime="${h.at}">${when(h.at, ctx.now, ctx.timeZone)}</time> — ${stateLabel(h.state, h.score)}</li>`)}</ul></details>` : html`<p class="muted">The score has not changed in the last ${historyDays} days.</p>`}</section>`;
 }
 
@@ -262,8 +285,8 @@ export function accountPage(detail: AccountDetail, ctx: PageContext, historyDays
   const upcoming = detail.meetings.find((m) => m.upcoming && !m.cancelled) ?? null;
   const step = nextStep(health.state, detail.cases, upcoming, ctx.now, ctx.timeZone);
   const body = html`<a class="back" href="/">← All accounts</a>
-<section class="card" aria-labelledby="name">
-  <div class="account-head"><h1 id="name">${detail.account.name}</h1>${stateLabel(health.state, health.score, { big: true })}</div>
+<section class="card" id="section-name" data-live-region aria-labelledby="name">
+  <div class="account-head"><h1 id="name">${detail.account.name}</h1>${stateLabel(health.state, health.score, { big: true, riskPoints: health.riskPoints })}</div>
   <p class="situation">${situation(health.state, upcoming, ctx.now, ctx.timeZone)}</p>
   ${step ? html`<p class="next-step"><strong>Next step:</strong> ${step}</p>` : ''}
   ${facts(detail, ctx.now)}
@@ -277,5 +300,5 @@ ${meetingsSection(detail.meetings, ctx)}
 ${alertsSection(detail.account.id, detail.alerts, detail.feedback, ctx, done)}
 ${supportNotesSection(detail.supportNotes, ctx)}
 ${historySection(detail, ctx, historyDays)}`;
-  return layout(detail.account.name, ctx, body, html`<style>${raw(CSS)}</style>`);
+  return layout(detail.account.name, ctx, body, html`<style>${raw(CSS)}</style>`, { account: detail.account.id });
 }

@@ -19,6 +19,8 @@ export interface AccountSummary {
   team: string | null;
   state: HealthState;
   score: number;
+  /** The points every reason took off, added up; past 100 when the score is stuck at 0 (how far past zero). */
+  riskPoints: number;
   openCases: number;
   openEscalations: number;
   nextMeeting: MeetingSummary | null;
@@ -46,6 +48,7 @@ export interface AccountHealth {
   score: number;
   state: HealthState;
   reasons: HealthReason[];
+  riskPoints: number;
   openCases: number;
   openEscalations: number;
   updatedAt: string | null;

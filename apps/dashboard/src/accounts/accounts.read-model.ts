@@ -39,6 +39,8 @@ export interface AccountListRow {
   team: string | null;
   state: HealthState;
   score: number;
+  /** The points every reason took off, added up: past 100 when the score is stuck at 0. */
+  riskPoints: number;
   openCases: number;
   openEscalations: number;
   /** ISO 8601. */
@@ -65,16 +67,19 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** Where a state ranks in the risk order, loudest first. The index `account_health_at_risk` is on this expression of `state`. */
 const riskRank = (state: string): string => `CASE ${state} WHEN 'firestorm' THEN 0 WHEN 'at_risk' THEN 1 WHEN 'watch' THEN 2 ELSE 3 END`;
 
-/** The order of the overview; "risk" puts the loudest state first, then the lowest score. */
+/**
+ * The order of the overview; "risk" puts the loudest state first, then the lowest score, then the
+ * most risk points (two firestorms at 0/100: the one further past zero first).
+ */
 const ORDER_BY: Record<AccountSort, string> = {
-  risk: `${riskRank('state')}, score, lower(name), id`,
+  risk: `${riskRank('state')}, score, risk_points DESC, lower(name), id`,
   name: 'lower(name), id',
   updated: 'updated_at DESC, lower(name), id',
 };
 
 /** An overview row before its next meeting is looked up; `state` and `score` as the overview shows them. */
 const LIST_COLUMNS = `a.id, a.name, a.owner_name, a.owner_email, a.team,
-  COALESCE(h.state, 'healthy') AS state, COALESCE(h.score, 100)::int AS score,
+  COALESCE(h.state, 'healthy') AS state, COALESCE(h.score, 100)::int AS score, COALESCE(h.risk_points, 0)::int AS risk_points,
   COALESCE(h.open_cases, 0)::int AS open_cases, COALESCE(h.open_escalations, 0)::int AS open_escalations,
   GREATEST(a.updated_at, h.updated_at) AS updated_at`;
 
@@ -89,7 +94,7 @@ const LIST_COLUMNS = `a.id, a.name, a.owner_name, a.owner_email, a.team,
 const healthJoin = (user: User): string =>
   user.role === 'admin'
     ? 'LEFT JOIN health.account_health_view h ON h.account_id = a.id'
-    : `LEFT JOIN LATERAL (SELECT state, score, open_cases, open_escalations, updated_at FROM health.account_health_view
+    : `LEFT JOIN LATERAL (SELECT state, score, risk_points, open_cases, open_escalations, updated_at FROM health.account_health_view
                           WHERE account_id = a.id OFFSET 0) h ON TRUE`;
 
 /**
@@ -97,7 +102,7 @@ const healthJoin = (user: User): string =>
  * page is cut, so for the page's accounts rather than for every account the reader can see.
  */
 const withNextMeeting = (page: string, orderBy: string): string => `
-  SELECT page.id, page.name, page.owner_name, page.owner_email, page.team, page.state, page.score, page.open_cases, page.open_escalations,
+  SELECT page.id, page.name, page.owner_name, page.owner_email, page.team, page.state, page.score, page.risk_points, page.open_cases, page.open_escalations,
          ${epochMs('page.updated_at')} AS updated_ms, m.meeting_id, m.meeting_title, ${epochMs('m.meeting_starts_at')} AS meeting_starts_ms, m.meeting_kind
   FROM (${page}) page
   LEFT JOIN LATERAL (
@@ -151,7 +156,7 @@ export class AccountsReadModel {
     const { params, where, states } = filterSql(user, filters);
     const slice = `LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
     type Row = {
-      id: string; name: string; owner_name: string | null; owner_email: string; team: string | null; state: HealthState; score: number;
+      id: string; name: string; owner_name: string | null; owner_email: string; team: string | null; state: HealthState; score: number; risk_points: number;
       open_cases: number; open_escalations: number; updated_ms: number; meeting_id: string | null; meeting_title: string | null; meeting_starts_ms: number | null; meeting_kind: string | null;
     };
     let rows: Row[] = [];
@@ -166,7 +171,7 @@ export class AccountsReadModel {
         withNextMeeting(
           `SELECT ${LIST_COLUMNS} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
            WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : [])].join(' AND ')} AND (h.state <> 'healthy' OR h.score < 100)
-           ORDER BY ${riskRank('h.state')}, h.score, lower(a.name), a.id ${slice}`,
+           ORDER BY ${riskRank('h.state')}, h.score, h.risk_points DESC, lower(a.name), a.id ${slice}`,
           ORDER_BY.risk,
         ),
         params,
@@ -184,7 +189,7 @@ export class AccountsReadModel {
       );
     }
     return rows.map((r) => ({
-      id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, team: r.team, state: r.state, score: r.score,
+      id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, team: r.team, state: r.state, score: r.score, riskPoints: r.risk_points,
       openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: new Date(r.updated_ms).toISOString(),
       meeting: r.meeting_id && r.meeting_starts_ms !== null ? { id: r.meeting_id, title: r.meeting_title, startsAt: new Date(r.meeting_starts_ms).toISOString(), kind: r.meeting_kind } : null,
     }));
@@ -261,12 +266,12 @@ export class AccountsReadModel {
   }
 
   async health(accountId: string): Promise<AccountHealth | null> {
-    const rows: { score: number; state: HealthState; reasons: HealthReason[]; open_cases: number; open_escalations: number; updated_at: Date }[] = await this.db.query(
-      'SELECT score, state, reasons, open_cases, open_escalations, updated_at FROM health.account_health_view WHERE account_id = $1',
+    const rows: { score: number; state: HealthState; reasons: HealthReason[]; risk_points: number; open_cases: number; open_escalations: number; updated_at: Date }[] = await this.db.query(
+      'SELECT score, state, reasons, risk_points, open_cases, open_escalations, updated_at FROM health.account_health_view WHERE account_id = $1',
       [accountId],
     );
     const r = rows[0];
-    return r ? { score: r.score, state: r.state, reasons: r.reasons ?? [], openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: r.updated_at.toISOString() } : null;
+    return r ? { score: r.score, state: r.state, reasons: r.reasons ?? [], riskPoints: r.risk_points, openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: r.updated_at.toISOString() } : null;
   }
 
   /** Open cases first (worst first), then the recently closed ones. */

@@ -14,8 +14,9 @@ import { dailyScores, NO_HEALTH_SCORE, trendWindowStart } from './trend';
 const audienceOf = (row: AccountRow): AccountAudience => ({ ownerEmail: row.owner.email, team: row.team, leadEmail: row.leadEmail, memberEmails: row.memberEmails });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How far back the account page's history reaches. */
+/** How far back the account page's history reaches unless the reader asks for 90 days. */
 export const HISTORY_DAYS = 30;
+export const HISTORY_PERIODS = [30, 90] as const;
 
 /**
  * How long the counts of a list are reused for the same reader and filters. Counting reads every
@@ -83,6 +84,7 @@ export class AccountsService {
       team: r.team,
       state: r.state,
       score: r.score,
+      riskPoints: r.riskPoints,
       openCases: r.openCases,
       openEscalations: r.openEscalations,
       nextMeeting: r.meeting,
@@ -108,7 +110,7 @@ export class AccountsService {
   }
 
   /** The account's detail, or null when it does not exist or the user may not see it (both are a 404). */
-  async detail(user: User, accountId: string, now = new Date()): Promise<AccountDetail | null> {
+  async detail(user: User, accountId: string, now = new Date(), historyDays = HISTORY_DAYS): Promise<AccountDetail | null> {
     const row = await this.accounts.account(accountId);
     if (!row || !canSee(user, audienceOf(row))) return null;
     const [health, cases, events, meetings, alerts, feedback, history, supportNotes] = await Promise.all([
@@ -118,7 +120,7 @@ export class AccountsService {
       this.accounts.meetings(accountId),
       this.alerts.list(user, { accountId, kinds: [], limit: 50 }),
       this.alerts.feedback(accountId),
-      this.accounts.history(accountId, new Date(now.getTime() - HISTORY_DAYS * DAY_MS)),
+      this.accounts.history(accountId, new Date(now.getTime() - historyDays * DAY_MS)),
       this.supportNotes.of(accountId),
     ]);
     const { leadEmail: _lead, memberEmails: _members, ...account } = row;
@@ -132,7 +134,7 @@ export class AccountsService {
     return {
       account,
       warnings: audienceWarnings(named, audience),
-      health: health ?? { score: NO_HEALTH_SCORE, state: 'healthy', reasons: [], openCases: 0, openEscalations: 0, updatedAt: null },
+      health: health ?? { score: NO_HEALTH_SCORE, state: 'healthy', reasons: [], riskPoints: 0, openCases: 0, openEscalations: 0, updatedAt: null },
       cases,
       timeline: events.map((e) => describeEvent(e.type, e.time.toISOString(), (e.data ?? {}) as TimelineEventData)),
       meetings: meetings.map((m) => ({ ...m, customerPeople: customerPeople(m, audience) })),

@@ -5,7 +5,7 @@ import { type OverviewModel, overviewPage } from './overview.page';
 const ctx: PageContext = { user: { email: 'morgan@sales.example', name: 'Morgan', role: 'lead', team: 'enterprise' }, now: new Date('2026-12-01T09:00:00Z'), timeZone: 'UTC', devMail: false, path: '/' };
 
 const account = (i: number): AccountSummary => ({
-  id: `acct-${i}`, name: `Account ${i}`, owner: { name: 'Riley', email: 'riley@sales.example' }, team: 'enterprise', state: 'watch', score: 70,
+  id: `acct-${i}`, name: `Account ${i}`, owner: { name: 'Riley', email: 'riley@sales.example' }, team: 'enterprise', state: 'watch', score: 70, riskPoints: 30,
   openCases: 1, openEscalations: 0, nextMeeting: null, updatedAt: '2026-11-30T09:00:00.000Z', trend: Array(14).fill(70),
 });
 
@@ -21,7 +21,13 @@ describe('overview page', () => {
     expect(page).toMatch(/3 firestorm[\s\S]*450 watch[\s\S]*2,000 healthy/);
     expect(page).toContain('<a class="button" rel="next" href="/?limit=2&amp;offset=2">Next page →</a>');
     expect(page).not.toContain('rel="prev"');
-    expect(page).toContain('data-refresh="/api/accounts?limit=2"');
+    expect(page).toContain('<main id="content" data-live="all">');
+  });
+
+  it('ranks two firestorms at 0/100 by how far past zero each is, and says so', () => {
+    const burning = { ...account(1), state: 'firestorm' as const, score: 0, riskPoints: 145 };
+    const page = overviewPage(model({ accounts: [burning] }), ctx).value;
+    expect(page).toMatch(/firestorm<\/span> <span class="score">0<small>\/100<\/small><\/span> <span class="past-zero">45 points past zero<\/span>/);
   });
 
   it('keeps the filters in the links to the pages before and after', () => {

@@ -34,10 +34,7 @@ details.filter-panel[open]>summary{border-bottom:1px solid var(--line)}
 .tally{display:flex;flex-wrap:wrap;gap:6px 18px;margin:6px 0 16px;font-size:15px}
 #accounts td.account a{font-weight:700;font-size:16px}
 #accounts .esc{color:#b3261e;font-weight:600}
-#accounts tr.changed td{animation:flash 4s ease-out}
-@keyframes flash{0%{background:#fff4c2}100%{background:transparent}}
 .meeting-when{font-weight:600}
-.refreshed{font-size:13px;color:var(--muted)}
 .pager{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;margin:14px 0 0}
 @media (max-width:720px){
   .filters label.field,.filters select,.filters input[type=search]{width:100%}
@@ -50,8 +47,8 @@ const number = (n: number): string => n.toLocaleString('en-GB');
 /** All matching accounts by state, not just the page's. */
 function tally(stateCounts: StateCounts): Html {
   const counts = HEALTH_STATES.slice().reverse().map((s) => [s, stateCounts[s]] as const).filter(([, n]) => n > 0);
-  if (counts.length === 0) return html``;
-  return html`<p class="tally" aria-label="Accounts by state">${counts.map(([s, n]) => html`<span class="s-${s}"><span class="state">${number(n)} ${STATE_WORD[s]}</span></span>`)}</p>`;
+  if (counts.length === 0) return html`<div id="tally" data-live-region></div>`;
+  return html`<p class="tally" id="tally" data-live-region aria-label="Accounts by state">${counts.map(([s, n]) => html`<span class="s-${s}"><span class="state">${number(n)} ${STATE_WORD[s]}</span></span>`)}</p>`;
 }
 
 function filterForm(model: OverviewModel): Html {
@@ -98,7 +95,7 @@ function nextMeeting(a: AccountSummary, ctx: PageContext): Html {
 export function accountRows(accounts: AccountSummary[], ctx: PageContext): Html {
   return html`${accounts.map((a) => html`<tr data-id="${a.id}" data-state="${a.state}" data-score="${a.score}">
   <td class="account"><a href="/accounts/${encodeURIComponent(a.id)}">${a.name}</a><div class="sub">${a.team ?? ''}</div></td>
-  <td class="st">${stateLabel(a.state, a.score)}</td>
+  <td class="st">${stateLabel(a.state, a.score, { riskPoints: a.riskPoints })}</td>
   <td class="trend">${sparkline(a.trend, a.state)}</td>
   <td data-label="Open">${openWork(a)}</td>
   <td data-label="Next meeting">${nextMeeting(a, ctx)}</td>
@@ -124,17 +121,17 @@ function summary(model: OverviewModel, filtered: boolean): string {
 export function overviewPage(model: OverviewModel, ctx: PageContext): Html {
   const filtered = model.filters.states.length > 0 || !!model.filters.team || !!model.filters.owner || !!model.filters.q;
   const table = model.accounts.length
-    ? html`<div class="card"><table id="accounts" class="stack" data-refresh="/api/accounts${accountsQueryString(model.filters, model.page)}">
+    ? html`<div class="card" id="account-list" data-live-region><table id="accounts" class="stack">
   <caption class="sr-only">Accounts, ${SORT_WORD[model.filters.sort].toLowerCase()}</caption>
   <thead><tr><th scope="col">Account</th><th scope="col">State</th><th scope="col">14 days</th><th scope="col">Open</th><th scope="col">Next meeting</th><th scope="col">Owner</th></tr></thead>
   <tbody>${accountRows(model.accounts, ctx)}</tbody>
 </table>${pager(model)}</div>`
-    : html`<div class="card"><p>${model.page.offset > 0 && model.total > 0 ? 'There are no more accounts after these.' : filtered ? 'No accounts match these filters.' : 'No accounts yet. They appear here as soon as the CRM sends them.'}</p>${filtered || model.page.offset > 0 ? html`<p><a href="/">Show all accounts</a></p>` : ''}</div>`;
+    : html`<div class="card" id="account-list" data-live-region><p>${model.page.offset > 0 && model.total > 0 ? 'There are no more accounts after these.' : filtered ? 'No accounts match these filters.' : 'No accounts yet. They appear here as soon as the CRM sends them.'}</p>${filtered || model.page.offset > 0 ? html`<p><a href="/">Show all accounts</a></p>` : ''}</div>`;
   const body = html`<h1>Accounts</h1>
-<p class="muted">${summary(model, filtered)} <span class="refreshed" id="refreshed" aria-live="polite"></span></p>
+<p class="muted" id="summary" data-live-region>${summary(model, filtered)}</p>
 ${tally(model.counts)}
 ${presets(ctx)}
 ${filterForm(model)}
 ${table}`;
-  return layout('Accounts', ctx, body, html`<style>${raw(CSS)}</style>`);
+  return layout('Accounts', ctx, body, html`<style>${raw(CSS)}</style>`, 'all');
 }

@@ -7,6 +7,10 @@ import { visibilitySql } from '../auth/visibility';
 export interface AlertFilters {
   accountId: string | null;
   kinds: string[];
+  /** The account's state the alert was about (empty: any). */
+  states?: HealthState[];
+  /** Acknowledged (by anyone, by link, API or page) or not; null: both. */
+  acknowledged?: boolean | null;
   limit: number;
 }
 
@@ -65,6 +69,14 @@ export class AlertsReadModel {
       params.push(filters.kinds);
       where.push(`al.kind = ANY($${params.length}::text[])`);
     }
+    if (filters.states?.length) {
+      params.push(filters.states);
+      where.push(`al.state = ANY($${params.length}::text[])`);
+    }
+    // Acknowledged as far as the notifier knows, or the dashboard published (it may not have reached the notifier yet).
+    const acknowledged = '(n.alert_id IS NOT NULL OR EXISTS (SELECT 1 FROM dashboard.acknowledgements d WHERE d.alert_id = al.id::text))';
+    if (filters.acknowledged === true) where.push(acknowledged);
+    if (filters.acknowledged === false) where.push(`NOT ${acknowledged}`);
     params.push(filters.limit);
     const rows: ({ id: string; account_id: string; account_name: string; kind: string; state: HealthState; previous_state: HealthState | null; score: number; headline: string | null; created_at: Date } & AckRow)[] =
       await this.db.query(

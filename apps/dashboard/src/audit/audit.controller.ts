@@ -1,8 +1,13 @@
-import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { AUDIT_TIME_FORMS, AuditLog, type AuditQuery, parseAuditTime, type User } from '@forewarn/database';
 import { Problem } from '@forewarn/service-kit';
 import type { Response } from 'express';
-import { ApiAuthGuard } from '../auth/auth.guard';
+import { AdminOnlyOrNotFound } from '../auth/admin-only.guard';
+import { ApiAuthGuard, PageAuthGuard } from '../auth/auth.guard';
+import type { AuthedRequest } from '../common/authed-request';
+import { PageContexts } from '../web/page-context';
+import { sendPage } from '../web/send-page';
+import { auditPage } from './audit.page';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { integer, InvalidParameter, type RawParam, text } from '../common/query-params';
 
@@ -54,5 +59,19 @@ export class AuditController {
     // A full page may have more after it; the next page then may be empty.
     if (entries.length === query.limit) response.setHeader('Link', nextPageLink(query, entries[entries.length - 1].id));
     return entries.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, details: e.details }));
+  }
+}
+
+/** The audit log page (admins only; 404 for anyone else). */
+@Controller('admin/audit')
+@UseGuards(PageAuthGuard, AdminOnlyOrNotFound)
+export class AuditPageController {
+  constructor(@Inject(AuditLog) private readonly audit: AuditLog, private readonly pages: PageContexts) {}
+
+  @Get()
+  async list(@Req() request: AuthedRequest, @Res() response: Response, @Query() raw: Record<string, RawParam>): Promise<void> {
+    const ctx = this.pages.of(request);
+    const query = parseAuditQuery(raw, ctx.now);
+    sendPage(response, auditPage(await this.audit.list(query), query, ctx));
   }
 }

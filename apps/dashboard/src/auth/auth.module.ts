@@ -8,6 +8,10 @@ import { LoginController } from './login.controller';
 import { MeController } from './me.controller';
 import { PasswordApiController, PasswordPageController } from './password.controller';
 import { SignInThrottle } from './sign-in-throttle';
+import { AccountMailer } from './account-mail';
+import { AdminOnlyOrNotFound } from './admin-only.guard';
+import { SignInLinkController } from './sign-in-link.controller';
+import { SignInLinks } from './sign-in-link.service';
 
 /**
  * Who is asking and what they may see: sign-in and sign-out, sessions and API tokens, password
@@ -15,8 +19,8 @@ import { SignInThrottle } from './sign-in-throttle';
  */
 @Module({
   imports: [DashboardDataModule, WebModule],
-  controllers: [LoginController, MeController, PasswordPageController, PasswordApiController],
-  providers: [AuthService, SignInThrottle, Authenticator, ApiAuthGuard, PageAuthGuard, AccountAccess],
-  exports: [Authenticator, ApiAuthGuard, PageAuthGuard, AccountAccess],
+  controllers: [LoginController, SignInLinkController, MeController, PasswordPageController, PasswordApiController],
+  providers: [AuthService, SignInThrottle, Authenticator, ApiAuthGuard, PageAuthGuard, AccountAccess, AccountMailer, SignInLinks, AdminOnlyOrNotFound],
+  exports: [Authenticator, ApiAuthGuard, PageAuthGuard, AccountAccess, SignInLinks, AdminOnlyOrNotFound],
 })
 export class AuthModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { DashboardConfig } from '@forewarn/config';
-import { AuditLog, hashCredential, SessionsRepository, TxHost, type User, UsersRepository } from '@forewarn/database';
+import { AuditLog, hashCredential, SessionsRepository, SignInLinksRepository, TxHost, type User, UsersRepository } from '@forewarn/database';
 import { Metrics } from '@forewarn/service-kit';
 import { TtlCache } from '../common/ttl-cache';
 import { DASHBOARD_CONFIG } from '../common/dashboard.config';
@@ -13,7 +13,7 @@ import { SignInThrottle } from './sign-in-throttle';
  * sign-out or password change takes effect at once.
  */
 export const LOOKUP_TTL_MS = 15_000;
-/** How often ended sessions and forgotten sign-in failures are deleted. */
+/** How often ended sessions, forgotten sign-in failures and spent sign-in links are deleted. */
 const HOUSEKEEPING_MS = 10 * 60_000;
 
 export type SignInResult =
@@ -39,6 +39,7 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
+    private readonly links: SignInLinksRepository,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditLog,
     private readonly txHost: TxHost,
@@ -135,7 +136,8 @@ export class AuthService implements OnModuleInit, OnApplicationShutdown {
     try {
       const sessions = await this.sessions.deleteEnded(this.idleMinutes);
       const failures = await this.throttle.prune();
-      if (sessions || failures) this.logger.debug({ msg: 'housekeeping', endedSessionsDeleted: sessions, signInFailuresForgotten: failures });
+      const links = await this.links.deleteSpent();
+      if (sessions || failures || links) this.logger.debug({ msg: 'housekeeping', endedSessionsDeleted: sessions, signInFailuresForgotten: failures, spentLinksDeleted: links });
     } catch (error) {
       this.logger.warn({ msg: 'housekeeping failed; trying again later', error: (error as Error).message });
     }

@@ -32,6 +32,7 @@ export function loginPage(options: { next: string; error: string | null; email: 
     <label>Password<input type="password" name="password" autocomplete="current-password" required></label>
     <button class="primary" type="submit">Sign in</button>
   </form>
+  <p><a href="/login/link">E-mail me a sign-in link instead</a></p>
 </div>`;
   return layout('Sign in', null, body, html`<style>${raw(CSS)}</style>`);
 }

@@ -1,4 +1,5 @@
-import { type CanActivate, Controller, type ExecutionContext, Get, Injectable, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { type CanActivate, Controller, Get, Injectable, NotFoundException, Param, Req, Res, UseGuards } from '@nestjs/common';
+import { AdminOnlyOrNotFound } from '../auth/admin-only.guard';
 import type { Response } from 'express';
 import { PageAuthGuard } from '../auth/auth.guard';
 import type { AuthedRequest } from '../common/authed-request';
@@ -18,19 +19,7 @@ export class DevMailAvailableGuard implements CanActivate {
   }
 }
 
-/**
- * Every team's mail is in the sink, so only admins see it; for anyone else the page does not
- * exist either (404, as in production). Runs after PageAuthGuard, which knows the user.
- */
-@Injectable()
-export class AdminOnlyOrNotFound implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    if (context.switchToHttp().getRequest<AuthedRequest>().user?.role !== 'admin') throw new NotFoundException();
-    return true;
-  }
-}
-
-/** `/dev/mail`: what the development mail sink caught, for admins. 404 in production, without a sink, or for anyone else. */
+/** `/dev/mail`: what the development mail sink caught, for admins (every team's mail is in the sink). 404 in production, without a sink, or for anyone else. */
 @Controller('dev/mail')
 @UseGuards(DevMailAvailableGuard, PageAuthGuard, AdminOnlyOrNotFound)
 export class DevMailController {

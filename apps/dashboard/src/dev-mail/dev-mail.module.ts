@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { WebModule } from '../web/web.module';
 import { DevMailClient } from './dev-mail.client';
-import { AdminOnlyOrNotFound, DevMailAvailableGuard, DevMailController } from './dev-mail.controller';
+import { AdminOnlyOrNotFound } from '../auth/admin-only.guard';
+import { DevMailAvailableGuard, DevMailController } from './dev-mail.controller';
 
 /** What the development mail sink caught, for admins; in development only. */
 @Module({

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
+import { UnmappedReadModule } from '@forewarn/database';
 import { AuthModule } from '../auth/auth.module';
 import { WebModule } from '../web/web.module';
 import { UnmappedController, UnmappedPageController } from './unmapped.controller';
-import { UnmappedReadModel } from './unmapped.read-model';
+import { UnmappedMapping } from './unmapped.service';
 
-/** Events whose account is not known yet, for leads and admins to map. */
+/** Events whose account is not known yet, for leads and admins to map to an account. */
 @Module({
-  imports: [AuthModule, WebModule],
+  imports: [AuthModule, WebModule, UnmappedReadModule],
   controllers: [UnmappedController, UnmappedPageController],
-  providers: [UnmappedReadModel],
+  providers: [UnmappedMapping],
 })
 export class UnmappedModule {}

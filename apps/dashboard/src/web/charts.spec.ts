@@ -40,7 +40,25 @@ describe('the history chart', () => {
   it('labels the state bands with their words and says where the score is now', () => {
     const svg = historyChart([{ at: from, score: 30, state: 'firestorm' }], from, to, { from: '1 Nov', to: 'now' }).value;
     expect(svg).toContain('<span class="state">at risk</span>');
-    expect(svg).toContain('now 30.');
+    expect(svg).toContain('now 30, lowest 30.');
     expect(svg).toContain('<span>1 Nov</span><span>now</span>');
+  });
+
+  it('stays readable with a few points: a dot and the score at each change, and the lowest named', () => {
+    const chart = historyChart([{ at: from, score: 100, state: 'healthy' }, { at: '2026-11-06T00:00:00Z', score: 20, state: 'firestorm' }], from, to, { from: '1 Nov', to: 'now' }).value;
+    expect(chart.match(/class="history-dot/g)).toHaveLength(2);
+    expect(chart).toContain('style="left:50%;top:80%"><span class="history-score">20</span>');
+    expect(chart).toContain('now 20, lowest 20.');
+  });
+
+  it('marks escalations, meetings and alerts by shape, names them, and leaves out what is outside the window', () => {
+    const chart = historyChart([{ at: from, score: 60, state: 'watch' }], from, to, { from: '1 Nov', to: 'now' }, [
+      { at: '2026-11-03T12:00:00Z', kind: 'escalation', label: 'Escalated to level 2' },
+      { at: '2026-11-08T00:00:00Z', kind: 'alert', label: 'Heads-up alert: firestorm 0/100' },
+      { at: '2026-10-01T00:00:00Z', kind: 'meeting', label: 'QBR' },
+    ]).value;
+    expect(chart).toContain('Marked: 1 escalation, 1 alert.');
+    expect(chart).toContain('class="history-mark mark-escalation" style="left:25%" title="Escalated to level 2"><span aria-hidden="true">▲</span>');
+    expect(chart).not.toContain('QBR');
   });
 });

@@ -66,14 +66,34 @@ const BANDS: { state: HealthState; from: number; to: number }[] = [
 
 const BAND_FILL: Record<HealthState, string> = { healthy: '#eef7f0', watch: '#fbf5e6', at_risk: '#fdf0e6', firestorm: '#fbeceb' };
 
+/** Something that happened, marked on the history chart: an escalation, a meeting, an alert. */
+export interface ChartMarker {
+  at: Date | string;
+  kind: 'escalation' | 'meeting' | 'alert';
+  /** What it was, in words ("Escalated to level 2: revenue impact"). */
+  label: string;
+}
+
+/** Shapes tell the markers apart without colour (UI.md: never colour alone). */
+const MARKER_SYMBOL: Record<ChartMarker['kind'], string> = { escalation: '▲', meeting: '◆', alert: '●' };
+const MARKER_WORD: Record<ChartMarker['kind'], [string, string]> = { escalation: ['escalation', 'escalations'], meeting: ['meeting', 'meetings'], alert: ['alert', 'alerts'] };
+/** With more changes than this, only the lowest, the highest and the last are labelled. */
+const LABELLED_CHANGES = 12;
+
+const percent = (n: number): string => `${(Math.round(n * 10) / 10).toString()}%`;
+
 /**
- * How the account got here: its score over time as a step line over the four state bands, with
- * the dates at both ends. The SVG stretches to any width (so it reads on a phone as on a laptop);
- * the words are HTML beside it, so they never shrink. `points` should start with the score the
- * window opened with.
+ * How the account got here: its score over time as a step line over the four state bands, a dot
+ * and its score at every change (so a short history with one drop still says from what to what),
+ * and markers for escalations, meetings and alerts. The SVG stretches to any width (so it reads on
+ * a phone as on a laptop); the words, dots and markers are HTML over it, so they never stretch.
+ * `points` should start with the score the window opened with.
  */
-export function historyChart(points: readonly HistoryPoint[], from: Date, to: Date, labels: { from: string; to: string }): Html {
+export function historyChart(points: readonly HistoryPoint[], from: Date, to: Date, labels: { from: string; to: string }, markers: readonly ChartMarker[] = []): Html {
   const size: Size = { width: 600, height: 160, pad: 0 };
+  const span = Math.max(1, to.getTime() - from.getTime());
+  const xPercent = (at: Date | string) => (Math.min(to.getTime(), Math.max(from.getTime(), new Date(at).getTime())) - from.getTime()) / span * 100;
+  const yPercent = (score: number) => (1 - Math.min(100, Math.max(0, score)) / 100) * 100;
   const bands = BANDS.map((b) => {
     const y1 = yFor(b.to, size);
     const y2 = yFor(b.from, size);
@@ -84,10 +104,32 @@ export function historyChart(points: readonly HistoryPoint[], from: Date, to: Da
   const ordered = [...points].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const last = ordered[ordered.length - 1] ?? null;
   const colour = last && isHealthState(last.state) ? STATE_COLOUR[last.state] : '#333';
-  const summary = last ? `Score from ${labels.from} to ${labels.to}: ${ordered.map((p) => p.score).join(', ')}; now ${last.score}.` : 'No score history yet.';
+  const inWindow = markers.filter((m) => { const t = new Date(m.at).getTime(); return t >= from.getTime() && t <= to.getTime(); });
+  const counts = (Object.keys(MARKER_WORD) as ChartMarker['kind'][])
+    .map((kind) => [kind, inWindow.filter((m) => m.kind === kind).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${n} ${MARKER_WORD[kind][n === 1 ? 0 : 1]}`);
+  const scores = ordered.map((p) => p.score);
+  const summary = last
+    ? `Score from ${labels.from} to ${labels.to}: ${scores.join(', ')}; now ${last.score}, lowest ${Math.min(...scores)}.${counts.length ? ` Marked: ${counts.join(', ')}.` : ''}`
+    : 'No score history yet.';
+  // A dot at each change; its score written beside it when there are few, else at the lowest, highest and last.
+  const low = Math.min(...scores);
+  const high = Math.max(...scores);
+  const dots = ordered.map((p, i) => {
+    const labelled = ordered.length <= LABELLED_CHANGES || i === ordered.length - 1 || p.score === low || p.score === high;
+    const state = isHealthState(p.state) ? p.state : 'healthy';
+    return html`<span class="history-dot s-${state}" style="left:${percent(xPercent(p.at))};top:${percent(yPercent(p.score))}">${labelled ? html`<span class="history-score">${p.score}</span>` : ''}</span>`;
+  });
+  const marks = inWindow.map((m) => html`<span class="history-mark mark-${m.kind}" style="left:${percent(xPercent(m.at))}" title="${m.label}"><span aria-hidden="true">${MARKER_SYMBOL[m.kind]}</span></span>`);
+  const key = counts.length
+    ? html`<p class="history-key sub" aria-hidden="true">${(Object.keys(MARKER_WORD) as ChartMarker['kind'][]).filter((k) => inWindow.some((m) => m.kind === k)).map((k) => html`<span class="mark-${k}">${MARKER_SYMBOL[k]} ${MARKER_WORD[k][1]}</span>`)}</p>`
+    : '';
   return html`<figure class="history">
 <div class="history-plot"><div class="history-legend" aria-hidden="true">${legend}</div>
-<svg viewBox="0 0 ${size.width} ${size.height}" preserveAspectRatio="none" role="img" aria-label="${summary}"><title>${summary}</title>${bands}<path d="${path}" fill="none" stroke="${colour}" stroke-width="3" stroke-linejoin="round" vector-effect="non-scaling-stroke"/></svg></div>
+<div class="history-area"><svg viewBox="0 0 ${size.width} ${size.height}" preserveAspectRatio="none" role="img" aria-label="${summary}"><title>${summary}</title>${bands}<path d="${path}" fill="none" stroke="${colour}" stroke-width="3" stroke-linejoin="round" vector-effect="non-scaling-stroke"/></svg>
+<div class="history-overlay" aria-hidden="true">${dots}${marks}</div></div></div>
 <figcaption class="history-axis"><span>${labels.from}</span><span>${labels.to}</span></figcaption>
+${key}
 </figure>`;
 }

@@ -48,6 +48,7 @@ h2{font-size:18px;margin:0 0 10px}
 .state::before{content:"";width:10px;height:10px;border-radius:50%;background:var(--state);flex:none}
 .score{font-variant-numeric:tabular-nums;color:var(--ink);font-weight:600}
 .score small{color:var(--muted);font-weight:400}
+.past-zero{font-size:13px;font-weight:600;color:#8e1f18;white-space:nowrap}
 .badge{display:inline-flex;align-items:baseline;gap:8px;border:2px solid var(--state);border-radius:999px;padding:4px 14px;background:#fff}
 .badge .state{font-size:18px}.badge .score{font-size:18px}
 ${stateCss}
@@ -61,13 +62,24 @@ td.num{font-variant-numeric:tabular-nums}
 .history-plot{display:flex;gap:10px;height:170px}
 .history-legend{display:flex;flex-direction:column;width:92px;flex:none;text-align:right;font-size:13px}
 .history-legend>span{display:flex;align-items:center;justify-content:flex-end;min-height:0}
-.history-plot svg{flex:1;min-width:0;height:100%;display:block;overflow:visible}
+.history-area{flex:1;min-width:0;position:relative}
+.history-area svg{width:100%;height:100%;display:block;overflow:visible}
+.history-overlay{position:absolute;inset:0;pointer-events:none}
+.history-dot{position:absolute;width:9px;height:9px;margin:-4.5px 0 0 -4.5px;border-radius:50%;background:var(--state);border:2px solid #fff}
+.history-score{position:absolute;left:8px;top:-18px;font-size:12px;font-weight:700;color:var(--ink);background:rgba(255,255,255,.85);padding:0 2px;border-radius:3px}
+.history-mark{position:absolute;top:0;bottom:0;border-left:1px dashed #6b7280;pointer-events:auto}
+.history-mark>span{position:absolute;top:-16px;left:-6px;font-size:12px;line-height:1}
+.mark-escalation{color:#b3261e}.mark-meeting{color:#0a58ca}.mark-alert{color:#1b1f24}
+.history-key{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0 0 102px}
 .history-axis{display:flex;justify-content:space-between;margin-left:102px;font-size:13px;color:var(--muted);padding-top:4px}
 .pill{display:inline-block;font-size:12px;padding:1px 8px;border-radius:999px;background:var(--soft);border:1px solid var(--line);color:var(--ink);white-space:nowrap}
 .pill.bad{border-color:#e7b3ae;background:#fdf1f0}
 .pill.good{border-color:#a9d5b4;background:#eff8f1}
 .error{border-left:4px solid #b3261e;background:#fff;padding:10px 14px;margin:0 0 16px}
 .note{border-left:4px solid var(--line);padding:4px 12px;color:var(--muted)}
+tr.changed td{animation:flash 4s ease-out}
+@keyframes flash{0%{background:#fff4c2}100%{background:transparent}}
+.live-status{min-height:1em}
 @media (max-width:720px){
   header.top{padding:10px 12px}
   .who{margin-left:0;width:100%;justify-content:space-between}
@@ -93,10 +105,19 @@ td.num{font-variant-numeric:tabular-nums}
 .field.invalid input,.field.invalid select{border-color:#b3261e}.field.invalid .hint{color:#b3261e}
 `;
 
-/** The state as UI.md asks: the word in the state's colour, with the score beside it. */
-export function stateLabel(state: string, score: number, options: { big?: boolean } = {}): Html {
+/** How far past zero an account is: the score stops at 0, the points lost do not. Null when it is not past zero. */
+export function pastZero(score: number, riskPoints: number | undefined): number | null {
+  return score === 0 && riskPoints !== undefined && riskPoints > 100 ? riskPoints - 100 : null;
+}
+
+/**
+ * The state as UI.md asks: the word in the state's colour, with the score beside it, and for a
+ * score stuck at 0 how far past zero it is (so two firestorms at 0/100 can be told apart).
+ */
+export function stateLabel(state: string, score: number, options: { big?: boolean; riskPoints?: number } = {}): Html {
   const s: HealthState = isHealthState(state) ? state : 'healthy';
-  const inner = html`<span class="state">${STATE_WORD[s]}</span> <span class="score">${score}<small>/100</small></span>`;
+  const beyond = pastZero(score, options.riskPoints);
+  const inner = html`<span class="state">${STATE_WORD[s]}</span> <span class="score">${score}<small>/100</small></span>${beyond !== null ? html` <span class="past-zero">${beyond} points past zero</span>` : ''}`;
   return options.big ? html`<span class="badge s-${s}">${inner}</span>` : html`<span class="s-${s}">${inner}</span>`;
 }
 
@@ -107,9 +128,12 @@ function header(ctx: PageContext): Html {
   <a class="brand" href="/">Fore<span>warn</span></a>
   <nav class="main" aria-label="Main">
     ${item('/', 'Accounts', ctx.path === '/' || ctx.path.startsWith('/accounts'))}
+    ${item('/week', 'My week', ctx.path.startsWith('/week'))}
     ${item('/meetings', 'Meetings', ctx.path.startsWith('/meetings'))}
-    ${item('/preferences', 'Preferences', ctx.path.startsWith('/preferences'))}
+    ${item('/alerts', 'Alerts', ctx.path.startsWith('/alerts'))}
     ${ctx.user.role !== 'rep' ? item('/unmapped', 'Unmapped', ctx.path.startsWith('/unmapped')) : ''}
+    ${ctx.user.role === 'admin' ? item('/admin', 'Admin', ctx.path.startsWith('/admin')) : ''}
+    ${item('/preferences', 'Preferences', ctx.path.startsWith('/preferences'))}
     ${ctx.devMail ? item('/dev/mail', 'Dev mail', ctx.path.startsWith('/dev/mail')) : ''}
   </nav>
   <div class="who"><span><strong>${ctx.user.name ?? ctx.user.email}</strong> · ${role}</span>
@@ -118,8 +142,15 @@ function header(ctx: PageContext): Html {
 </header>`;
 }
 
-/** The one layout: header with the reader and sign-out, the page, inline CSS, and the small script. */
-export function layout(title: string, ctx: PageContext | null, body: Html, extraHead: Html = html``): Html {
+/** Which changes a page follows live (`/api/live`): every account's it shows, or one account's. */
+export type LiveScope = 'all' | { account: string };
+
+/**
+ * The one layout: header with the reader and sign-out, the page, inline CSS, and the small script.
+ * A page with `live` is read again in its `data-live-region` parts when a change it shows arrives.
+ */
+export function layout(title: string, ctx: PageContext | null, body: Html, extraHead: Html = html``, live: LiveScope | null = null): Html {
+  const liveAttribute = live ? html` data-live="${live === 'all' ? 'all' : live.account}"` : '';
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -133,8 +164,9 @@ ${extraHead}
 <body>
 <a class="skip" href="#content">Skip to content</a>
 ${ctx ? header(ctx) : ''}
-<main id="content">
+<main id="content"${liveAttribute}>
 ${body}
+${live ? html`<p class="live-status sub" id="live-status" role="status" aria-live="polite"></p>` : ''}
 </main>
 </body>
 </html>`;

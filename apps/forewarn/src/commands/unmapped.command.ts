@@ -1,12 +1,11 @@
-import { type AccountReferenceAddedData, parseInboundEvent } from '@forewarn/contracts';
+import { accountReferenceEvent, ADMIN_SOURCE, type AccountReferenceAddedData, parseInboundEvent } from '@forewarn/contracts';
 import { AuditLog, cliActor, UnmappedReadModel, UnmappedReadModule } from '@forewarn/database';
 import type { Command } from 'commander';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CliError, printJson, withApp } from '../cli-support';
 import { withEventsPublisher } from './events-publisher';
 
-/** Where admin-made events come from (`source` of `forewarn.account.reference_added`); no gateway source has this name. */
-export const ADMIN_SOURCE = '/forewarn/admin';
+export { ADMIN_SOURCE };
 
 export function registerUnmappedCommands(program: Command): void {
   const unmapped = program.command('unmapped').description('events whose account is not known yet, grouped by how they name it');
@@ -43,9 +42,9 @@ export async function mapGroup(key: string, accountId: string) {
     }
     const by = cliActor();
     const data: AccountReferenceAddedData = { accountId, domains, externalRefs, group: key, by };
-    // The same mapping made twice is the same event: it changes nothing the second time.
-    const id = `ref-${createHash('sha256').update(JSON.stringify([accountId, [...domains].sort(), externalRefs.map((r) => `${r.source}\u0000${r.id}`).sort()])).digest('hex').slice(0, 32)}`;
-    const parsed = parseInboundEvent({ specversion: '1.0', id, type: 'forewarn.account.reference_added', data }, { source: ADMIN_SOURCE, receivedAt: new Date() });
+    const event = accountReferenceEvent(data);
+    const id = event.id;
+    const parsed = parseInboundEvent(event, { source: ADMIN_SOURCE, receivedAt: new Date() });
     if (!parsed.ok) throw new CliError(`the reference is not valid: ${parsed.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     await withEventsPublisher((publish) => publish([parsed.value], randomUUID()));
     await app.get(AuditLog).record({ actor: by, action: 'account.reference_added', target: accountId, details: { group: key, domains, externalRefs, events: group.count } });

@@ -3,6 +3,10 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 export const USER_ROLES = ['rep', 'lead', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
+/** `invited`: created by an admin, waiting for the invite link; `deactivated`: kept for the record, cannot sign in. */
+export const USER_STATUSES = ['active', 'invited', 'deactivated'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
 /** A dashboard user (`dashboard.users`): who they are, and the hashes of their API token and password. */
 @Entity({ schema: 'dashboard', name: 'users' })
 export class UserEntity {
@@ -24,6 +28,9 @@ export class UserEntity {
 
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash: string | null;
+
+  @Column({ type: 'text', default: 'active' })
+  status: UserStatus;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
