@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bus, startBus } from './support/bus';
-import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
+import { runCli } from './support/cli';
 import { eventually } from './support/services';
 
 /**
@@ -26,19 +25,7 @@ describe('accounts import from CSV', () => {
     wayne: `${id('wayne')},Wayne Enterprises,wayne-${T}.com,riley@sales.example,,,,,,,,,`,
   };
 
-  const cli = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[]) => runCli(args, bus.env);
   const account = async (accountId: string) =>
     (await bus.database.db.query('SELECT id, name, domains, external_refs, owner_email, owner_name, team, lead_email, tier, arr, renewal_date, timezone FROM health.accounts WHERE id = $1', [accountId]))[0] as Record<string, any> | undefined;
   const importEvents = async (): Promise<number> => Number((await bus.database.db.query(`SELECT count(*) AS n FROM health.events WHERE source = '/sources/accounts-import'`))[0].n);

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { CalendarFeedsRepository, GatewayDataModule } from '@forewarn/database';
 import { Client } from 'pg';
 import { type Bus, startBus } from './support/bus';
-import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
+import { runCli } from './support/cli';
 import { withRepositories } from './support/repositories';
 import { eventually, sleep } from './support/services';
 
@@ -64,19 +62,7 @@ describe('calendar feeds: customer meetings from iCalendar', () => {
     'ATTENDEE:mailto:': ['riley@sales.example', 'morgan@sales.example', 'someone@gmail.com'],
   });
 
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url, FOREWARN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { ...bus.env, FOREWARN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1', ...env });
 
   type MeetingRow = { account_id: string; id: string; title: string; starts_at: Date; kind: string; cancelled: boolean; attendees: { email?: string }[] };
   const meetings = async (accountId: string): Promise<MeetingRow[]> =>

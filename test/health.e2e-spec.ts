@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Consumer } from 'kafkajs';
 import { type Bus, startBus } from './support/bus';
+import { runCli } from './support/cli';
 import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
 import { eventually, sleep } from './support/services';
 
@@ -62,19 +63,7 @@ describe('account health a sales lead trusts', () => {
   let alertMessages: { key: string; value: Record<string, any> }[];
   let healthMessages: { key: string; value: Record<string, any> }[];
 
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url, HEALTH_POLICY_FILE: policyFile, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { ...bus.env, HEALTH_POLICY_FILE: policyFile, ...env });
 
   beforeAll(async () => {
     writePolicy({ version: 'e2e v1' });

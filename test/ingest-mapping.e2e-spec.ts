@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,8 @@ import created from '../libs/ingest/src/mapped/fixtures/ticket-created.json';
 import reopened from '../libs/ingest/src/mapped/fixtures/ticket-reopened.json';
 import agentLogin from '../libs/ingest/src/mapped/fixtures/agent-login.json';
 import { type Bus, startBus } from './support/bus';
-import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
+import { runCli } from './support/cli';
+import { REPO_ROOT } from './support/paths';
 import { eventually } from './support/services';
 
 /**
@@ -24,19 +24,7 @@ describe('mapped sources: a helpdesk without an adapter', () => {
   const MAPPING = join(FIXTURES, 'kestrel-desk.jsonata');
   const dir = mkdtempSync(join(tmpdir(), 'forewarn-mapping-e2e-'));
 
-  const cli = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[]) => runCli(args, bus.env);
   const post = async (source: string, body: unknown, key = apiKey) => {
     const response = await fetch(`${bus.gatewayUrl}/v1/webhooks/mapped/${source}`, {
       method: 'POST',

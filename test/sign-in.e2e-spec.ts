@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type Bus, startBus } from './support/bus';
-import { REPO_ROOT, SCREENSHOT_DIR } from './support/paths';
+import { runCli } from './support/cli';
+import { SCREENSHOT_DIR } from './support/paths';
 import { eventually, type RunningService, sleep, startService } from './support/services';
 
 /**
@@ -40,20 +40,7 @@ describe('sign-in: guessing is slowed down, sessions end when they should, admin
   const api = (path: string, token: string) => fetch(`${bus.dashboardUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const addUser = async (email: string, role: 'rep' | 'lead' | 'admin', pw = password) =>
     (await bus.upsertUser({ email, role, team: 'enterprise', name: null }, pw)).token;
-  const cli = (args: string[], input = '') =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...bus.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(input);
-    });
+  const cli = (args: string[], input = '') => runCli(args, bus.env, input);
   const newPage = async () => {
     browser ??= await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
     return (await browser.newContext()).newPage();

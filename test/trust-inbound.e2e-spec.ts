@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { type Bus, startBus } from './support/bus';
-import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
+import { runCli } from './support/cli';
+import { TEST_KAFKA_BROKERS } from './support/paths';
 import { eventually, type RunningService, sleep, startService } from './support/services';
 
 /**
@@ -18,19 +17,7 @@ describe('trust boundaries, inbound', () => {
   const HOUR = 3_600_000;
   const keys: Record<string, string> = {};
 
-  const cli = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[]) => runCli(args, bus.env);
   const cliJson = async (args: string[]) => {
     const result = await cli(args);
     if (result.code !== 0) throw new Error(`forewarn ${args.join(' ')} failed: ${result.stderr}`);

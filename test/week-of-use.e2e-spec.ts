@@ -1,6 +1,5 @@
 import { DEFAULT_POLICY } from '@forewarn/health';
 import { type MailSink, startMailSink } from '@forewarn/devstack';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
 import { type Bus, startBus } from './support/bus';
-import { REPO_ROOT, TEST_KAFKA_BROKERS } from './support/paths';
+import { runCli } from './support/cli';
 import { eventually, freePort, sleep } from './support/services';
 
 /**
@@ -359,19 +358,7 @@ describe('a week of use: replay scores with the policy account-health runs with'
   const event = (type: string, data: Record<string, unknown>) => ({
     specversion: '1.0', id: `rp-${T}-${seq++}`, type: `forewarn.${type}`, time: new Date(Date.now() - 60_000 + seq * 100).toISOString(), data,
   });
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/apps/forewarn/src/main.js'), ...args], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: TEST_KAFKA_BROKERS, FOREWARN_TOPIC_PREFIX: `test.${bus.tag}.`, DATABASE_URL: bus.database.url, HEALTH_POLICY_FILE: '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { ...bus.env, HEALTH_POLICY_FILE: '', ...env });
   const health = async () => (await bus.database.db.query('SELECT state, policy_version FROM health.account_health WHERE account_id = $1', [accountId]))[0];
 
   beforeAll(async () => {
