@@ -1,6 +1,6 @@
 import type { CaseStatus, EventType } from '@forewarn/contracts';
 import {
-  accountRef, at, caseEvent, compact, csatScore, email, eventId, eventTime, excerpt, httpUrl, ignored, invalidField, isObject, type Json,
+  accountRef, at, caseEvent, compact, csatScore, email, eventId, eventTime, excerpt, httpUrl, ignored, int, invalidField, isObject, type Json,
   mapped, norm, stableId, str,
 } from '../common';
 import { escalationFromTags } from '../escalation';
@@ -54,7 +54,7 @@ const listOf = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(
 
 /** The parts of the conversation or ticket, oldest first. */
 function partsOf(item: Json): Json[] {
-  return listOf(at(item, 'conversation_parts.conversation_parts') ?? at(item, 'ticket_parts.ticket_parts')).sort((a, b) => (Number(a.created_at) || 0) - (Number(b.created_at) || 0));
+  return listOf(at(item, 'conversation_parts.conversation_parts') ?? at(item, 'ticket_parts.ticket_parts')).sort((a, b) => (int(a.created_at) ?? 0) - (int(b.created_at) ?? 0));
 }
 
 function companyOf(item: Json): { crmId?: string; orgId?: string; name?: string } {

@@ -239,7 +239,7 @@ function browseUrl(self: unknown, key: string): string | undefined {
 function organizationsOf(fields: Json): { id: string; name?: string }[] {
   for (const [name, value] of Object.entries(fields)) {
     if (!name.startsWith('customfield_') || !Array.isArray(value)) continue;
-    const orgs = value.filter((v): v is Json => isObject(v) && /\/organization\/\d+/.test(String(at(v, '_links.self') ?? '')));
+    const orgs = value.filter((v): v is Json => isObject(v) && /\/organization\/\d+/.test(str(at(v, '_links.self')) ?? ''));
     if (orgs.length > 0) return orgs.map((o) => ({ id: str(o.id) as string, name: str(o.name) })).filter((o) => o.id);
   }
   return [];
