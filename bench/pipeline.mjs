@@ -7,11 +7,16 @@
 //   BENCH_EVENTS=200000 BENCH_ACCOUNTS=5000 BENCH_NAIVE_SECONDS=60 BENCH_PROFILE=1
 //   BENCH_BEFORE=<checkout with dist/ built>: also runs that build's account-health on the same
 //   events (its own topic and database), so a change is measured before and after in one run.
+// And (d) the PostgreSQL-only limit: account-health drains the same events once more with every
+// statement it completes recorded (bench/lib/sql-recorder.cjs, its own topic and database); the
+// recording is replayed into a fresh database with no Node work per event (bench/lib/sql-replay.mjs).
+// BENCH_LIMIT=0 leaves it out.
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { eventStream, keyOf } from './lib/events.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
-import { dist, eventually, log, machine, REPO_ROOT, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
+import { replaySql } from './lib/sql-replay.mjs';
+import { dist, eventually, log, machine, postgresCpuSeconds, REPO_ROOT, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
 
 const { ensureTopics } = dist('libs/messaging/src/index.js');
 const { topicsFor } = dist('libs/contracts/src/index.js');
@@ -21,6 +26,7 @@ const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 5_000);
 const NAIVE_SECONDS = Number(process.env.BENCH_NAIVE_SECONDS ?? 60);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const BEFORE = process.env.BENCH_BEFORE ?? null;
+const LIMIT = process.env.BENCH_LIMIT !== '0';
 const beforeLabel = BEFORE ? `account-health before (${execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` : null;
 
 const host = machine();
@@ -28,6 +34,7 @@ const env = await startEnvironment('pipe');
 const results = [];
 let profile = null;
 let databaseProfile = null;
+let limitStatements = null;
 
 /** Polls the group's lag until 0; returns wall time from start and the sustained rate after the first progress. */
 async function timeToDrain(group, startedAt, { timeoutMs = 30 * 60_000, extraDone = async () => true, topic = env.topics.events } = {}) {
@@ -95,6 +102,11 @@ try {
     await ensureTopics(env.kafka, beforePrefix);
     await produce(topicsFor(beforePrefix).events);
   }
+  const limitPrefix = `${env.prefix}limit.`;
+  if (LIMIT) {
+    await ensureTopics(env.kafka, limitPrefix);
+    await produce(topicsFor(limitPrefix).events);
+  }
 
   // 2. Raw kafkajs, doing nothing.
   {
@@ -124,8 +136,42 @@ try {
     await admin.query(`DROP DATABASE IF EXISTS "${new URL(beforeEnv.DATABASE_URL).pathname.slice(1)}" WITH (FORCE)`).finally(() => admin.end());
   }
 
+  // 3b. The PostgreSQL-only limit: record what account-health makes PostgreSQL do, then replay it.
+  if (LIMIT) {
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    const recordUrl = `${env.databaseUrl}_record`;
+    const limitUrl = `${env.databaseUrl}_limit`;
+    const file = `/tmp/forewarn-sql-${env.tag}.jsonl`;
+    try {
+      log('recording the statements account-health completes');
+      const recordEnv = { ...env.env, FOREWARN_TOPIC_PREFIX: limitPrefix, DATABASE_URL: recordUrl, SQL_RECORD_FILE: file };
+      const recorder = await startProcess('account-health', recordEnv, { waitForHealth: false, nodeArgs: ['--require', `${REPO_ROOT}/bench/lib/sql-recorder.cjs`] });
+      await timeToDrain(`${limitPrefix}account-health`, Date.now(), { topic: topicsFor(limitPrefix).events });
+      await sleep(2_000); // the outbox relay's last pass
+      await recorder.stop();
+      await admin.query(`CREATE DATABASE "${new URL(limitUrl).pathname.slice(1)}"`);
+      log('replaying them into a fresh database');
+      const replay = await replaySql(file, limitUrl, { timedFrom: /INSERT INTO health\.events/, cpuSeconds: postgresCpuSeconds });
+      results.push({
+        system: 'PostgreSQL-only limit (account-health\'s statements replayed)',
+        wallSeconds: Number(replay.seconds.toFixed(1)), eventsPerSecondWall: null, eventsPerSecondSustained: Math.round(EVENTS / replay.seconds),
+        cpuSeconds: null, postgresCpuSeconds: replay.cpuSeconds, peakRssMb: null,
+        note: `${replay.statements} statements on ${replay.connections} connections replayed in ${replay.seconds.toFixed(1)} s (${replay.untimedStatements} start-up statements untimed); ${replay.errors} failed${replay.firstError ? ` (first: ${replay.firstError})` : ''}`,
+      });
+      log(`limit: ${JSON.stringify(results.at(-1))}`);
+      process.stdout.write(`\nthe replayed statements (${replay.blocked} waited ${'>'} 20 ms for the one before):\n${table(replay.byKind)}\n`);
+      limitStatements = replay.byKind;
+    } finally {
+      for (const url of [recordUrl, limitUrl]) await admin.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+      await admin.end();
+      execFileSync('rm', ['-f', file]);
+    }
+  }
+
   // 3. Forewarn account-health.
   {
+    const postgresCpuBefore = postgresCpuSeconds();
     const startedAt = Date.now();
     const nodeArgs = [
       ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=/tmp/forewarn-health-profile-${Date.now()}`] : []),
@@ -151,6 +197,7 @@ try {
     process.stdout.write(`\naccount-health's PostgreSQL connections (${samples} samples; a connection counts once per sample):\n${table(databaseProfile)}\n`);
     const memory = health.memory();
     const cpu = health.cpuSeconds();
+    const postgresCpu = Number((postgresCpuSeconds() - postgresCpuBefore).toFixed(2));
     const [{ accounts, cases, outbox }] = await env.db.query(`SELECT (SELECT count(*)::int FROM health.account_health) AS accounts, (SELECT count(*)::int FROM health.cases) AS cases, (SELECT count(*)::int FROM health.alerts) AS outbox`);
     const dead = await env.messageCount(env.topics.dlq);
     await health.stop();
@@ -160,7 +207,7 @@ try {
       profile = summariseProfiles(dir);
       process.stdout.write(`\naccount-health CPU profile, self time:\n${table(profile.byPackage)}\n\n${table(profile.byFunction)}\n`);
     }
-    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered` });
+    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered` });
     log(`account-health: ${JSON.stringify(results.at(-1))}`);
   }
 
@@ -209,9 +256,11 @@ const rows = results.map((r) => ({
   'events/s incl. start': r.eventsPerSecondWall ?? '',
   'wall s': r.wallSeconds ?? '',
   'Forewarn ÷ this': forewarn ? Number((forewarn.eventsPerSecondSustained / r.eventsPerSecondSustained).toFixed(2)) : '',
-  'CPU s': r.cpuSeconds,
-  'peak RSS MB': r.peakRssMb,
+  'CPU s': r.cpuSeconds ?? '',
+  'µs CPU/event': r.cpuSeconds ? Math.round((r.cpuSeconds * 1e6) / EVENTS) : '',
+  'PostgreSQL µs CPU/event': r.postgresCpuSeconds ? Math.round((r.postgresCpuSeconds * 1e6) / EVENTS) : '',
+  'peak RSS MB': r.peakRssMb ?? '',
 }));
 process.stdout.write(`\n${EVENTS} events, ${ACCOUNTS} accounts\n${table(rows)}\n`);
 for (const r of results) if (r.note) process.stdout.write(`  ${r.system}: ${r.note}\n`);
-saveResults(PROFILE ? 'pipeline-profile' : 'pipeline', { machine: host, settings: { EVENTS, ACCOUNTS, NAIVE_SECONDS, PROFILE, BEFORE: beforeLabel }, rows, results, profile, databaseProfile });
+saveResults(PROFILE ? 'pipeline-profile' : 'pipeline', { machine: host, settings: { EVENTS, ACCOUNTS, NAIVE_SECONDS, PROFILE, BEFORE: beforeLabel, LIMIT }, rows, results, profile, databaseProfile, limitStatements });

@@ -2,7 +2,7 @@
 // real processes, their peak memory, a description of the machine, and percentiles.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,23 @@ export function cpuSecondsOf(pid) {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU time all PostgreSQL server processes used so far, in seconds (the server is this machine's;
+ * a backend that exited takes its count with it, so read it while the connections are open).
+ */
+export function postgresCpuSeconds() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    total += cpuSecondsOf(pid) ?? 0;
+  }
+  return total;
 }
 
 /** Children die with the benchmark, even when it is interrupted. */

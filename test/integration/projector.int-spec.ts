@@ -95,6 +95,16 @@ describe('the projector on PostgreSQL', () => {
     expect((messages[1].value as { id: string }).id).toBe(outcome.alerts[0].alertId);
   });
 
+  it('applies the newest of several upserts of one account in a batch (by time, then id), and no older one over a stored newer', async () => {
+    const owner = (email: string, arr?: number) => ({ ...acme, owner: { email }, ...(arr !== undefined ? { arr, renewalDate: '2027-01-31', members: [{ email: 'sam@sales.example' }] } : {}) });
+    await apply(events(upsert('u-b', 20, owner('second@sales.example', 120000.5)), upsert('u-a', 30, owner('first@sales.example')), upsert('u-c', 20, owner('third@sales.example', 99))));
+    expect(await rows('SELECT owner_email, arr::float AS arr, renewal_date, members, source_time FROM health.accounts')).toEqual([
+      { owner_email: 'third@sales.example', arr: 99, renewal_date: '2027-01-31', members: [{ email: 'sam@sales.example' }], source_time: new Date(at(20)) },
+    ]);
+    await apply(events(upsert('u-old', 40, owner('stale@sales.example')), caseEvent('c1', 'opened', 10)));
+    expect(await rows('SELECT owner_email FROM health.accounts')).toEqual([{ owner_email: 'third@sales.example' }]);
+  });
+
   it('ignores a redelivered batch: nothing changes, nothing more goes out', async () => {
     await apply(story());
     const before = await projections();

@@ -38,7 +38,7 @@ describe('events from the future, written to Kafka directly', () => {
       message(T + MINUTE, upsert('real', T + MINUTE, 'rep@vendor.example')),
     ], T + MINUTE);
     const saved: { data: AccountUpsertedData; time: string }[] = [];
-    const accounts = { upsert: async (data: AccountUpsertedData, time: string) => void saved.push({ data, time }) } as unknown as AccountsRepository;
+    const accounts = { upsertMany: async (upserts: { data: AccountUpsertedData; time: string }[]) => void saved.push(...upserts) } as unknown as AccountsRepository;
     const unused = {} as never; // this pass writes accounts only
     const rebuild = new Rebuild(unused, accounts, unused, unused, unused, unused);
     rebuild.noteAccounts(events);

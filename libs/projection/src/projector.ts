@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { accountKeyOf, type AccountRef, accountRefOf, capFutureTime, type InboundEvent, parseInboundEvent } from '@forewarn/contracts';
 import {
-  AccountsRepository, AlertsRepository, caseKey, CasesRepository, EventsRepository, HealthRepository, type HealthRow, MeetingsRepository, type OutboxMessage, OutboxRepository, subjectKey,
+  AccountsRepository, AlertsRepository, caseKey, CasesRepository, EventsRepository, HealthRepository, type HealthRow, MeetingsRepository, type NewAlert, type OutboxMessage, OutboxRepository, subjectKey,
 } from '@forewarn/database';
 import { randomUUID } from 'node:crypto';
 import { assessHealth, buildBriefing, type CaseFact, type CaseState, continueCaseFold, eventKey, foldCase, foldMeeting, type HealthPolicy, isOpen, memoryDays, planAlerts, resolvedBeforeMeeting } from '@forewarn/health';
@@ -161,8 +161,8 @@ export class Projector {
     const storedUpserts = await this.events.insert(upserts.map((event) => ({ event, accountKey: accountKeyOf(event), accountId: event.data.id })));
     const freshUpserts = new Set(storedUpserts.map((i) => eventKey(i.source, i.id)));
     const newUpserts = upserts.filter((e) => freshUpserts.delete(eventKey(e.source, e.id))); // each new upsert once
+    await this.accounts.upsertMany(newUpserts.map((event) => ({ data: event.data, time: event.time, eventId: event.id })));
     for (const event of newUpserts.sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || (a.id < b.id ? -1 : 1))) {
-      await this.accounts.upsert(event.data, event.time);
       touchedAccounts.add(event.data.id);
       traceTo(event.data.id, event);
     }
@@ -301,6 +301,7 @@ export class Projector {
     const changed: HealthRow[] = [];
     const outbox: OutboxMessage[] = [];
     const raised: RaisedAlert[] = [];
+    const newAlerts: NewAlert[] = [];
     for (const account of accounts.values()) {
       const accountCases = cases.get(account.id) ?? [];
       const upcoming = meetings.get(account.id) ?? [];
@@ -332,7 +333,7 @@ export class Projector {
           const claimed = await this.alerts.claimBriefing({ accountId: account.id, meetingId: planned.meeting.id, startsAt: planned.meeting.startsAt as string, alertId, state: assessment.state, at: now });
           if (!claimed) continue;
         }
-        await this.alerts.save({ id: alertId, accountId: account.id, kind: planned.kind, state: assessment.state, previousState: before?.state ?? null, score: assessment.score, reasons: assessment.reasons, createdAt: now, meetingId: planned.meeting?.id ?? null });
+        newAlerts.push({ id: alertId, accountId: account.id, kind: planned.kind, state: assessment.state, previousState: before?.state ?? null, score: assessment.score, reasons: assessment.reasons, createdAt: now, meetingId: planned.meeting?.id ?? null });
         const message = alertRaisedMessage({
           id: alertId, kind: planned.kind, account, assessment, previousState: before?.state ?? null, cases: accountCases, nextMeeting: meeting, now,
           ...(planned.kind === 'briefing' && planned.meeting ? { briefing: buildBriefing({ meeting: planned.meeting, facts, assessment, now, policy }) } : {}),
@@ -343,6 +344,7 @@ export class Projector {
       }
     }
     await this.health.save(rows, changed, now, cause);
+    await this.alerts.saveMany(newAlerts);
     await this.outbox.enqueue(outbox);
     return { changed: changed.length, alerts: raised };
   }

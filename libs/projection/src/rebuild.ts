@@ -68,7 +68,8 @@ export class Rebuild {
 
   /** Between the passes: the accounts as the end of the topic leaves them. */
   async saveAccounts(): Promise<number> {
-    for (const { data, time } of this.newest.values()) await this.accounts.upsert(data, time);
+    const newest = [...this.newest.values()].map(({ data, time }) => ({ data, time, eventId: '' }));
+    for (let i = 0; i < newest.length; i += 1000) await this.accounts.upsertMany(newest.slice(i, i + 1000));
     for (const { data, time } of this.references) await this.accounts.addReferences(data, time);
     return this.newest.size;
   }

@@ -36,21 +36,35 @@ export class AccountsRepository {
     return this.txHost.tx;
   }
 
-  /** Applies an account upsert unless a newer one (by event time) is already stored. */
-  async upsert(data: AccountUpsertedData, time: string): Promise<void> {
+  /**
+   * Applies account upserts in one statement, each unless a newer one (by event time) is already
+   * stored. Of several upserts of one account only the newest (by time, then event id) can win,
+   * so only that one is sent: a statement may change a row once.
+   */
+  async upsertMany(upserts: { data: AccountUpsertedData; time: string; eventId: string }[]): Promise<void> {
+    const newest = new Map<string, (typeof upserts)[number]>();
+    for (const upsert of upserts) {
+      const kept = newest.get(upsert.data.id);
+      const later = !kept || Date.parse(upsert.time) > Date.parse(kept.time) || (Date.parse(upsert.time) === Date.parse(kept.time) && upsert.eventId > kept.eventId);
+      if (later) newest.set(upsert.data.id, upsert);
+    }
+    if (newest.size === 0) return;
+    const rows = [...newest.values()].map(({ data, time }) => ({
+      id: data.id, name: data.name, domains: data.domains, external_refs: data.externalRefs, owner_name: data.owner.name ?? null, owner_email: data.owner.email,
+      team: data.team ?? null, lead_name: data.lead?.name ?? null, lead_email: data.lead?.email ?? null, members: data.members ?? [], tier: data.tier ?? null,
+      arr: data.arr ?? null, renewal_date: data.renewalDate ?? null, timezone: data.timezone ?? null, source_time: time,
+    }));
     await this.db.query(
       `INSERT INTO health.accounts (id, name, domains, external_refs, owner_name, owner_email, team, lead_name, lead_email, members, tier, arr, renewal_date, timezone, source_time, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+       SELECT id, name, domains, external_refs, owner_name, owner_email, team, lead_name, lead_email, members, tier, arr, renewal_date, timezone, source_time, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, name text, domains text[], external_refs jsonb, owner_name text, owner_email text, team text,
+         lead_name text, lead_email text, members jsonb, tier text, arr numeric, renewal_date text, timezone text, source_time timestamptz)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, domains = EXCLUDED.domains, external_refs = EXCLUDED.external_refs,
          owner_name = EXCLUDED.owner_name, owner_email = EXCLUDED.owner_email, team = EXCLUDED.team, lead_name = EXCLUDED.lead_name,
          lead_email = EXCLUDED.lead_email, members = EXCLUDED.members, tier = EXCLUDED.tier, arr = EXCLUDED.arr,
          renewal_date = EXCLUDED.renewal_date, timezone = EXCLUDED.timezone, source_time = EXCLUDED.source_time, updated_at = now()
        WHERE health.accounts.source_time <= EXCLUDED.source_time`,
-      [
-        data.id, data.name, data.domains, JSON.stringify(data.externalRefs), data.owner.name ?? null, data.owner.email, data.team ?? null,
-        data.lead?.name ?? null, data.lead?.email ?? null, JSON.stringify(data.members ?? []), data.tier ?? null, data.arr ?? null,
-        data.renewalDate ?? null, data.timezone ?? null, time,
-      ],
+      [JSON.stringify(rows)],
     );
   }
 

@@ -23,10 +23,16 @@ export class AlertsRepository {
     return this.txHost.tx;
   }
 
-  async save(alert: NewAlert): Promise<void> {
+  /** Stores the alerts one re-scoring decided on, in one statement. */
+  async saveMany(alerts: NewAlert[]): Promise<void> {
+    if (alerts.length === 0) return;
     await this.db.query(
-      'INSERT INTO health.alerts (id, account_id, kind, state, previous_state, score, reasons, created_at, meeting_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [alert.id, alert.accountId, alert.kind, alert.state, alert.previousState, alert.score, JSON.stringify(alert.reasons), alert.createdAt, alert.meetingId],
+      `INSERT INTO health.alerts (id, account_id, kind, state, previous_state, score, reasons, created_at, meeting_id)
+       SELECT id, account_id, kind, state, previous_state, score, reasons, created_at, meeting_id
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, account_id text, kind text, state text, previous_state text, score int, reasons jsonb, created_at timestamptz, meeting_id text)`,
+      [JSON.stringify(alerts.map((a) => ({
+        id: a.id, account_id: a.accountId, kind: a.kind, state: a.state, previous_state: a.previousState, score: a.score, reasons: a.reasons, created_at: a.createdAt, meeting_id: a.meetingId,
+      })))],
     );
   }
 
