@@ -172,6 +172,11 @@ try {
   // 3. Forewarn account-health.
   {
     const postgresCpuBefore = postgresCpuSeconds();
+    // What PostgreSQL wrote for it: WAL bytes (the server is this machine's) and rows changed in the database.
+    const writes = async () => (await env.db.query(
+      `SELECT pg_current_wal_lsn()::text AS lsn, tup_inserted + tup_updated + tup_deleted AS rows FROM pg_stat_database WHERE datname = current_database()`,
+    ))[0];
+    const writesBefore = await writes();
     const startedAt = Date.now();
     const nodeArgs = [
       ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=/tmp/forewarn-health-profile-${Date.now()}`] : []),
@@ -201,13 +206,17 @@ try {
     const [{ accounts, cases, outbox }] = await env.db.query(`SELECT (SELECT count(*)::int FROM health.account_health) AS accounts, (SELECT count(*)::int FROM health.cases) AS cases, (SELECT count(*)::int FROM health.alerts) AS outbox`);
     const dead = await env.messageCount(env.topics.dlq);
     await health.stop();
+    await sleep(1_000); // its connections closed, and with that flushed their statistics
+    const writesAfter = await writes();
+    const [{ wal }] = await env.db.query('SELECT pg_wal_lsn_diff($1, $2)::bigint AS wal', [writesAfter.lsn, writesBefore.lsn]);
+    const postgresWrites = { walBytesPerEvent: Math.round(Number(wal) / EVENTS), rowsPerEvent: Number(((Number(writesAfter.rows) - Number(writesBefore.rows)) / EVENTS).toFixed(2)) };
     if (PROFILE) {
       const dir = health.child.spawnargs.find((a) => a.startsWith('--cpu-prof-dir='))?.split('=')[1];
       await sleep(1_000);
       profile = summariseProfiles(dir);
       process.stdout.write(`\naccount-health CPU profile, self time:\n${table(profile.byPackage)}\n\n${table(profile.byFunction)}\n`);
     }
-    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered` });
+    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, ...postgresWrites, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered` });
     log(`account-health: ${JSON.stringify(results.at(-1))}`);
   }
 
@@ -259,6 +268,8 @@ const rows = results.map((r) => ({
   'CPU s': r.cpuSeconds ?? '',
   'µs CPU/event': r.cpuSeconds ? Math.round((r.cpuSeconds * 1e6) / EVENTS) : '',
   'PostgreSQL µs CPU/event': r.postgresCpuSeconds ? Math.round((r.postgresCpuSeconds * 1e6) / EVENTS) : '',
+  'WAL B/event': r.walBytesPerEvent ?? '',
+  'rows/event': r.rowsPerEvent ?? '',
   'peak RSS MB': r.peakRssMb ?? '',
 }));
 process.stdout.write(`\n${EVENTS} events, ${ACCOUNTS} accounts\n${table(rows)}\n`);

@@ -1,7 +1,7 @@
 import type { InboundEvent } from '@forewarn/contracts';
 import { PolicyInUseRepository, TxHost, UnmappedReadModel, UnmappedReadModule } from '@forewarn/database';
 import { DEFAULT_POLICY, type HealthPolicy } from '@forewarn/health';
-import { type ApplyOutcome, parseMessages, Projector, ProjectorModule, Rebuild } from '@forewarn/projection';
+import { type ApplyOutcome, parseMessages, Projector, ProjectorModule, Rebuild, SCORING_CHUNK_ACCOUNTS } from '@forewarn/projection';
 import { inTrace, recordSpans, stopTelemetry } from '@forewarn/service-kit';
 import { type IntegrationApp, integrationApp } from '../support/integration';
 
@@ -103,6 +103,19 @@ describe('the projector on PostgreSQL', () => {
     ]);
     await apply(events(upsert('u-old', 40, owner('stale@sales.example')), caseEvent('c1', 'opened', 10)));
     expect(await rows('SELECT owner_email FROM health.accounts')).toEqual([{ owner_email: 'third@sales.example' }]);
+  });
+
+  it('scores a batch touching more accounts than it scores at once (SCORING_CHUNK_ACCOUNTS), every one of them, once', async () => {
+    const count = SCORING_CHUNK_ACCOUNTS * 2 + 17;
+    const ids = Array.from({ length: count }, (_, i) => `acct-${String(i).padStart(4, '0')}`);
+    const batch = events(
+      ...ids.map((id, i) => upsert(`u-${id}`, 100, { ...acme, id, name: id, domains: [], externalRefs: [{ source: 'helpdesk', id: `ORG-${i}` }] })),
+      ...ids.map((id) => ({ ...caseEvent(`c-${id}`, 'opened', 50, { case: { id: 'ZD-1', severity: 1, status: 'open' } }, { id }) })),
+    );
+    const outcome = await apply(batch);
+    expect(outcome).toMatchObject({ applied: count * 2, accounts: [...ids].sort(), changed: count });
+    expect(await rows('SELECT count(*)::int AS n, count(DISTINCT account_id)::int AS accounts FROM health.account_health')).toEqual([{ n: count, accounts: count }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM health.outbox WHERE topic = 'health'`)).toEqual([{ n: count }]);
   });
 
   it('ignores a redelivered batch: nothing changes, nothing more goes out', async () => {

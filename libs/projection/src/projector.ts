@@ -22,6 +22,9 @@ export type EventTraces = ReadonlyMap<InboundEvent, string>;
 
 const NO_TRACES: EventTraces = new Map();
 
+/** How many accounts are scored at once (see `recompute`). */
+export const SCORING_CHUNK_ACCOUNTS = 250;
+
 /**
  * Validates messages as inbound events; the rest are poison (for the dead-letter topic), with the
  * reason. An event dated more than 5 minutes after it was received (the broker's timestamp, or
@@ -287,6 +290,20 @@ export class Projector {
    * outbox goes out in the account's trace in `traces`, or else the active one (the sweep's).
    */
   async recompute(accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy, traces: ReadonlyMap<string, string> = new Map()): Promise<RecomputeOutcome> {
+    // In chunks of accounts, in order: what is held at once (every open and recent case of each
+    // account, with its folded state) is bounded however many accounts a batch or sweep touches,
+    // and the health rows are still locked in one order by every writer.
+    const outcome: RecomputeOutcome = { changed: 0, alerts: [] };
+    const sorted = [...accountIds].sort();
+    for (let i = 0; i < sorted.length; i += SCORING_CHUNK_ACCOUNTS) {
+      const chunk = await this.recomputeChunk(sorted.slice(i, i + SCORING_CHUNK_ACCOUNTS), now, cause, policy, traces);
+      outcome.changed += chunk.changed;
+      outcome.alerts.push(...chunk.alerts);
+    }
+    return outcome;
+  }
+
+  private async recomputeChunk(accountIds: string[], now: Date, cause: RecomputeCause, policy: HealthPolicy, traces: ReadonlyMap<string, string>): Promise<RecomputeOutcome> {
     if (accountIds.length === 0) return { changed: 0, alerts: [] };
     const activeTrace = traceparentOf();
     const recentDays = memoryDays(policy);

@@ -31,10 +31,14 @@ export class HealthRepository {
     return this.txHost.tx;
   }
 
-  /** Current health of each account, locked for this transaction so concurrent writers queue. */
+  /**
+   * Current health of each account, locked for this transaction so concurrent writers queue. Rows
+   * are locked in byte order of the id (the order the projector sorts and chunks accounts in), so
+   * two writers never wait for each other in a cycle.
+   */
   async lockCurrent(accountIds: string[]): Promise<Map<string, StoredHealth>> {
     const rows: { account_id: string; score: number; state: HealthState; alerted_state: HealthState | null }[] = await this.db.query(
-      'SELECT account_id, score, state, alerted_state FROM health.account_health WHERE account_id = ANY($1::text[]) ORDER BY account_id FOR UPDATE',
+      'SELECT account_id, score, state, alerted_state FROM health.account_health WHERE account_id = ANY($1::text[]) ORDER BY account_id COLLATE "C" FOR UPDATE',
       [accountIds],
     );
     return new Map(rows.map((r) => [r.account_id, { accountId: r.account_id, score: r.score, state: r.state, alertedState: r.alerted_state }]));
