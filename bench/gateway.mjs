@@ -9,6 +9,8 @@
 //                                     (no headers, unstamped value), to compare with older figures
 //   BENCH_BEFORE=<checkout>           also the gateway as built in another checkout (dist/ built,
 //                                     e.g. a worktree of the base commit), for a same-run before/after
+//   BENCH_GATEWAY_NODE_ARGS="…"       also the gateway with these Node.js options (e.g. a heap
+//                                     ceiling), to see what they do to memory and CPU in the same run
 import { eventStream } from './lib/events.mjs';
 import { runLoad } from './lib/load.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
@@ -42,6 +44,9 @@ const HEADERLESS = 'bare (concurrent, header-less, old)';
 const systems = {
   gateway: () => startProcess('gateway', gatewayEnv),
   ...(process.env.BENCH_BEFORE ? { 'gateway (before)': () => startProcess('gateway', gatewayEnv, { root: process.env.BENCH_BEFORE }) } : {}),
+  ...(process.env.BENCH_GATEWAY_NODE_ARGS
+    ? { [`gateway ${process.env.BENCH_GATEWAY_NODE_ARGS}`]: () => startProcess('gateway', gatewayEnv, { nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS.split(' ').filter(Boolean) }) }
+    : {}),
   [REFERENCE]: bare('concurrent'),
   'bare (serialised idempotent)': bare('serialised'),
   ...(process.env.BENCH_HEADERLESS_BARE === '1' ? { [HEADERLESS]: bare('concurrent', 'headerless') } : {}),
@@ -114,5 +119,5 @@ for (const mode of MODES) {
 }
 process.stdout.write(`\n${table(rows)}\n`);
 // BENCH_RESULTS names the file (default gateway.json; the profile, if any, is in it too).
-const settings = { SECONDS, CONCURRENCY, ROUNDS, PROFILE, baseline: 'the gateway\'s messages: same key, stamped value and 3 headers', headerlessBare: process.env.BENCH_HEADERLESS_BARE === '1', gatewayBefore: process.env.BENCH_BEFORE ?? null };
+const settings = { SECONDS, CONCURRENCY, ROUNDS, PROFILE, baseline: 'the gateway\'s messages: same key, stamped value and 3 headers', headerlessBare: process.env.BENCH_HEADERLESS_BARE === '1', gatewayBefore: process.env.BENCH_BEFORE ?? null, gatewayNodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS ?? null };
 saveResults(process.env.BENCH_RESULTS ?? 'gateway', { machine: host, settings, rows, runs, profile, profileSingle });
