@@ -10,7 +10,8 @@
 // And (d) the PostgreSQL-only limit: account-health drains the same events once more with every
 // statement it completes recorded (bench/lib/sql-recorder.cjs, its own topic and database); the
 // recording is replayed into a fresh database with no Node work per event (bench/lib/sql-replay.mjs).
-// BENCH_LIMIT=0 leaves it out.
+// BENCH_LIMIT=0 leaves it out. After account-health, `forewarn replay` rebuilds its projections from
+// the topic and the two are compared row by row (BENCH_REPLAY_CHECK=0 leaves it out).
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { eventStream, keyOf } from './lib/events.mjs';
@@ -27,6 +28,7 @@ const NAIVE_SECONDS = Number(process.env.BENCH_NAIVE_SECONDS ?? 60);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const BEFORE = process.env.BENCH_BEFORE ?? null;
 const LIMIT = process.env.BENCH_LIMIT !== '0';
+const REPLAY_CHECK = process.env.BENCH_REPLAY_CHECK !== '0';
 const beforeLabel = BEFORE ? `account-health before (${execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` : null;
 
 const host = machine();
@@ -73,6 +75,35 @@ async function timeToDrain(group, startedAt, { timeoutMs = 30 * 60_000, extraDon
     if (now - startedAt > timeoutMs) throw new Error(`${group} did not drain within ${timeoutMs / 1000} s (lag ${lag})`);
     await sleep(200);
   }
+}
+
+/**
+ * The projections account-health left, against what `forewarn replay` rebuilds from the same topic
+ * in their place: rows of each table found in one and not the other (times of writing, alert
+ * memory and arrival numbers left out; scores are taken at the time of scoring, so a score that
+ * decays with age may move between the two).
+ */
+async function projectionsEqualReplay() {
+  const tables = {
+    events: 'SELECT source, id, type, account_id, subject_id FROM health.events',
+    accounts: 'SELECT id, name, domains, external_refs, owner_email, source_time FROM health.accounts',
+    cases: 'SELECT account_id, id, status, severity, escalation_level, is_open, state FROM health.cases',
+    meetings: 'SELECT account_id, id, starts_at, cancelled FROM health.meetings',
+    health: 'SELECT account_id, score, state, reasons, open_cases, open_escalations FROM health.account_health',
+  };
+  for (const [name, sql] of Object.entries(tables)) await env.db.query(`CREATE TABLE public.before_replay_${name} AS ${sql}`);
+  const replay = execFileSync(process.execPath, [`${REPO_ROOT}/dist/apps/forewarn/src/main.js`, 'replay'], { cwd: REPO_ROOT, env: { ...process.env, ...env.env }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (!replay.includes('{')) throw new Error(`forewarn replay said: ${replay.slice(-500)}`);
+  const differences = [];
+  for (const [name, sql] of Object.entries(tables)) {
+    const [{ n, total }] = await env.db.query(
+      `SELECT (SELECT count(*) FROM ((TABLE public.before_replay_${name} EXCEPT ALL ${sql}) UNION ALL (${sql} EXCEPT ALL TABLE public.before_replay_${name})) d)::int AS n,
+              (SELECT count(*) FROM public.before_replay_${name})::int AS total`,
+    );
+    differences.push(`${name} ${n === 0 ? 'equal' : `${n} rows differ`} (${total})`);
+    await env.db.query(`DROP TABLE public.before_replay_${name}`);
+  }
+  return differences.join(', ');
 }
 
 try {
@@ -216,7 +247,8 @@ try {
       profile = summariseProfiles(dir);
       process.stdout.write(`\naccount-health CPU profile, self time:\n${table(profile.byPackage)}\n\n${table(profile.byFunction)}\n`);
     }
-    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, ...postgresWrites, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered` });
+    const replayCheck = REPLAY_CHECK ? await projectionsEqualReplay() : null;
+    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, ...postgresWrites, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered${replayCheck ? `; projections after the run vs \`forewarn replay\`: ${replayCheck}` : ''}` });
     log(`account-health: ${JSON.stringify(results.at(-1))}`);
   }
 

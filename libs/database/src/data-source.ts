@@ -68,8 +68,16 @@ export const MIGRATIONS = [
   InvitesAndSignInLinks1765180000002,
 ];
 
+export interface DataSourceOptions {
+  poolSize?: number;
+  applicationName?: string;
+  /** PostgreSQL settings for every connection of the pool (`-c name=value` at connect). */
+  sessionSettings?: Readonly<Record<string, string | number>>;
+}
+
 /** The one data source definition, used by every app and by the TypeORM migration CLI. */
-export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+export function createDataSource(url: string, options: DataSourceOptions = {}): DataSource {
+  const settings = Object.entries(options.sessionSettings ?? {}).map(([name, value]) => `-c ${name}=${value}`).join(' ');
   return new DataSource({
     type: 'postgres',
     url,
@@ -80,7 +88,7 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     entities: ENTITIES,
     // Failed statements are the caller's to report: TypeORM's own line would carry their parameters.
     logger: new QueryLogger(),
-    extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'forewarn', connectionTimeoutMillis: 5000, Client: ResilientClient },
+    extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'forewarn', connectionTimeoutMillis: 5000, Client: ResilientClient, ...(settings ? { options: settings } : {}) },
     // An idle connection the server closed: the pool drops it and opens another when needed.
     poolErrorHandler: () => undefined,
   });
@@ -117,7 +125,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 }
 
 /** Opens a data source for a service: creates the database if needed and migrates it. */
-export async function openDatabase(url: string, options: { poolSize?: number; applicationName?: string } = {}): Promise<DataSource> {
+export async function openDatabase(url: string, options: DataSourceOptions = {}): Promise<DataSource> {
   await ensureDatabase(url);
   const dataSource = createDataSource(url, options);
   await dataSource.initialize();

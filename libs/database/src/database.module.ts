@@ -4,14 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Readiness } from '@forewarn/service-kit';
 import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
-import { openDatabase } from './data-source';
+import { type DataSourceOptions, openDatabase } from './data-source';
 import { AuditLog } from './audit/audit-log';
 import { TxHost } from './unit-of-work';
 
-export interface DatabaseOptions {
+export interface DatabaseOptions extends DataSourceOptions {
   url: string;
   applicationName: string;
-  poolSize?: number;
 }
 
 @Injectable()
