@@ -78,6 +78,7 @@ async function measure(name, url, apiKey, tag) {
   return { samples: s.n, missing: SAMPLES - s.n, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max };
 }
 
+const cpuPerAlertMs = {};
 try {
   // Forewarn.
   const apiKey = await env.addSource('bench');
@@ -85,8 +86,13 @@ try {
   const services = {};
   for (const name of ['account-health', 'notifier', 'gateway']) services[name] = await startProcess(name, serviceEnv);
   log(`Forewarn: ${SAMPLES} alerts, one every ${INTERVAL_MS} ms`);
+  const cpuBefore = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.cpuSeconds()]));
   results.forewarn = await measure('forewarn', services.gateway.url, apiKey, 'fw');
-  for (const [name, s] of Object.entries(services)) memory[name] = s.memory();
+  for (const [name, s] of Object.entries(services)) {
+    memory[name] = s.memory();
+    // CPU per alert while it ran (each alert: one event in, one decision, one mail out), for sizing.
+    cpuPerAlertMs[name] = Number((((s.cpuSeconds() - cpuBefore[name]) * 1000) / SAMPLES).toFixed(2));
+  }
   await Promise.all(Object.values(services).map((s) => s.stop()));
   log(`Forewarn: ${JSON.stringify(results.forewarn)}`);
 
@@ -114,5 +120,5 @@ const rows = Object.entries(results).map(([system, r]) => ({
   'p50 vs bare': results.bare?.p50 ? Number((r.p50 / results.bare.p50).toFixed(1)) : '',
   'p99 vs bare': results.bare?.p99 ? Number((r.p99 / results.bare.p99).toFixed(1)) : '',
 }));
-process.stdout.write(`\n${table(rows)}\n\npeak RSS (VmHWM) during the run:\n${table(Object.entries(memory).map(([name, m]) => ({ process: name, 'peak MB': m.peakMb, 'RSS at end MB': m.rssMb })))}\n`);
-saveResults('latency', { machine: host, settings: { SAMPLES, INTERVAL_MS }, rows, results, memory });
+process.stdout.write(`\n${table(rows)}\n\npeak RSS (VmHWM) during the run, and CPU per alert (ms):\n${table(Object.entries(memory).map(([name, m]) => ({ process: name, 'peak MB': m.peakMb, 'RSS at end MB': m.rssMb, 'CPU ms per alert': cpuPerAlertMs[name] ?? '' })))}\n`);
+saveResults('latency', { machine: host, settings: { SAMPLES, INTERVAL_MS }, rows, results, memory, cpuPerAlertMs });
