@@ -40,6 +40,7 @@ const { AudienceRepository, FeedbackClaimsRepository, SessionsRepository, UsersR
 const { AudienceBook } = dist('libs/alerting/src/index.js');
 const { AccountsReadModel } = dist('apps/dashboard/src/accounts/accounts.read-model.js');
 const { AccountsService } = dist('apps/dashboard/src/accounts/accounts.service.js');
+const { SupportNotesReadModel } = dist('apps/dashboard/src/accounts/support-notes.read-model.js');
 const { AlertsReadModel } = dist('apps/dashboard/src/alerts/alerts.read-model.js');
 const { AlertsService } = dist('apps/dashboard/src/alerts/alerts.service.js');
 const { parseAccountFilters, parseAccountPage } = dist('apps/dashboard/src/accounts/account-filters.js');
@@ -164,7 +165,7 @@ try {
     for (let pass = 0; pass < 2; pass++) {
       timings = [];
       // A new service each pass, so the second pass counts too instead of reusing the first's counts.
-      await call(new AccountsService(accountsQuery, alerts, audience), accountsQuery);
+      await call(new AccountsService(accountsQuery, alerts, audience, new SupportNotesReadModel({ tx: recorder })), accountsQuery);
     }
     const total = timings.reduce((sum, t) => sum + t.ms + t.planningMs, 0);
     database.push({ what: label, totalMs: Number(total.toFixed(1)), queries: timings });
