@@ -22,8 +22,12 @@ export type EventTraces = ReadonlyMap<InboundEvent, string>;
 
 const NO_TRACES: EventTraces = new Map();
 
-/** How many accounts are scored at once (see `recompute`). */
-export const SCORING_CHUNK_ACCOUNTS = 250;
+/**
+ * How many accounts are scored at once (see `recompute`): a batch of the default fetch size
+ * touches 1,000–2,000. Smaller chunks hold less but cost PostgreSQL six statements each (at 250,
+ * the limit baseline fell from 4,969 to 3,782 events/s).
+ */
+export const SCORING_CHUNK_ACCOUNTS = 1000;
 
 /**
  * Validates messages as inbound events; the rest are poison (for the dead-letter topic), with the

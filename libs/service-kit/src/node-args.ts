@@ -14,14 +14,6 @@ import { join } from 'node:path';
  */
 const NODE_ARGS: Readonly<Record<string, readonly string[]>> = {
   dashboard: ['--max-old-space-size=512'],
-  /*
-   * account-health holds one chunk of accounts at a time (the projector scores 250 at once), but
-   * under the default ceiling V8 let garbage of earlier batches pile up to 476 MB of RSS while
-   * draining a backlog. At 192 MB it collects sooner: 279 MB, for 17 % more CPU per event and the
-   * same throughput (PostgreSQL is the other half of the work); at 128 MB RSS stays at 276 MB and CPU
-   * grows 45 % (docs/BENCHMARKS.md, "Memory").
-   */
-  'account-health': ['--max-old-space-size=192'],
 };
 
 /**
