@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { CliError, cliConfig, printJson } from '../cli-support';
+import { ensureTopicExists } from './events-publisher';
 
 const CHUNK = 500;
 
@@ -68,15 +69,7 @@ export async function importAccounts(file: string, options: { source: string; de
   const kafka = options.dryRun ? null : createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'forewarn-accounts-import' });
   let publisher: Publisher | null = null;
   if (kafka) {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      if (!(await admin.listTopics()).includes(topic)) throw new CliError(`topic ${topic} does not exist (run: forewarn topics)`);
-    } catch (error) {
-      throw error instanceof CliError ? error : new CliError(`Kafka is unavailable at ${config.KAFKA_BROKERS.join(',')}: ${(error as Error).message}`);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+    await ensureTopicExists(kafka, topic, config.KAFKA_BROKERS);
     publisher = new Publisher(kafka);
   }
 
