@@ -58,6 +58,16 @@ describe('the projector on PostgreSQL', () => {
     meetings: await rows('SELECT account_id, id, title, starts_at, kind, cancelled FROM health.meetings ORDER BY account_id, id'),
     health: await rows('SELECT account_id, score, state, reasons, open_cases, open_escalations, policy_version, time_dependent FROM health.account_health ORDER BY account_id'),
   });
+  /** What `forewarn replay` does, from these events, in one transaction. */
+  const rebuildFrom = (all: InboundEvent[]) => txHost.withTransaction(async () => {
+    const rebuild = await it_.app.resolve(Rebuild);
+    await rebuild.clear();
+    rebuild.noteAccounts(all);
+    await rebuild.saveAccounts();
+    await rebuild.storeEvents(all);
+    await rebuild.foldAll();
+    await rebuild.scoreAll(NOW, POLICY);
+  });
   const outbox = () => rows(`SELECT topic, key, value::json AS value FROM health.outbox ORDER BY id`);
   const reset = () => it_.db.query('TRUNCATE health.events, health.accounts, health.account_references, health.cases, health.meetings, health.account_health, health.health_history, health.alerts, health.briefings, health.outbox, health.policy_in_use');
 
@@ -256,29 +266,14 @@ describe('the projector on PostgreSQL', () => {
       const live = await projections();
 
       const all = events(upsert('u1', 300), sf('s2', 'escalated', 100, { externalId: 'case:SF-5005e00000ABCdEAAX' }, { case: { id: 'SF-5005e00000ABCdEAAX', escalationLevel: 1 } }), sf('s1', 'opened', 200, { id: 'acme' }));
-      await txHost.withTransaction(async () => {
-        const rebuild = await it_.app.resolve(Rebuild);
-        await rebuild.clear();
-        rebuild.noteAccounts(all);
-        await rebuild.saveAccounts();
-        await rebuild.storeEvents(all);
-        await rebuild.foldAll();
-        await rebuild.scoreAll(NOW, POLICY);
-      });
+      await rebuildFrom(all);
       const rebuilt = await projections();
       expect({ events: rebuilt.events, cases: rebuilt.cases }).toEqual({ events: live.events, cases: live.cases });
     });
 
     it('rebuilds the references admins mapped from the topic too', async () => {
       const all = events(upsert('u1', 300), caseEvent('d1', 'opened', 120, { case: { id: 'ZD-8', title: 'Export broken' } }, { domain: 'acme-labs.io' }), referenceAdded('r1', 60, { accountId: 'acme', domains: ['acme-labs.io'] }));
-      await txHost.withTransaction(async () => {
-        const rebuild = await it_.app.resolve(Rebuild);
-        await rebuild.clear();
-        rebuild.noteAccounts(all);
-        await rebuild.saveAccounts();
-        await rebuild.storeEvents(all);
-        await rebuild.foldAll();
-      });
+      await rebuildFrom(all);
       expect(await rows('SELECT account_id, kind, value FROM health.account_references')).toEqual([{ account_id: 'acme', kind: 'domain', value: 'acme-labs.io' }]);
       expect(await rows("SELECT account_id FROM health.events WHERE id = 'd1'")).toEqual([{ account_id: 'acme' }]);
     });
