@@ -112,6 +112,8 @@ describe('tracing: one event followed through every service, with no collector',
     expect((await post(firestorm(T, untraced.account, untraced.owner), {})).status).toBe(202);
     await eventually('both heads-ups', async () => bus.sink.messages().filter((m) => m.to.includes(traced.owner) || m.to.includes(untraced.owner)).length === 2, { timeoutMs: 90_000 });
     await eventually('both alerts on alerts.v1', async () => alertsHeaders.has(traced.account) && alertsHeaders.has(untraced.account));
+    // The sink has a mail before the notifier hears the SMTP server's answer and logs it as sent.
+    await eventually('both mails logged as sent', async () => logLines(bus.services.notifier.logs()).filter((line) => line.msg === 'mail sent').length >= 2);
   });
 
   afterAll(async () => {
