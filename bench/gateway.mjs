@@ -119,5 +119,5 @@ for (const mode of MODES) {
 }
 process.stdout.write(`\n${table(rows)}\n`);
 // BENCH_RESULTS names the file (default gateway.json; the profile, if any, is in it too).
-const settings = { SECONDS, CONCURRENCY, ROUNDS, PROFILE, baseline: 'the gateway\'s messages: same key, stamped value and 3 headers', headerlessBare: process.env.BENCH_HEADERLESS_BARE === '1', gatewayBefore: process.env.BENCH_BEFORE ?? null, gatewayNodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS ?? null };
+const settings = { SECONDS, CONCURRENCY, ROUNDS, PROFILE, baseline: 'the gateway\'s messages: same key, stamped value and 4 headers (traceparent included)', headerlessBare: process.env.BENCH_HEADERLESS_BARE === '1', gatewayBefore: process.env.BENCH_BEFORE ?? null, gatewayNodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS ?? null };
 saveResults(process.env.BENCH_RESULTS ?? 'gateway', { machine: host, settings, rows, runs, profile, profileSingle });

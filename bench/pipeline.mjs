@@ -17,7 +17,7 @@ import pg from 'pg';
 import { eventStream, keyOf } from './lib/events.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
 import { replaySql } from './lib/sql-replay.mjs';
-import { dist, eventually, log, machine, postgresCpuSeconds, REPO_ROOT, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
+import { dist, eventually, log, machine, postgresCpuSeconds, REPO_ROOT, sampleMemory, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
 
 const { ensureTopics } = dist('libs/messaging/src/index.js');
 const { topicsFor } = dist('libs/contracts/src/index.js');
@@ -29,6 +29,12 @@ const PROFILE = process.env.BENCH_PROFILE === '1';
 const BEFORE = process.env.BENCH_BEFORE ?? null;
 const LIMIT = process.env.BENCH_LIMIT !== '0';
 const REPLAY_CHECK = process.env.BENCH_REPLAY_CHECK !== '0';
+/**
+ * Other settings of account-health to drain the same events alongside, each on its own topic and
+ * database: BENCH_VARIANTS='[{"label":"fetch 2 MiB","env":{"HEALTH_FETCH_MAX_BYTES":"2097152"},"nodeArgs":["--max-old-space-size=192"]}]'.
+ */
+const VARIANTS = JSON.parse(process.env.BENCH_VARIANTS ?? '[]').map((v) => ({ label: String(v.label), env: v.env ?? {}, nodeArgs: v.nodeArgs ?? [] }));
+const variantPrefix = (i) => `${env.prefix}v${i}.`;
 const beforeLabel = BEFORE ? `account-health before (${execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` : null;
 
 const host = machine();
@@ -136,6 +142,10 @@ try {
     await ensureTopics(env.kafka, beforePrefix);
     await produce(topicsFor(beforePrefix).events);
   }
+  for (const [i] of VARIANTS.entries()) {
+    await ensureTopics(env.kafka, variantPrefix(i));
+    await produce(topicsFor(variantPrefix(i)).events);
+  }
   const limitPrefix = `${env.prefix}limit.`;
   if (LIMIT) {
     await ensureTopics(env.kafka, limitPrefix);
@@ -154,21 +164,26 @@ try {
     log(`raw: ${JSON.stringify(results.at(-1))}`);
   }
 
-  // 3a. The same events through account-health as built in BENCH_BEFORE (its own database, which it migrates).
-  if (BEFORE) {
-    const beforeEnv = { ...env.env, FOREWARN_TOPIC_PREFIX: beforePrefix, DATABASE_URL: `${env.databaseUrl}_before` };
+  // 3a. The same events through another account-health alongside: as built in BENCH_BEFORE, or with
+  // a variant's settings (each on its own topic and database, which it migrates).
+  const drainAlongside = async (system, prefix, { root = REPO_ROOT, extraEnv = {}, nodeArgs = [] } = {}) => {
+    const alongsideEnv = { ...env.env, ...extraEnv, FOREWARN_TOPIC_PREFIX: prefix, DATABASE_URL: `${env.databaseUrl}_${prefix.replace(/\W/g, '_')}` };
     const startedAt = Date.now();
-    const health = await startProcess('account-health', beforeEnv, { waitForHealth: false, root: BEFORE });
-    const timing = await timeToDrain(`${beforePrefix}account-health`, startedAt, { topic: topicsFor(beforePrefix).events });
+    const health = await startProcess('account-health', alongsideEnv, { waitForHealth: false, root, nodeArgs });
+    const sampler = sampleMemory(health);
+    const timing = await timeToDrain(`${prefix}account-health`, startedAt, { topic: topicsFor(prefix).events });
     const memory = health.memory();
     const cpu = health.cpuSeconds();
+    const peaksMb = sampler.stop();
     await health.stop();
-    results.push({ system: beforeLabel, ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb });
-    log(`before: ${JSON.stringify(results.at(-1))}`);
+    results.push({ system, ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb, peaksMb });
+    log(`${system}: ${JSON.stringify(results.at(-1))}`);
     const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${new URL(beforeEnv.DATABASE_URL).pathname.slice(1)}" WITH (FORCE)`).finally(() => admin.end());
-  }
+    await admin.query(`DROP DATABASE IF EXISTS "${new URL(alongsideEnv.DATABASE_URL).pathname.slice(1)}" WITH (FORCE)`).finally(() => admin.end());
+  };
+  if (BEFORE) await drainAlongside(beforeLabel, beforePrefix, { root: BEFORE });
+  for (const [i, variant] of VARIANTS.entries()) await drainAlongside(`account-health, ${variant.label}`, variantPrefix(i), { extraEnv: variant.env, nodeArgs: variant.nodeArgs });
 
   // 3b. The PostgreSQL-only limit: record what account-health makes PostgreSQL do, then replay it.
   if (LIMIT) {
@@ -218,6 +233,7 @@ try {
       ...(process.env.BENCH_HEALTH_NODE_ARGS ?? '').split(' ').filter(Boolean),
     ];
     const health = await startProcess('account-health', env.env, { waitForHealth: false, nodeArgs });
+    const memorySampler = sampleMemory(health);
     const stored = async () => (await env.db.query('SELECT count(*)::int AS n FROM health.events'))[0].n;
     // A poor man's database profile: what account-health's connections are doing, 10 times a second.
     const waits = new Map();
@@ -235,6 +251,7 @@ try {
     databaseProfile = [...waits].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([what, n]) => ({ 'share of samples': `${((100 * n) / samples).toFixed(0)}%`, what }));
     process.stdout.write(`\naccount-health's PostgreSQL connections (${samples} samples; a connection counts once per sample):\n${table(databaseProfile)}\n`);
     const memory = health.memory();
+    const peaksMb = memorySampler.stop();
     const cpu = health.cpuSeconds();
     const postgresCpu = Number((postgresCpuSeconds() - postgresCpuBefore).toFixed(2));
     const [{ accounts, cases, outbox }] = await env.db.query(`SELECT (SELECT count(*)::int FROM health.account_health) AS accounts, (SELECT count(*)::int FROM health.cases) AS cases, (SELECT count(*)::int FROM health.alerts) AS outbox`);
@@ -251,7 +268,7 @@ try {
       process.stdout.write(`\naccount-health CPU profile, self time:\n${table(profile.byPackage)}\n\n${table(profile.byFunction)}\n`);
     }
     const replayCheck = REPLAY_CHECK ? await projectionsEqualReplay() : null;
-    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, ...postgresWrites, peakRssMb: memory.peakMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered${replayCheck ? `; projections after the run vs \`forewarn replay\`: ${replayCheck}` : ''}` });
+    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, ...postgresWrites, peakRssMb: memory.peakMb, peaksMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered${replayCheck ? `; projections after the run vs \`forewarn replay\`: ${replayCheck}` : ''}` });
     log(`account-health: ${JSON.stringify(results.at(-1))}`);
   }
 
@@ -306,7 +323,10 @@ const rows = results.map((r) => ({
   'WAL B/event': r.walBytesPerEvent ?? '',
   'rows/event': r.rowsPerEvent ?? '',
   'peak RSS MB': r.peakRssMb ?? '',
+  // Peaks while it ran, from its /metrics: V8 heap in use / reserved (of which the young generation), outside the heap.
+  'heap used / total / young MB': r.peaksMb ? `${r.peaksMb.heapUsed} / ${r.peaksMb.heapTotal} / ${r.peaksMb.newSpace}` : '',
+  'external MB': r.peaksMb?.external ?? '',
 }));
 process.stdout.write(`\n${EVENTS} events, ${ACCOUNTS} accounts\n${table(rows)}\n`);
 for (const r of results) if (r.note) process.stdout.write(`  ${r.system}: ${r.note}\n`);
-saveResults(PROFILE ? 'pipeline-profile' : 'pipeline', { machine: host, settings: { EVENTS, ACCOUNTS, NAIVE_SECONDS, PROFILE, BEFORE: beforeLabel, LIMIT }, rows, results, profile, databaseProfile, limitStatements });
+saveResults(process.env.BENCH_RESULTS ?? (PROFILE ? 'pipeline-profile' : 'pipeline'), { machine: host, settings: { EVENTS, ACCOUNTS, NAIVE_SECONDS, PROFILE, BEFORE: beforeLabel, LIMIT, VARIANTS }, rows, results, profile, databaseProfile, limitStatements });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Baseline for the gateway benchmark: the least an HTTP endpoint can do to put the same messages
 // on Kafka with the same acknowledgement (acks -1). Plain node:http, JSON.parse, per event the
-// gateway's key, its stamped value and its three headers, one producer send per request, 202 with
+// gateway's key, its stamped value and its four headers (the request's trace in `traceparent`, as
+// the gateway's tracing puts it on every message), one producer send per request, 202 with
 // the ids. No auth, no validation, no framework.
 //
 // BARE_MODE=concurrent  (default) a plain producer, sends from concurrent requests in flight together;
@@ -9,7 +10,7 @@
 // BARE_MESSAGES=same      (default) the gateway's messages: same key, stamped value and headers;
 // BARE_MESSAGES=headerless the baseline before 2026-12-01 evening: no headers, value `{ ...event, source }`
 //                          (kept to compare with the figures measured against it).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 
@@ -55,10 +56,12 @@ const stamped = (e, receivedAt) => {
 const messagesOf = (events, correlationId) => {
   if (headerless) return events.map((e) => ({ key: e?.data?.account?.id ?? e?.data?.id ?? 'unknown', value: JSON.stringify({ ...e, source: SOURCE }) }));
   const receivedAt = new Date().toISOString();
+  // One trace per request, as the gateway's: its W3C traceparent on each message.
+  const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
   return events.map((e) => ({
     key: keyOf(e),
     value: JSON.stringify(stamped(e, receivedAt)),
-    headers: { 'forewarn-correlation-id': correlationId, ce_type: e.type, ce_source: SOURCE },
+    headers: { 'forewarn-correlation-id': correlationId, ce_type: e.type, ce_source: SOURCE, traceparent },
   }));
 };
 

@@ -217,6 +217,42 @@ export async function startProcess(name, env, { script, args = [], waitForHealth
   return service;
 }
 
+/**
+ * Where a service's memory goes while it works: its `/metrics` (prom-client's process metrics) read
+ * every `intervalMs`; `stop()` gives the peak of each, in MB — RSS, the V8 heap in use and reserved,
+ * the young and old generations reserved, and memory outside the heap (Buffers); null when it never answered.
+ * Once a second: a scrape costs the service work (account-health counts its outbox for it).
+ */
+export function sampleMemory(service, intervalMs = 1_000) {
+  const peaks = { rss: 0, heapUsed: 0, heapTotal: 0, newSpace: 0, oldSpace: 0, external: 0 };
+  // Each series as prom-client writes it, whatever default labels the service adds (`service`).
+  const series = Object.fromEntries(Object.entries({
+    rss: ['process_resident_memory_bytes', ''], heapUsed: ['nodejs_heap_size_used_bytes', ''], heapTotal: ['nodejs_heap_size_total_bytes', ''],
+    newSpace: ['nodejs_heap_space_size_total_bytes', 'space="new"'], oldSpace: ['nodejs_heap_space_size_total_bytes', 'space="old"'], external: ['nodejs_external_memory_bytes', ''],
+  }).map(([name, [metric, label]]) => [name, new RegExp(`^${metric}(?:\\{[^}]*${label}[^}]*\\})? (\\S+)`, 'm')]));
+  let failure = null;
+  const timer = setInterval(async () => {
+    const text = await fetch(`${service.url}/metrics`).then((r) => r.text()).catch((error) => {
+      failure = `${error.message} ${error.cause?.message ?? ''}`;
+      return '';
+    });
+    for (const [name, pattern] of Object.entries(series)) {
+      const value = Number(pattern.exec(text)?.[1] ?? 0) / 1024 ** 2;
+      if (value > peaks[name]) peaks[name] = value;
+    }
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      if (peaks.rss === 0) {
+        log(`${service.name}'s /metrics never answered (${failure})`);
+        return null;
+      }
+      return Object.fromEntries(Object.entries(peaks).map(([name, mb]) => [name, Math.round(mb)]));
+    },
+  };
+}
+
 export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

@@ -28,7 +28,7 @@ export class AccountHealthModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, applicationName: 'forewarn-account-health', poolSize: 6, sessionSettings: { max_parallel_workers_per_gather: 0 } }),
         MessagingModule.forRoot({
           brokers: config.KAFKA_BROKERS, clientId: 'forewarn-account-health', topicPrefix: config.FOREWARN_TOPIC_PREFIX,
-          consumer: { group: 'account-health', topics: ['events'], partitionsConcurrently: config.HEALTH_PARTITIONS_CONCURRENTLY },
+          consumer: { group: 'account-health', topics: ['events'], partitionsConcurrently: config.HEALTH_PARTITIONS_CONCURRENTLY, fetchMaxBytes: config.HEALTH_FETCH_MAX_BYTES },
         }),
         AccountHealthConfigModule.forRoot(config, policy),
         PolicyModule,

@@ -199,6 +199,11 @@ export const accountHealthEnvSchema = baseEnvSchema.extend({
   HEALTH_POLICY_WATCH_MS: z.coerce.number().int().min(100).default(2_000),
   /** Partitions of the events topic projected at the same time; each batch waits mostly on PostgreSQL. */
   HEALTH_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(4).default(2),
+  /**
+   * Most bytes of events one fetch from Kafka holds, over all partitions (each at most 1 MiB): what
+   * account-health has in memory at once is this and what it derives from it.
+   */
+  HEALTH_FETCH_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Health history older than this is deleted (each account keeps its last point before it, where its chart starts). */
   FOREWARN_RETENTION_HEALTH_HISTORY_DAYS: retentionDays(365),
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { KAFKA_HEADER } from '@forewarn/contracts';
-import type { EachBatchPayload, Kafka, TopicMessages } from 'kafkajs';
+import type { ConsumerConfig, EachBatchPayload, Kafka, TopicMessages } from 'kafkajs';
 import { type BatchOutcome, type ConsumedMessage, KafkaBatchServer } from './batch-server';
 import type { Publisher } from './publisher';
 import { Metrics, recordSpans, stopTelemetry } from '@forewarn/service-kit';
@@ -19,8 +19,9 @@ const connectionLost = () => Object.assign(new Error('terminating connection due
 type Handler = (messages: ConsumedMessage[]) => Promise<BatchOutcome>;
 
 /** The transport over a fake Kafka: returns what kafkajs would call for each batch, and the dead letters it published. */
-async function transport(handler: Handler, options: { healthy?: () => boolean; metrics?: Metrics } = {}) {
+async function transport(handler: Handler, options: { healthy?: () => boolean; metrics?: Metrics; maxBytes?: number; maxBytesPerPartition?: number } = {}) {
   let eachBatch!: (payload: EachBatchPayload) => Promise<void>;
+  const consumerConfigs: ConsumerConfig[] = [];
   const consumer = {
     events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
     on: () => undefined,
@@ -32,17 +33,19 @@ async function transport(handler: Handler, options: { healthy?: () => boolean; m
   const deadLetters: TopicMessages[] = [];
   const publisher = { publish: async (batches: TopicMessages[]) => void deadLetters.push(...batches) } as unknown as Publisher;
   const server = new KafkaBatchServer({
-    kafka: { consumer: () => consumer } as unknown as Kafka,
+    kafka: { consumer: (config: ConsumerConfig) => (consumerConfigs.push(config), consumer) } as unknown as Kafka,
     groupId: 'test.account-health',
     topics: { 'events.v1': TOPIC },
     dlqTopic: DLQ,
     publisher,
     dependenciesHealthy: async () => options.healthy?.() ?? true,
     metrics: options.metrics,
+    maxBytes: options.maxBytes,
+    maxBytesPerPartition: options.maxBytesPerPartition,
   });
   server.addHandler('events.v1', (messages: ConsumedMessage[]) => handler(messages), true);
   await new Promise<void>((resolve, reject) => void server.listen((error) => (error ? reject(error) : resolve())));
-  return { eachBatch: (payload: EachBatchPayload) => eachBatch(payload), deadLetters };
+  return { eachBatch: (payload: EachBatchPayload) => eachBatch(payload), deadLetters, consumerConfigs };
 }
 
 /** A batch of one partition as kafkajs hands it over, and what the transport did with its offsets. */
@@ -76,6 +79,13 @@ describe('the batch transport', () => {
   beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
+
+  it('fetches at most the bytes it is given, per fetch and per partition: what it holds at once is bounded', async () => {
+    const bounded = await transport(async () => ({ rejected: [] }), { maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: 512 * 1024 });
+    expect(bounded.consumerConfigs).toEqual([expect.objectContaining({ maxBytes: 2 * 1024 * 1024, maxBytesPerPartition: 512 * 1024 })]);
+    const defaults = await transport(async () => ({ rejected: [] }));
+    expect(defaults.consumerConfigs).toEqual([expect.objectContaining({ maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024 })]);
+  });
 
   it('hands a batch to its handler as consumed messages and commits its last offset', async () => {
     const seen: ConsumedMessage[][] = [];

@@ -58,6 +58,8 @@ export interface BatchServerOptions {
   partitionsConcurrently?: number;
   /** Most bytes fetched per partition at once; bounds the memory of one batch (default 1 MiB). */
   maxBytesPerPartition?: number;
+  /** Most bytes one fetch holds over all of this consumer's partitions (default 10 MiB): with the above, what is in memory at once. */
+  maxBytes?: number;
   /** Where the consumer's lag, batches and dead letters are counted (`/metrics`). */
   metrics?: Metrics;
 }
@@ -104,6 +106,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         groupId, allowAutoTopicCreation: false, sessionTimeout: 15000, heartbeatInterval: 3000,
         rebalanceTimeout: 30000,
         maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
+        maxBytes: this.options.maxBytes ?? 10 * 1024 * 1024,
       });
       this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
         this.logger.error({ msg: 'consumer crashed', error: payload.error?.message, restart: payload.restart });

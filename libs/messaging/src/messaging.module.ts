@@ -33,7 +33,7 @@ export interface MessagingOptions {
    * The process consumes in batches: its consumer group (`<prefix><group>`) and the topics its
    * `@EventPattern(TOPIC.x)` handlers take. Provides the `KafkaBatchServer` for `connectMicroservice`.
    */
-  consumer?: { group: string; topics: TopicName[]; partitionsConcurrently?: number };
+  consumer?: { group: string; topics: TopicName[]; partitionsConcurrently?: number; fetchMaxBytes?: number };
 }
 
 /** Kafka client, the idempotent publisher, the deployed topic names and, for consumers, the batch transport. */
@@ -57,6 +57,7 @@ export class MessagingModule {
             // While PostgreSQL is down a failing batch waits; it is never taken for a poison message.
             dependenciesHealthy: () => readiness.isUp('postgres'),
             partitionsConcurrently: consumer.partitionsConcurrently,
+            ...(consumer.fetchMaxBytes ? { maxBytes: consumer.fetchMaxBytes, maxBytesPerPartition: Math.min(consumer.fetchMaxBytes, 1024 * 1024) } : {}),
             metrics,
           }),
         }]
