@@ -137,20 +137,16 @@ try {
     log(`produced in ${((Date.now() - producedAt) / 1000).toFixed(1)} s`);
   };
   await produce(env.topics.events);
+  // The same events again on the topics of another prefix, for a consumer run alongside.
+  const produceUnder = async (prefix) => {
+    await ensureTopics(env.kafka, prefix);
+    await produce(topicsFor(prefix).events);
+  };
   const beforePrefix = `${env.prefix}before.`;
-  if (BEFORE) {
-    await ensureTopics(env.kafka, beforePrefix);
-    await produce(topicsFor(beforePrefix).events);
-  }
-  for (const [i] of VARIANTS.entries()) {
-    await ensureTopics(env.kafka, variantPrefix(i));
-    await produce(topicsFor(variantPrefix(i)).events);
-  }
+  if (BEFORE) await produceUnder(beforePrefix);
+  for (const [i] of VARIANTS.entries()) await produceUnder(variantPrefix(i));
   const limitPrefix = `${env.prefix}limit.`;
-  if (LIMIT) {
-    await ensureTopics(env.kafka, limitPrefix);
-    await produce(topicsFor(limitPrefix).events);
-  }
+  if (LIMIT) await produceUnder(limitPrefix);
 
   // 2. Raw kafkajs, doing nothing.
   {
