@@ -107,7 +107,8 @@ try {
     { name: 'account page (HTML), any account', user: 'admin', account: anyAccount, path: (id) => `/accounts/${id}`, bare: (id) => `/api/accounts/${id}` },
   ].filter((s) => !ONLY || ONLY.test(s.name));
 
-  const dashboard = await startProcess('dashboard', env.env);
+  // BENCH_DASHBOARD_NODE_ARGS: Node.js options for the dashboard (e.g. `--cpu-prof --cpu-prof-dir=<dir>` to profile it).
+  const dashboard = await startProcess('dashboard', env.env, { nodeArgs: (process.env.BENCH_DASHBOARD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) });
   const bare = await startProcess('bare', env.env, { script: `${REPO_ROOT}/bench/baseline/bare-dashboard.mjs` });
   const systems = { dashboard, bare };
 
@@ -161,7 +162,7 @@ try {
     const accountsQuery = new AccountsReadModel({ tx: recorder });
     const alerts = new AlertsService(new AlertsReadModel({ tx: recorder }), new FeedbackClaimsRepository(host));
     // Who our own people are, as the dashboard's account page asks (the seed's reps are on sales.example).
-    const audience = new AudienceBook(new AudienceRepository(env.db), { internalDomains: ['sales.example'], mailFrom: null });
+    const audience = new AudienceBook(new AudienceRepository(host), { internalDomains: ['sales.example'], mailFrom: null });
     for (let pass = 0; pass < 2; pass++) {
       timings = [];
       // A new service each pass, so the second pass counts too instead of reusing the first's counts.
@@ -219,4 +220,4 @@ const rows = [...new Set(LOADS)].flatMap((connections) => scenarios.flatMap((sce
 process.stdout.write(`\n${ACCOUNTS} accounts, ${CASES} cases; ${SECONDS} s per window; medians of ${ROUNDS} rounds at ${CONCURRENCY} connections, then 1 round at 1\n${table(rows)}\n`);
 process.stdout.write(`\npeak RSS: dashboard ${memory.dashboard?.peakMb} MB, bare ${memory.bare?.peakMb} MB\n`);
 process.stdout.write(`\ndatabase time of the dashboard's queries (EXPLAIN ANALYZE, warm):\n${table(database.flatMap((d) => d.queries.map((q) => ({ what: d.what, ms: q.ms, 'plan ms': q.planningMs, jit: q.jit ? 'yes' : '', query: q.query.slice(0, 70) }))))}\n`);
-saveResults('dashboard', { machine: host, settings: { ACCOUNTS, CASES, SECONDS, CONCURRENCY, ROUNDS }, seed, picked, rows, memory, runs, database });
+saveResults(process.env.BENCH_RESULTS ?? 'dashboard', { machine: host, settings: { ACCOUNTS, CASES, SECONDS, CONCURRENCY, ROUNDS }, seed, picked, rows, memory, runs, database });

@@ -33,6 +33,7 @@ import { WriteBacks1765171700002 } from './migrations/notifier/1765171700002-wri
 import { DashboardLiveViews1765180000000 } from './migrations/health/1765180000000-dashboard-live-views';
 import { DeliveryOutcomeNotify1765180000001 } from './migrations/notifier/1765180000001-delivery-outcome-notify';
 import { InvitesAndSignInLinks1765180000002 } from './migrations/dashboard/1765180000002-invites-and-sign-in-links';
+import { OverviewRiskOrder1765190000000 } from './migrations/health/1765190000000-overview-risk-order';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   DashboardLiveViews1765180000000,
   DeliveryOutcomeNotify1765180000001,
   InvitesAndSignInLinks1765180000002,
+  OverviewRiskOrder1765190000000,
 ];
 
 export interface DataSourceOptions {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { HealthReason, HealthState } from '@forewarn/contracts';
 import { TxHost, type User } from '@forewarn/database';
-import { visibilitySql } from '../auth/visibility';
+import { visibilityKeySql, visibilitySql } from '../auth/visibility';
 import type { Account, AccountHealth, CaseSummary, HistoryEntry, Meeting } from './account.types';
 import type { ScorePoint } from './trend';
 
@@ -139,6 +139,52 @@ function filterSql(user: User, filters: AccountFilters): { params: unknown[]; wh
   return { params, where, states };
 }
 
+/** The risk order on the columns account-health keeps for it, as the at-risk indexes hold them. */
+const RISK_ORDER_OF_HEALTH = `${riskRank('h.state')}, h.score, h.risk_points DESC, h.sort_name, h.account_id`;
+/** The rows of the at-risk indexes (migration OverviewRiskOrder1765190000000): not healthy at full score. */
+const AT_RISK = `(h.state <> 'healthy' OR h.score < 100)`;
+
+/**
+ * A page of the overview in risk order read from the at-risk indexes alone, or null when the
+ * filters need the full query (a rep's or lead's list by team, owner or words). An admin's: the
+ * at-risk index joined to the accounts for the filters. Anyone else's: the first rows of each way
+ * they see accounts (their team's, those they own or lead: an index each; those they are a member
+ * of through the members' index), merged; an account seen two ways is listed once.
+ */
+function riskiestFirst(user: User, filters: AccountFilters, page: AccountPage): { sql: string; params: unknown[] } | null {
+  const slice = `LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
+  if (user.role === 'admin') {
+    const { params, where, states } = filterSql(user, filters);
+    return {
+      params,
+      sql: `SELECT ${LIST_COLUMNS} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
+            WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : []), AT_RISK].join(' AND ')}
+            ORDER BY ${RISK_ORDER_OF_HEALTH} ${slice}`,
+    };
+  }
+  if (filters.team || filters.owner || filters.q) return null;
+  const params: unknown[] = [];
+  const { onHealth, asMember } = visibilityKeySql(user, params);
+  let states = '';
+  if (filters.states.length) {
+    params.push(filters.states);
+    states = ` AND h.state = ANY($${params.length}::text[])`;
+  }
+  const upTo = `LIMIT ${page.offset + page.limit + 1}`;
+  const columns = `h.account_id, ${riskRank('h.state')} AS rank, h.score, h.risk_points, h.sort_name`;
+  const ways = [
+    ...onHealth.map((seen) => `(SELECT ${columns} FROM health.account_health_view h WHERE ${seen} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} ${upTo})`),
+    `(SELECT ${columns} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
+      WHERE ${asMember} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} ${upTo})`,
+  ];
+  return {
+    params,
+    sql: `SELECT ${LIST_COLUMNS}
+          FROM (SELECT account_id FROM (${ways.join(' UNION ')}) seen ORDER BY rank, score, risk_points DESC, sort_name, account_id ${slice}) chosen
+          JOIN health.accounts_view a ON a.id = chosen.account_id JOIN health.account_health_view h ON h.account_id = chosen.account_id`,
+  };
+}
+
 /** The SQL behind the overview and the account page, over account-health's read views (`health.*_view`). */
 @Injectable()
 export class AccountsReadModel {
@@ -160,23 +206,13 @@ export class AccountsReadModel {
       open_cases: number; open_escalations: number; updated_ms: number; meeting_id: string | null; meeting_title: string | null; meeting_starts_ms: number | null; meeting_kind: string | null;
     };
     let rows: Row[] = [];
-    if (filters.sort === 'risk' && user.role === 'admin') {
-      // Every account that is not healthy at full score comes before every one that is (an account
-      // without a health row is healthy at 100). When a page of those is visible, it is the page, and
-      // the partial index account_health_at_risk yields them in risk order: PostgreSQL reads the rows
-      // up to the page's end instead of joining and sorting every account the reader can see. When
-      // fewer come back, the page reaches past them, and the query below reads it. Other readers'
-      // pages are read from their visible accounts instead (healthJoin).
-      rows = await this.db.query(
-        withNextMeeting(
-          `SELECT ${LIST_COLUMNS} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
-           WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : [])].join(' AND ')} AND (h.state <> 'healthy' OR h.score < 100)
-           ORDER BY ${riskRank('h.state')}, h.score, h.risk_points DESC, lower(a.name), a.id ${slice}`,
-          ORDER_BY.risk,
-        ),
-        params,
-      );
-    }
+    // Every account that is not healthy at full score comes before every one that is (an account
+    // without a health row is healthy at 100). When a page of those is visible, it is the page: the
+    // at-risk indexes yield them in risk order, so PostgreSQL reads the rows up to the page's end
+    // instead of joining and sorting every account the reader can see. When fewer come back, the
+    // page reaches past them, and the query below reads it.
+    const riskiest = filters.sort === 'risk' ? riskiestFirst(user, filters, page) : null;
+    if (riskiest) rows = await this.db.query(withNextMeeting(riskiest.sql, ORDER_BY.risk), riskiest.params);
     if (rows.length <= page.limit) {
       rows = await this.db.query(
         withNextMeeting(
