@@ -13,11 +13,14 @@
 //   BENCH_DATABASE_URL=postgres://… flock /tmp/forewarn-bench.lock node bench/dashboard.mjs
 // A reused database is migrated, seeded only when it has no accounts, and never dropped. Its times
 // are relative to when it was seeded (meetings ±30 days, 14-day trends): reuse it the same day.
+// Another build's dashboard alongside, on a database seeded by that checkout (its own schema):
+//   BENCH_BEFORE=../before BENCH_BEFORE_DATABASE_URL=postgres://… node bench/dashboard.mjs
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { random } from './lib/events.mjs';
 import { runLoad } from './lib/load.mjs';
 import { accountId, leadOf, seedProjections, teamOf } from './lib/seed.mjs';
-import { dist, log, machine, median, REPO_ROOT, saveResults, startEnvironment, startProcess, table } from './lib/stack.mjs';
+import { dist, log, machine, machineCpuSeconds, median, REPO_ROOT, saveResults, startEnvironment, startProcess, table } from './lib/stack.mjs';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const CASES = Number(process.env.BENCH_CASES ?? 2_000_000);
@@ -33,6 +36,10 @@ const SEED_ONLY = process.env.BENCH_SEED_ONLY === '1';
 const DEFAULT_PAGE = Number(process.env.BENCH_DEFAULT_PAGE ?? 100);
 /** BENCH_ONLY=<regexp>: only the scenarios whose name matches, e.g. "overview API". */
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+const BEFORE = process.env.BENCH_BEFORE ?? null;
+const BEFORE_DATABASE_URL = process.env.BENCH_BEFORE_DATABASE_URL ?? null;
+if (BEFORE && !BEFORE_DATABASE_URL) throw new Error('BENCH_BEFORE needs BENCH_BEFORE_DATABASE_URL: seed one with that checkout (BENCH_KEEP_DB=1 BENCH_SEED_ONLY=1 node bench/dashboard.mjs there)');
+const BEFORE_LABEL = BEFORE ? `before (${execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` : null;
 
 // The dashboard's own query code, to time exactly the SQL it sends (Nest decorators need reflect-metadata).
 createRequire(import.meta.url)(`${REPO_ROOT}/node_modules/reflect-metadata`);
@@ -80,6 +87,18 @@ try {
   const admin = await users.upsert({ email: 'admin@sales.example', name: 'Ada Admin', role: 'admin', team: null });
   const lead = await users.upsert({ email: leadOf(7), name: 'Morgan Lead', role: 'lead', team });
   const tokens = { admin: admin.token, lead: lead.token };
+  if (BEFORE) {
+    // The same users, by the same tokens, in the before build's database.
+    const people = await env.db.query(`SELECT email, name, role, team, token_hash, status FROM dashboard.users WHERE email = ANY($1)`, [[admin.user.email, lead.user.email]]);
+    const other = new (createRequire(import.meta.url)(`${REPO_ROOT}/node_modules/pg`).Client)({ connectionString: BEFORE_DATABASE_URL });
+    await other.connect();
+    for (const u of people) {
+      await other.query(`INSERT INTO dashboard.users (email, name, role, team, token_hash, status) VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, team = EXCLUDED.team, token_hash = EXCLUDED.token_hash, status = EXCLUDED.status`,
+        [u.email, u.name, u.role, u.team, u.token_hash, u.status]);
+    }
+    await other.end();
+  }
 
   // Account pages: any account (uniformly), or the 100 with the most cases (hundreds to thousands
   // of cases and up to 60 alerts each: the pages that cost most).
@@ -110,16 +129,22 @@ try {
   // BENCH_DASHBOARD_NODE_ARGS: Node.js options for the dashboard (e.g. `--cpu-prof --cpu-prof-dir=<dir>` to profile it).
   const dashboard = await startProcess('dashboard', env.env, { nodeArgs: (process.env.BENCH_DASHBOARD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean) });
   const bare = await startProcess('bare', env.env, { script: `${REPO_ROOT}/bench/baseline/bare-dashboard.mjs` });
-  const systems = { dashboard, bare };
+  // BENCH_BEFORE=<checkout with dist/ built> and BENCH_BEFORE_DATABASE_URL=<a database that build
+  // seeded>: that build's dashboard too, on its own schema and the same kind of data.
+  const before = BEFORE ? await startProcess('dashboard', { ...env.env, DATABASE_URL: BEFORE_DATABASE_URL }, { root: BEFORE }) : null;
+  const systems = { dashboard, bare, ...(before ? { [BEFORE_LABEL]: before } : {}) };
+  const names = Object.keys(systems);
 
   for (const [round, concurrency] of LOADS.entries()) {
     for (const scenario of SCENARIOS) {
       // Alternate which system goes first, so neither always gets the warmer cache.
-      const order = round % 2 === 0 ? ['dashboard', 'bare'] : ['bare', 'dashboard'];
+      const order = round % 2 === 0 ? names : [...names].reverse();
       for (const system of order) {
         const service = systems[system];
-        const pathOf = system === 'dashboard' ? scenario.path : scenario.bare;
+        const pathOf = system === 'bare' ? scenario.bare : scenario.path;
         const cpuBefore = service.cpuSeconds();
+        const machineBefore = machineCpuSeconds();
+        const loadBefore = process.cpuUsage();
         const result = await runLoad({
           url: service.url,
           method: 'GET',
@@ -130,16 +155,22 @@ try {
           durationMs: SECONDS * 1000,
         });
         const cpu = service.cpuSeconds() - cpuBefore;
-        // The CPU time includes the 3 s warm-up, at about the same rate as the measured window.
-        const cpuMsPerRequest = Number(((cpu * 1000) / Math.max(1, result.requestsPerSecond * (result.seconds + 3))).toFixed(2));
-        log(`round ${round + 1} (${concurrency} conn.) ${scenario.name} ${system}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} p95 ${result.latencyMs.p95} p99 ${result.latencyMs.p99} ms, ${result.kbPerResponse} KB, ${JSON.stringify(result.statuses)}, cpu ${cpu.toFixed(1)} s`);
-        runs.push({ round, concurrency, scenario: scenario.name, system, ...result, cpuSeconds: Number(cpu.toFixed(1)), cpuMsPerRequest });
+        // Where the CPU of a request goes: the server, this process sending the requests, and the
+        // rest of the machine (PostgreSQL, mostly; its parallel workers come and go). Each includes
+        // the 3 s warm-up, at about the same rate as the measured window.
+        const perRequest = (seconds) => Number(((seconds * 1000) / Math.max(1, result.requestsPerSecond * (result.seconds + 3))).toFixed(2));
+        const { user, system: kernel } = process.cpuUsage(loadBefore);
+        const load = (user + kernel) / 1e6;
+        const cpuMsPerRequest = perRequest(cpu);
+        const loadMsPerRequest = perRequest(load);
+        const restMsPerRequest = perRequest(machineCpuSeconds() - machineBefore - cpu - load);
+        log(`round ${round + 1} (${concurrency} conn.) ${scenario.name} ${system}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} p95 ${result.latencyMs.p95} p99 ${result.latencyMs.p99} ms, ${result.kbPerResponse} KB, ${JSON.stringify(result.statuses)}, cpu ${cpu.toFixed(1)} s; ms of CPU a request: server ${cpuMsPerRequest}, load ${loadMsPerRequest}, rest (PostgreSQL) ${restMsPerRequest}`);
+        runs.push({ round, concurrency, scenario: scenario.name, system, ...result, cpuSeconds: Number(cpu.toFixed(1)), cpuMsPerRequest, loadMsPerRequest, restMsPerRequest });
       }
     }
   }
-  memory = { dashboard: dashboard.memory(), bare: bare.memory() };
-  await dashboard.stop();
-  await bare.stop();
+  memory = Object.fromEntries(names.map((name) => [name, systems[name].memory()]));
+  for (const service of Object.values(systems)) await service.stop();
 
   // Database time of the dashboard's own queries: its query classes, with a DataSource that
   // EXPLAIN ANALYZEs each statement before running it. The second pass is kept (warm cache).
@@ -195,7 +226,7 @@ function summarise(connections, scenario) {
   const of = (system) => runs.filter((r) => r.scenario === scenario && r.system === system && r.concurrency === connections);
   const bareP50 = median(of('bare').map((r) => r.latencyMs.p50), 1);
   const bareRps = median(of('bare').map((r) => r.requestsPerSecond));
-  return ['dashboard', 'bare'].map((system) => {
+  return [...new Set(runs.map((r) => r.system))].map((system) => {
     const list = of(system);
     const p = (k) => median(list.map((r) => r.latencyMs[k]), 1);
     const rps = median(list.map((r) => r.requestsPerSecond));
@@ -209,15 +240,17 @@ function summarise(connections, scenario) {
       'p99 ms': p('p99'),
       'KB/resp': median(list.map((r) => r.kbPerResponse)),
       'CPU ms/req': median(list.map((r) => r.cpuMsPerRequest), 2),
+      'load ms/req': median(list.map((r) => r.loadMsPerRequest), 2),
+      'rest (PG) ms/req': median(list.map((r) => r.restMsPerRequest), 2),
       'p50 ÷ bare': Number((p('p50') / bareP50).toFixed(1)),
       'req/s ÷ bare': Number((rps / bareRps).toFixed(2)),
-      ...(system === 'dashboard' && scenario.startsWith('overview') ? { [`p95 < ${TARGET_P95_MS} ms`]: p('p95') < TARGET_P95_MS ? 'yes' : 'NO' } : {}),
+      ...(system !== 'bare' && scenario.startsWith('overview') ? { [`p95 < ${TARGET_P95_MS} ms`]: p('p95') < TARGET_P95_MS ? 'yes' : 'NO' } : {}),
     };
   });
 }
 const scenarios = [...new Set(runs.map((r) => r.scenario))];
 const rows = [...new Set(LOADS)].flatMap((connections) => scenarios.flatMap((scenario) => summarise(connections, scenario)));
 process.stdout.write(`\n${ACCOUNTS} accounts, ${CASES} cases; ${SECONDS} s per window; medians of ${ROUNDS} rounds at ${CONCURRENCY} connections, then 1 round at 1\n${table(rows)}\n`);
-process.stdout.write(`\npeak RSS: dashboard ${memory.dashboard?.peakMb} MB, bare ${memory.bare?.peakMb} MB\n`);
+process.stdout.write(`\npeak RSS: ${Object.entries(memory).map(([name, m]) => `${name} ${m?.peakMb} MB`).join(', ')}\n`);
 process.stdout.write(`\ndatabase time of the dashboard's queries (EXPLAIN ANALYZE, warm):\n${table(database.flatMap((d) => d.queries.map((q) => ({ what: d.what, ms: q.ms, 'plan ms': q.planningMs, jit: q.jit ? 'yes' : '', query: q.query.slice(0, 70) }))))}\n`);
 saveResults(process.env.BENCH_RESULTS ?? 'dashboard', { machine: host, settings: { ACCOUNTS, CASES, SECONDS, CONCURRENCY, ROUNDS }, seed, picked, rows, memory, runs, database });

@@ -156,6 +156,15 @@ export function postgresCpuSeconds() {
   return total;
 }
 
+/**
+ * CPU time the whole machine has been busy so far, in seconds (all cores, `/proc/stat`): what a
+ * short-lived process (a PostgreSQL parallel worker) spent too, which `postgresCpuSeconds` misses.
+ */
+export function machineCpuSeconds() {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
 /** Children die with the benchmark, even when it is interrupted. */
 const children = new Set();
 process.once('exit', () => {

@@ -34,6 +34,7 @@ import { DashboardLiveViews1765180000000 } from './migrations/health/17651800000
 import { DeliveryOutcomeNotify1765180000001 } from './migrations/notifier/1765180000001-delivery-outcome-notify';
 import { InvitesAndSignInLinks1765180000002 } from './migrations/dashboard/1765180000002-invites-and-sign-in-links';
 import { OverviewRiskOrder1765190000000 } from './migrations/health/1765190000000-overview-risk-order';
+import { NextMeetingIndex1765190000001 } from './migrations/health/1765190000001-next-meeting-index';
 
 /** Every migration, in order. Committed migrations are never edited; add a new one instead. */
 export const MIGRATIONS = [
@@ -68,6 +69,7 @@ export const MIGRATIONS = [
   DeliveryOutcomeNotify1765180000001,
   InvitesAndSignInLinks1765180000002,
   OverviewRiskOrder1765190000000,
+  NextMeetingIndex1765190000001,
 ];
 
 export interface DataSourceOptions {
