@@ -17,8 +17,8 @@ const AT_RISK = `state <> 'healthy' OR score < 100`;
  * - Each health row carries what the overview orders and sees it by, copied from its account:
  *   `sort_name` (`lower(name)`), and the keys of who sees it: `owner_key`, `lead_key` and `team_key`
  *   (`lower(owner_email)`, `lower(lead_email)`, `lower(team)`, as `visibilitySql` compares them).
- *   A trigger fills them when a health row is written and one on `health.accounts` keeps them when
- *   the CRM renames or reassigns the account, so every writer (projector, replay, tests) gets them.
+ *   A trigger fills them when a health row is first written and one on `health.accounts` keeps them
+ *   when the CRM renames or reassigns the account, so every writer (projector, replay, tests) gets them.
  * - The risk index gains `sort_name` and the id: the admin's first page is read from it in its
  *   final order. Three more like it, each led by one visibility key, yield a rep's and a lead's
  *   riskiest accounts in order; the few seen as a member come through the members' index.
@@ -41,17 +41,18 @@ export class OverviewRiskOrder1765190000000 implements MigrationInterface {
       SET sort_name = lower(a.name), owner_key = lower(a.owner_email), lead_key = lower(a.lead_email), team_key = lower(a.team)
       FROM health.accounts a WHERE a.id = h.account_id`);
 
-    // A health row written (upserts included: PostgreSQL fires this for every row proposed) takes
-    // its account's keys; an upsert that updates keeps the row's own, as it does not set them.
+    // A new health row takes its account's keys. AFTER INSERT, so it fires for rows an upsert
+    // inserts, not for those it updates (the projector's every write): a BEFORE INSERT trigger fires
+    // for each row proposed, which made each health upsert 17 µs dearer.
     await q.query(`
       CREATE FUNCTION health.account_health_keys() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        SELECT lower(a.name), lower(a.owner_email), lower(a.lead_email), lower(a.team)
-          INTO NEW.sort_name, NEW.owner_key, NEW.lead_key, NEW.team_key
-          FROM health.accounts a WHERE a.id = NEW.account_id;
-        RETURN NEW;
+        UPDATE health.account_health h
+        SET sort_name = lower(a.name), owner_key = lower(a.owner_email), lead_key = lower(a.lead_email), team_key = lower(a.team)
+        FROM health.accounts a WHERE a.id = NEW.account_id AND h.account_id = NEW.account_id;
+        RETURN NULL;
       END $$`);
-    await q.query(`CREATE TRIGGER account_health_keys BEFORE INSERT ON health.account_health FOR EACH ROW EXECUTE FUNCTION health.account_health_keys()`);
+    await q.query(`CREATE TRIGGER account_health_keys AFTER INSERT ON health.account_health FOR EACH ROW EXECUTE FUNCTION health.account_health_keys()`);
 
     // An account created, renamed or reassigned: its health row follows.
     await q.query(`
