@@ -148,8 +148,8 @@ const AT_RISK = `(h.state <> 'healthy' OR h.score < 100)`;
  * A page of the overview in risk order read from the at-risk indexes alone, or null when the
  * filters need the full query (a rep's or lead's list by team, owner or words). An admin's: the
  * at-risk index joined to the accounts for the filters. Anyone else's: the first rows of each way
- * they see accounts (their team's, those they own or lead: an index each; those they are a member
- * of through the members' index), merged; an account seen two ways is listed once.
+ * they see accounts (their team's and those they lead: an index each; the few they own or are a
+ * member of through the accounts' indexes), merged; an account seen two ways is listed once.
  */
 function riskiestFirst(user: User, filters: AccountFilters, page: AccountPage): { sql: string; params: unknown[] } | null {
   const slice = `LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
@@ -164,7 +164,7 @@ function riskiestFirst(user: User, filters: AccountFilters, page: AccountPage): 
   }
   if (filters.team || filters.owner || filters.q) return null;
   const params: unknown[] = [];
-  const { onHealth, asMember } = visibilityKeySql(user, params);
+  const { onHealth, onAccount } = visibilityKeySql(user, params);
   let states = '';
   if (filters.states.length) {
     params.push(filters.states);
@@ -175,7 +175,7 @@ function riskiestFirst(user: User, filters: AccountFilters, page: AccountPage): 
   const ways = [
     ...onHealth.map((seen) => `(SELECT ${columns} FROM health.account_health_view h WHERE ${seen} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} ${upTo})`),
     `(SELECT ${columns} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
-      WHERE ${asMember} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} ${upTo})`,
+      WHERE ${onAccount} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} ${upTo})`,
   ];
   return {
     params,

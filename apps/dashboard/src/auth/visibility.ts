@@ -50,20 +50,21 @@ export function visibilitySql(user: User, params: unknown[], alias = 'a'): strin
 
 /**
  * The same rule as one condition per way of seeing an account, for reading a reader's riskiest
- * accounts in order: `onHealth` on the keys account-health copies from each account into its health
- * row (`health.account_health_view` aliased `alias`: `owner_key`, `team_key`, `lead_key`, each the
- * first column of an at-risk index, migration OverviewRiskOrder1765190000000), `asMember` on
- * `health.accounts_view` aliased `accountAlias`. Parameters are appended to `params`. Keep this in
- * step with `canSee` and `visibilitySql`.
+ * accounts in order. `onHealth`: on the keys account-health copies from each account into its
+ * health row (`health.account_health_view` aliased `alias`), each the first column of an at-risk
+ * index (migration OverviewRiskOrder1765190000000): the team's accounts and those a lead leads, the
+ * many. `onAccount`: one condition on `health.accounts_view` aliased `accountAlias` for the few a
+ * reader owns or is a member of. Parameters are appended to `params`. Keep this in step with
+ * `canSee` and `visibilitySql`.
  */
-export function visibilityKeySql(user: User, params: unknown[], alias = 'h', accountAlias = 'a'): { onHealth: string[]; asMember: string } {
+export function visibilityKeySql(user: User, params: unknown[], alias = 'h', accountAlias = 'a'): { onHealth: string[]; onAccount: string } {
   params.push(user.email.toLowerCase());
   const email = `$${params.length}`;
-  const onHealth = [`${alias}.owner_key = ${email}`];
+  const onHealth: string[] = [];
   if (user.team) {
     params.push(user.team.trim().toLowerCase());
     onHealth.push(`${alias}.team_key = $${params.length}`);
   }
   if (user.role === 'lead') onHealth.push(`${alias}.lead_key = ${email}`);
-  return { onHealth, asMember: `${accountAlias}.member_emails @> ARRAY[${email}::text]` };
+  return { onHealth, onAccount: `(lower(${accountAlias}.owner_email) = ${email} OR ${accountAlias}.member_emails @> ARRAY[${email}::text])` };
 }
