@@ -2,23 +2,37 @@ import { BackgroundWorker } from './background-worker';
 import { inTrace, recordSpans, stopTelemetry, traceLogFields } from './telemetry';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `done()` holds, however slow the machine (up to 10 s). */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !done(); await sleep(5)) if (Date.now() > deadline) throw new Error('waited 10 s');
+}
 
 describe('a background worker', () => {
-  it('runs a pass at start, then every interval', async () => {
+  it('runs a pass at start, long before its interval', async () => {
     let passes = 0;
-    const worker = new BackgroundWorker({ name: 't', intervalMs: 30, pass: async () => void passes++ });
+    const worker = new BackgroundWorker({ name: 't', intervalMs: 60_000, pass: async () => void passes++ });
     worker.start();
-    await sleep(100);
+    await until(() => passes === 1);
     await worker.stop();
-    expect(passes).toBeGreaterThanOrEqual(2);
-    expect(passes).toBeLessThanOrEqual(5);
+    expect(passes).toBe(1);
+  });
+
+  it('then runs a pass every interval, never sooner', async () => {
+    // Only lower bounds on time: a loaded machine delays timers, it never fires them early.
+    const at: number[] = [];
+    const worker = new BackgroundWorker({ name: 't', intervalMs: 30, pass: async () => void at.push(performance.now()) });
+    worker.start();
+    await until(() => at.length >= 4);
+    await worker.stop();
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(29);
   });
 
   it('runs again at once while a pass says more is waiting', async () => {
     let backlog = 5;
-    const worker = new BackgroundWorker({ name: 't', intervalMs: 10_000, pass: async () => (--backlog > 0 ? 'more' : 'idle') });
+    const worker = new BackgroundWorker({ name: 't', intervalMs: 60_000, pass: async () => (--backlog > 0 ? 'more' : 'idle') });
     worker.start();
-    await sleep(50);
+    await until(() => backlog === 0); // long before the interval
     await worker.stop();
     expect(backlog).toBe(0);
   });
@@ -55,7 +69,7 @@ describe('a background worker', () => {
       if (fail-- > 0) throw new Error('database down');
     } });
     worker.start();
-    await sleep(400);
+    await until(() => at.length > 4);
     await worker.stop();
     const gaps = at.slice(1, 4).map((t, i) => t - at[i]);
     expect(gaps[0]).toBeGreaterThanOrEqual(18); // 2 × interval
@@ -88,7 +102,7 @@ describe('a background worker', () => {
       const worker = new BackgroundWorker({ name: 't', intervalMs: 10_000, pass: async () => void seen.push(traceLogFields()) });
       worker.start(10_000);
       inTrace('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', () => worker.wake());
-      await sleep(30);
+      await until(() => seen.length === 1);
       await worker.stop();
       expect(seen).toEqual([{}]);
     } finally {
