@@ -15,12 +15,12 @@
 // are relative to when it was seeded (meetings ±30 days, 14-day trends): reuse it the same day.
 // Another build's dashboard alongside, on a database seeded by that checkout (its own schema):
 //   BENCH_BEFORE=../before BENCH_BEFORE_DATABASE_URL=postgres://… node bench/dashboard.mjs
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import pg from 'pg';
 import { random } from './lib/events.mjs';
 import { runLoad } from './lib/load.mjs';
 import { accountId, leadOf, seedProjections, teamOf } from './lib/seed.mjs';
-import { dist, log, machine, machineCpuSeconds, median, REPO_ROOT, saveResults, startEnvironment, startProcess, table } from './lib/stack.mjs';
+import { commitOf, dist, log, machine, machineCpuSeconds, median, REPO_ROOT, saveResults, startEnvironment, startProcess, table } from './lib/stack.mjs';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
 const CASES = Number(process.env.BENCH_CASES ?? 2_000_000);
@@ -39,7 +39,7 @@ const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 const BEFORE = process.env.BENCH_BEFORE ?? null;
 const BEFORE_DATABASE_URL = process.env.BENCH_BEFORE_DATABASE_URL ?? null;
 if (BEFORE && !BEFORE_DATABASE_URL) throw new Error('BENCH_BEFORE needs BENCH_BEFORE_DATABASE_URL: seed one with that checkout (BENCH_KEEP_DB=1 BENCH_SEED_ONLY=1 node bench/dashboard.mjs there)');
-const BEFORE_LABEL = BEFORE ? `before (${execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` : null;
+const BEFORE_LABEL = BEFORE ? `before (${commitOf(BEFORE)})` : null;
 
 // The dashboard's own query code, to time exactly the SQL it sends (Nest decorators need reflect-metadata).
 createRequire(import.meta.url)(`${REPO_ROOT}/node_modules/reflect-metadata`);
@@ -90,7 +90,7 @@ try {
   if (BEFORE) {
     // The same users, by the same tokens, in the before build's database.
     const people = await env.db.query(`SELECT email, name, role, team, token_hash, status FROM dashboard.users WHERE email = ANY($1)`, [[admin.user.email, lead.user.email]]);
-    const other = new (createRequire(import.meta.url)(`${REPO_ROOT}/node_modules/pg`).Client)({ connectionString: BEFORE_DATABASE_URL });
+    const other = new pg.Client({ connectionString: BEFORE_DATABASE_URL });
     await other.connect();
     for (const u of people) {
       await other.query(`INSERT INTO dashboard.users (email, name, role, team, token_hash, status) VALUES ($1, $2, $3, $4, $5, $6)

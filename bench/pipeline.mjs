@@ -17,7 +17,7 @@ import pg from 'pg';
 import { eventStream, keyOf } from './lib/events.mjs';
 import { summariseProfiles } from './lib/profile.mjs';
 import { replaySql } from './lib/sql-replay.mjs';
-import { dist, eventually, log, machine, postgresCpuSeconds, REPO_ROOT, sampleMemory, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
+import { commitOf, dist, eventually, log, machine, postgresCpuSeconds, REPO_ROOT, sampleMemory, saveResults, sleep, startEnvironment, startProcess, table } from './lib/stack.mjs';
 
 const { ensureTopics } = dist('libs/messaging/src/index.js');
 const { topicsFor } = dist('libs/contracts/src/index.js');
@@ -35,7 +35,7 @@ const REPLAY_CHECK = process.env.BENCH_REPLAY_CHECK !== '0';
  */
 const VARIANTS = JSON.parse(process.env.BENCH_VARIANTS ?? '[]').map((v) => ({ label: String(v.label), env: v.env ?? {}, nodeArgs: v.nodeArgs ?? [] }));
 const variantPrefix = (i) => `${env.prefix}v${i}.`;
-const beforeLabel = BEFORE ? `account-health before (${execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})` : null;
+const beforeLabel = BEFORE ? `account-health before (${commitOf(BEFORE)})` : null;
 
 const host = machine();
 const env = await startEnvironment('pipe');

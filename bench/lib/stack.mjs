@@ -165,6 +165,11 @@ export function machineCpuSeconds() {
   return (user + nice + system + irq + softirq + steal) / 100;
 }
 
+/** The short commit a checkout (another build, `BENCH_BEFORE`) is at, for labelling its results. */
+export function commitOf(checkout) {
+  return execFileSync('git', ['-C', checkout, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+}
+
 /** Children die with the benchmark, even when it is interrupted. */
 const children = new Set();
 process.once('exit', () => {
