@@ -18,13 +18,15 @@ export class SignInFailuresRepository {
 
   /**
    * The account's count and the database's clock. Creates the row or locks the existing one until
-   * the caller's unit of work ends, so concurrent attempts at one account queue here.
+   * the caller's unit of work ends, so concurrent attempts at one account queue here. "Now" is the
+   * moment the lock is held (`clock_timestamp()`), not when the transaction began: an attempt that
+   * queued behind others must not find their failures older than they are.
    */
   async lock(email: string): Promise<{ count: FailureCount; now: number }> {
     const [row]: { failures: number; last_failure_at: Date; now: Date }[] = await this.db.query(
-      `INSERT INTO dashboard.sign_in_failures (email, failures, last_failure_at) VALUES ($1, 0, now())
+      `INSERT INTO dashboard.sign_in_failures (email, failures, last_failure_at) VALUES ($1, 0, clock_timestamp())
        ON CONFLICT (email) DO UPDATE SET failures = dashboard.sign_in_failures.failures
-       RETURNING failures, last_failure_at, now() AS now`,
+       RETURNING failures, last_failure_at, clock_timestamp() AS now`,
       [normalEmail(email)],
     );
     return { count: { failures: row.failures, lastFailureAt: new Date(row.last_failure_at).getTime() }, now: new Date(row.now).getTime() };
@@ -32,12 +34,12 @@ export class SignInFailuresRepository {
 
   /** Counts `failures` so far, the last one now. */
   async setFailures(email: string, failures: number): Promise<void> {
-    await this.db.query('UPDATE dashboard.sign_in_failures SET failures = $2, last_failure_at = now() WHERE email = $1', [normalEmail(email), failures]);
+    await this.db.query('UPDATE dashboard.sign_in_failures SET failures = $2, last_failure_at = clock_timestamp() WHERE email = $1', [normalEmail(email), failures]);
   }
 
   /** The last failure was now. */
   async failedNow(email: string): Promise<void> {
-    await this.db.query('UPDATE dashboard.sign_in_failures SET last_failure_at = now() WHERE email = $1', [normalEmail(email)]);
+    await this.db.query('UPDATE dashboard.sign_in_failures SET last_failure_at = clock_timestamp() WHERE email = $1', [normalEmail(email)]);
   }
 
   /** The account's count starts again. */
