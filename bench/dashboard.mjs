@@ -43,7 +43,7 @@ const BEFORE_LABEL = BEFORE ? `before (${commitOf(BEFORE)})` : null;
 
 // The dashboard's own query code, to time exactly the SQL it sends (Nest decorators need reflect-metadata).
 createRequire(import.meta.url)(`${REPO_ROOT}/node_modules/reflect-metadata`);
-const { AudienceRepository, FeedbackClaimsRepository, SessionsRepository, UsersRepository } = dist('libs/database/src/index.js');
+const { AudienceRepository, FeedbackClaimsRepository, queryPrepared, SessionsRepository, UsersRepository } = dist('libs/database/src/index.js');
 const { AudienceBook } = dist('libs/alerting/src/index.js');
 const { AccountsReadModel } = dist('apps/dashboard/src/accounts/accounts.read-model.js');
 const { AccountsService } = dist('apps/dashboard/src/accounts/accounts.service.js');
@@ -172,21 +172,39 @@ try {
   memory = Object.fromEntries(names.map((name) => [name, systems[name].memory()]));
   for (const service of Object.values(systems)) await service.stop();
 
+  /** Milliseconds a run of `run` takes, one after another, after 10 unmeasured. */
+  const meanRunMs = async (run, runs = 50) => {
+    for (let i = 0; i < 10; i++) await run();
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) await run();
+    return Number(((performance.now() - started) / runs).toFixed(2));
+  };
+
   // Database time of the dashboard's own queries: its query classes, with a DataSource that
   // EXPLAIN ANALYZEs each statement before running it. The second pass is kept (warm cache).
   const profile = async (label, call) => {
     let timings = [];
     const recorder = {
       query: async (sql, params = []) => {
-        const plan = (await env.db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).map((r) => r['QUERY PLAN']).join('\n');
-        timings.push({
-          query: sql.replace(/\s+/g, ' ').trim().slice(0, 100),
+        // A prepared statement (`queryPrepared`) comes as an object with its text.
+        const text = String(sql);
+        const plan = (await env.db.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params)).map((r) => r['QUERY PLAN']).join('\n');
+        const timing = {
+          query: text.replace(/\s+/g, ' ').trim().slice(0, 100),
           ms: Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1]),
           planningMs: Number(/Planning Time: ([\d.]+)/.exec(plan)?.[1]),
           jit: /\nJIT:/.test(plan),
           // The overview's trend query carries a thousand account ids: keep the plan readable.
           plan: plan.replace(/'\{[^}]{200,}\}'/g, (ids) => `'{… ${ids.split(',').length} ids …}'`),
-        });
+        };
+        if (typeof sql === 'object') {
+          // EXPLAIN plans the text anew; what preparing saves shows in the time of a run, sent
+          // both ways from here (after 10 unmeasured runs: PostgreSQL keeps a generic plan after 5).
+          timing.prepared = true;
+          timing.unpreparedRunMs = await meanRunMs(() => env.db.query(text, params));
+          timing.preparedRunMs = await meanRunMs(() => queryPrepared(env.db, text, params));
+        }
+        timings.push(timing);
         return env.db.query(sql, params);
       },
     };
@@ -252,5 +270,5 @@ const scenarios = [...new Set(runs.map((r) => r.scenario))];
 const rows = [...new Set(LOADS)].flatMap((connections) => scenarios.flatMap((scenario) => summarise(connections, scenario)));
 process.stdout.write(`\n${ACCOUNTS} accounts, ${CASES} cases; ${SECONDS} s per window; medians of ${ROUNDS} rounds at ${CONCURRENCY} connections, then 1 round at 1\n${table(rows)}\n`);
 process.stdout.write(`\npeak RSS: ${Object.entries(memory).map(([name, m]) => `${name} ${m?.peakMb} MB`).join(', ')}\n`);
-process.stdout.write(`\ndatabase time of the dashboard's queries (EXPLAIN ANALYZE, warm):\n${table(database.flatMap((d) => d.queries.map((q) => ({ what: d.what, ms: q.ms, 'plan ms': q.planningMs, jit: q.jit ? 'yes' : '', query: q.query.slice(0, 70) }))))}\n`);
+process.stdout.write(`\ndatabase time of the dashboard's queries (EXPLAIN ANALYZE, warm):\n${table(database.flatMap((d) => d.queries.map((q) => ({ what: d.what, ms: q.ms, 'plan ms': q.planningMs, 'a run: planned / prepared ms': q.prepared ? `${q.unpreparedRunMs} / ${q.preparedRunMs}` : '', jit: q.jit ? 'yes' : '', query: q.query.slice(0, 60) }))))}\n`);
 saveResults(process.env.BENCH_RESULTS ?? 'dashboard', { machine: host, settings: { ACCOUNTS, CASES, SECONDS, CONCURRENCY, ROUNDS }, seed, picked, rows, memory, runs, database });

@@ -1,4 +1,4 @@
-import type { User } from '@forewarn/database';
+import { TxHost, type User } from '@forewarn/database';
 import { type AccountFilters, AccountsReadModel } from '../../apps/dashboard/src/accounts/accounts.read-model';
 import { type IntegrationApp, integrationApp } from '../support/integration';
 import { plansOf } from '../support/query-plans';
@@ -80,6 +80,27 @@ describe("the overview's risk order, read from the at-risk indexes account-healt
     expect(await ids(lead, 100)).toEqual(LEAD_ORDER);
     expect(await ids(rep, 1)).toEqual(['rep-owned']);
     expect(await ids(admin, 3)).toEqual(['smb-fire', 'mm-fire-c', 'mm-fire-b']);
+    // Past the 2,048 rows a prepared statement reads, the statement is planned each time.
+    expect(await ids(lead, 1000, 1100)).toEqual([]);
+    expect(await ids(admin, 2, 3000)).toEqual([]);
+  });
+
+  it("plans a reader's riskiest page once: PostgreSQL keeps a generic plan for the prepared statement", async () => {
+    const txHost = it_.app.get(TxHost);
+    const plans = await txHost.withTransaction(async () => {
+      // One transaction: every run on the one connection where the statements are prepared.
+      for (let run = 0; run < 8; run++) {
+        expect(await ids(lead, 2)).toEqual(LEAD_ORDER.slice(0, 2));
+        expect(await ids(admin, 2)).toEqual(['smb-fire', 'mm-fire-c']);
+      }
+      return (await txHost.tx.query(`SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%at_risk%' ORDER BY statement`)) as {
+        generic_plans: number; custom_plans: number;
+      }[];
+    });
+    // The two run here (the connection may hold others, of other pages, from the tests before).
+    const runHere = plans.filter((plan) => plan.generic_plans + plan.custom_plans >= 8);
+    expect(runHere).toHaveLength(2);
+    for (const plan of runHere) expect(plan.generic_plans).toBeGreaterThanOrEqual(3);
   });
 
   it('filters the riskiest page by state for every reader', async () => {

@@ -19,3 +19,4 @@ export * from './dashboard/sessions.repository';
 export * from './dashboard/sign-in-failures.repository';
 export * from './dashboard/sign-in-links.repository';
 export * from './dashboard/users.repository';
+export * from './prepared-query';

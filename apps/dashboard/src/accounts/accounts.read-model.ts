@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HealthReason, HealthState } from '@forewarn/contracts';
-import { TxHost, type User } from '@forewarn/database';
+import { queryPrepared, TxHost, type User } from '@forewarn/database';
 import { visibilityKeySql, visibilitySql } from '../auth/visibility';
 import type { Account, AccountHealth, CaseSummary, HistoryEntry, Meeting } from './account.types';
 import type { ScorePoint } from './trend';
@@ -145,21 +145,47 @@ const RISK_ORDER_OF_HEALTH = `${riskRank('h.state')}, h.score, h.risk_points DES
 const AT_RISK = `(h.state <> 'healthy' OR h.score < 100)`;
 
 /**
+ * How the rows a risk-order statement reads are written into its text. Prepared, they are rounded
+ * up to a multiple of 64, at most 2,048 (past page 20 of 100, or two pages of 1,000): at most 32
+ * texts for each kind of reader and filters, and a generic plan that knows how few rows it reads
+ * keeps reading them from the indexes in order. Past that the statement is planned each time and
+ * reads exactly the rows it needs.
+ */
+function rowsToRead(page: AccountPage): { read: number; prepared: boolean } {
+  const needed = page.offset + page.limit + 1;
+  const rounded = Math.ceil(needed / 64) * 64;
+  return rounded <= 2048 ? { read: rounded, prepared: true } : { read: needed, prepared: false };
+}
+
+/**
  * A page of the overview in risk order read from the at-risk indexes alone, or null when the
  * filters need the full query (a rep's or lead's list by team, owner or words). An admin's: the
  * at-risk index joined to the accounts for the filters. Anyone else's: the first rows of each way
  * they see accounts (their team's and those they lead: an index each; the few they own or are a
  * member of through the accounts' indexes), merged; an account seen two ways is listed once.
+ *
+ * Sent as a prepared statement (`queryPrepared`; planning was 1.9 ms of the lead's 4.1 ms): the
+ * page's limit and offset are parameters, the rows read up to the page's end part of the text
+ * (`rowsToRead`). The accounts a reader owns or is on come as an array from a subquery: PostgreSQL
+ * cannot estimate the e-mail's containment in the members without its value, and would otherwise
+ * find the generic plan too dear and plan every run.
  */
-function riskiestFirst(user: User, filters: AccountFilters, page: AccountPage): { sql: string; params: unknown[] } | null {
-  const slice = `LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
+function riskiestFirst(user: User, filters: AccountFilters, page: AccountPage): { sql: string; params: unknown[]; prepared: boolean } | null {
+  const { read, prepared } = rowsToRead(page);
+  const slice = (params: unknown[]) => {
+    params.push(page.limit + 1, page.offset);
+    return `LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  };
   if (user.role === 'admin') {
     const { params, where, states } = filterSql(user, filters);
     return {
+      prepared,
+      sql: `SELECT * FROM (
+              SELECT ${LIST_COLUMNS} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
+              WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : []), AT_RISK].join(' AND ')}
+              ORDER BY ${RISK_ORDER_OF_HEALTH} LIMIT ${read}) ranked
+            ORDER BY ${ORDER_BY.risk} ${slice(params)}`,
       params,
-      sql: `SELECT ${LIST_COLUMNS} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
-            WHERE ${[...where, ...(states ? [`h.state = ANY(${states})`] : []), AT_RISK].join(' AND ')}
-            ORDER BY ${RISK_ORDER_OF_HEALTH} ${slice}`,
     };
   }
   if (filters.team || filters.owner || filters.q) return null;
@@ -170,18 +196,18 @@ function riskiestFirst(user: User, filters: AccountFilters, page: AccountPage): 
     params.push(filters.states);
     states = ` AND h.state = ANY($${params.length}::text[])`;
   }
-  const upTo = `LIMIT ${page.offset + page.limit + 1}`;
   const columns = `h.account_id, ${riskRank('h.state')} AS rank, h.score, h.risk_points, h.sort_name`;
   const ways = [
-    ...onHealth.map((seen) => `(SELECT ${columns} FROM health.account_health_view h WHERE ${seen} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} ${upTo})`),
-    `(SELECT ${columns} FROM health.account_health_view h JOIN health.accounts_view a ON a.id = h.account_id
-      WHERE ${onAccount} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} ${upTo})`,
+    ...onHealth.map((seen) => `(SELECT ${columns} FROM health.account_health_view h WHERE ${seen} AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} LIMIT ${read})`),
+    `(SELECT ${columns} FROM health.account_health_view h
+      WHERE h.account_id = ANY(ARRAY(SELECT a.id FROM health.accounts_view a WHERE ${onAccount})) AND ${AT_RISK}${states} ORDER BY ${RISK_ORDER_OF_HEALTH} LIMIT ${read})`,
   ];
   return {
-    params,
+    prepared,
     sql: `SELECT ${LIST_COLUMNS}
-          FROM (SELECT account_id FROM (${ways.join(' UNION ')}) seen ORDER BY rank, score, risk_points DESC, sort_name, account_id ${slice}) chosen
+          FROM (SELECT account_id FROM (${ways.join(' UNION ')}) seen ORDER BY rank, score, risk_points DESC, sort_name, account_id ${slice(params)}) chosen
           JOIN health.accounts_view a ON a.id = chosen.account_id JOIN health.account_health_view h ON h.account_id = chosen.account_id`,
+    params,
   };
 }
 
@@ -212,7 +238,10 @@ export class AccountsReadModel {
     // instead of joining and sorting every account the reader can see. When fewer come back, the
     // page reaches past them, and the query below reads it.
     const riskiest = filters.sort === 'risk' ? riskiestFirst(user, filters, page) : null;
-    if (riskiest) rows = await this.db.query(withNextMeeting(riskiest.sql, ORDER_BY.risk), riskiest.params);
+    if (riskiest) {
+      const sql = withNextMeeting(riskiest.sql, ORDER_BY.risk);
+      rows = riskiest.prepared ? await queryPrepared<Row>(this.db, sql, riskiest.params) : await this.db.query(sql, riskiest.params);
+    }
     if (rows.length <= page.limit) {
       rows = await this.db.query(
         withNextMeeting(
