@@ -1,14 +1,14 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 
+/** The statement's text on one line, cut short (a prepared statement, `queryPrepared`, is an object with a text). */
+const oneLine = (query: unknown): string => String(query).replace(/\s+/g, ' ').slice(0, 500);
+
 /**
  * TypeORM's own logging, through the service's logger (and so its redaction), without query
  * parameters: a failed statement's parameters may hold a key, a signing secret or a password hash.
  * The statement and the error say what failed; the caller that handles the error logs the rest.
  */
-/** The statement's text on one line, cut short (a prepared statement, `queryPrepared`, is an object with a text). */
-const oneLine = (query: unknown): string => String(query).replace(/\s+/g, ' ').slice(0, 500);
-
 export class QueryLogger implements TypeOrmLogger {
   private readonly logger = new NestLogger('typeorm');
 
