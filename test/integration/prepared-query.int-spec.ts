@@ -54,7 +54,11 @@ describe('prepared statements (queryPrepared) through the unit of work, against 
   });
 
   it('fails as any query fails: a TypeORM QueryFailedError with the SQLSTATE, whether the text or a value is wrong, and again the next time', async () => {
-    const failure = (text: string, values: unknown[]) => queryPrepared(txHost.tx, text, values).catch((e: unknown) => e as QueryFailedError & { driverError: { code: string } });
+    const failure = (text: string, values: unknown[]) =>
+      queryPrepared(txHost.tx, text, values).then(
+        () => { throw new Error(`expected ${text} to fail`); },
+        (e: unknown) => e as QueryFailedError & { driverError: { code: string } },
+      );
     for (let attempt = 0; attempt < 2; attempt++) {
       // A text PostgreSQL cannot prepare (no text = int operator), then a value it cannot bind.
       const badText = await failure('SELECT id FROM it_accounts WHERE team = $1::int', [1]);
