@@ -138,4 +138,24 @@ describe("the overview's risk order, read from the at-risk indexes account-healt
     for (const index of ['account_health_at_risk_by_team', 'account_health_at_risk_by_lead', 'accounts_owner_lower', 'accounts_member_emails']) expect(plans[0]).toContain(index);
     expect(plans[2]).toContain('account_health_at_risk');
   });
+
+  it("gives each account of a page its score changes for the 14-day trend, the window's and the last one before, whichever statement reads the page", async () => {
+    await it_.db.query(`INSERT INTO health.health_history (account_id, at, score, state) VALUES
+      ('smb-fire', '2026-11-01T00:00:00Z', 90, 'healthy'), ('smb-fire', '2026-11-20T08:00:00Z', 60, 'at_risk'),
+      ('smb-fire', '2026-11-25T09:30:00.123Z', 20, 'firestorm'), ('smb-fire', '2026-12-01T00:00:00Z', 0, 'firestorm'),
+      ('mm-healthy', '2026-11-10T00:00:00Z', 80, 'watch'), ('mm-healthy', '2026-11-10T00:00:00Z', 100, 'healthy')`);
+    const changes = async (user: User, filters: AccountFilters, page: { limit: number; offset: number }, since: string) => {
+      const rows = await accounts.list(user, filters, page, new Date(since));
+      return Object.fromEntries(rows.map((r) => [r.id, [...r.scoreChanges].sort((a, b) => Number(a.at) - Number(b.at)).map((p) => [new Date(p.at).toISOString(), p.score])]));
+    };
+    // An admin's riskiest page: the prepared statement over the at-risk index.
+    const riskiest = await changes(admin, RISK, { limit: 3, offset: 0 }, '2026-11-24T00:00:00Z');
+    expect(riskiest['smb-fire']).toEqual([['2026-11-20T08:00:00.000Z', 60], ['2026-11-25T09:30:00.123Z', 20], ['2026-12-01T00:00:00.000Z', 0]]);
+    // The full query (by name): the last change before the window (of two at the same time, the later written), none for an account without history.
+    const byName = await changes(lead, { ...RISK, sort: 'name' }, { limit: 100, offset: 0 }, '2026-11-24T00:00:00Z');
+    expect(byName['mm-healthy']).toEqual([['2026-11-10T00:00:00.000Z', 100]]);
+    expect(byName['mm-no-health']).toEqual([]);
+    // A later window start: the window's own changes only after it, the one before it carried in.
+    expect((await changes(admin, RISK, { limit: 3, offset: 0 }, '2026-11-30T00:00:00Z'))['smb-fire']).toEqual([['2026-11-25T09:30:00.123Z', 20], ['2026-12-01T00:00:00.000Z', 0]]);
+  });
 });

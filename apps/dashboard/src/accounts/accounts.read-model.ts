@@ -3,7 +3,7 @@ import type { HealthReason, HealthState } from '@forewarn/contracts';
 import { queryPrepared, TxHost, type User } from '@forewarn/database';
 import { visibilityKeySql, visibilitySql } from '../auth/visibility';
 import type { Account, AccountHealth, CaseSummary, HistoryEntry, Meeting } from './account.types';
-import type { ScorePoint } from './trend';
+import { type ScorePoint, trendWindowStart } from './trend';
 
 export const ACCOUNT_SORTS = ['risk', 'name', 'updated'] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
@@ -46,6 +46,8 @@ export interface AccountListRow {
   /** ISO 8601. */
   updatedAt: string;
   meeting: { id: string; title: string | null; startsAt: string; kind: string | null } | null;
+  /** Score changes since the trend's window start, and the last one before it, in no order. */
+  scoreChanges: ScorePoint[];
 }
 
 /** The visibility rule needs these; the account page shows the rest. */
@@ -98,18 +100,33 @@ const healthJoin = (user: User): string =>
                           WHERE account_id = a.id OFFSET 0) h ON TRUE`;
 
 /**
- * The next meeting of each account of a page, then the page in its order. Looked up after the
- * page is cut, so for the page's accounts rather than for every account the reader can see.
+ * The next meeting of each account of a page and its score changes for the overview's trend, then
+ * the page in its order. Looked up after the page is cut, so for the page's accounts rather than
+ * for every account the reader can see; in the same statement as the page, since a second round
+ * trip for the trend was a third of the statements a lead's overview sent. `since` is the
+ * parameter where the trend's window starts: the changes from there on and the last one before
+ * (`trendWindowStart`), as `[epoch ms, score]` pairs (no timestamp to parse into a `Date`).
  */
-const withNextMeeting = (page: string, orderBy: string): string => `
+const withNextMeetingAndTrend = (page: string, orderBy: string, since: string): string => `
   SELECT page.id, page.name, page.owner_name, page.owner_email, page.team, page.state, page.score, page.risk_points, page.open_cases, page.open_escalations,
-         ${epochMs('page.updated_at')} AS updated_ms, m.meeting_id, m.meeting_title, ${epochMs('m.meeting_starts_at')} AS meeting_starts_ms, m.meeting_kind
+         ${epochMs('page.updated_at')} AS updated_ms, m.meeting_id, m.meeting_title, ${epochMs('m.meeting_starts_at')} AS meeting_starts_ms, m.meeting_kind,
+         (SELECT json_agg(json_build_array(${epochMs('t.at')}, t.score)) FROM (
+            SELECT at, score FROM health.health_history_view WHERE account_id = page.id AND at >= ${since}
+            UNION ALL
+            (SELECT at, score FROM health.health_history_view WHERE account_id = page.id AND at < ${since} ORDER BY at DESC, id DESC LIMIT 1)
+          ) t) AS score_changes
   FROM (${page}) page
   LEFT JOIN LATERAL (
     SELECT id AS meeting_id, title AS meeting_title, starts_at AS meeting_starts_at, kind AS meeting_kind FROM health.meetings_view
     WHERE account_id = page.id AND NOT cancelled AND starts_at > now() ORDER BY starts_at LIMIT 1
   ) m ON TRUE
   ORDER BY ${orderBy}`;
+
+/** The trend's window start as the statement's last parameter. */
+const sinceParam = (params: unknown[], since: Date): string => {
+  params.push(since);
+  return `$${params.length}::timestamptz`;
+};
 
 /**
  * The conditions on `health.accounts_view a` for who may see what and the filters but the state, and
@@ -221,15 +238,17 @@ export class AccountsReadModel {
   }
 
   /**
-   * The page of accounts the user can see that match the filters, in the filters' order. One
-   * row more than `page.limit` is read (and returned) when there is one: then there is a next page.
+   * The page of accounts the user can see that match the filters, in the filters' order, each
+   * with its score changes since `trendSince` and the last one before. One row more than
+   * `page.limit` is read (and returned) when there is one: then there is a next page.
    */
-  async list(user: User, filters: AccountFilters, page: AccountPage): Promise<AccountListRow[]> {
+  async list(user: User, filters: AccountFilters, page: AccountPage, trendSince = trendWindowStart(new Date())): Promise<AccountListRow[]> {
     const { params, where, states } = filterSql(user, filters);
     const slice = `LIMIT ${page.limit + 1} OFFSET ${page.offset}`;
     type Row = {
       id: string; name: string; owner_name: string | null; owner_email: string; team: string | null; state: HealthState; score: number; risk_points: number;
       open_cases: number; open_escalations: number; updated_ms: number; meeting_id: string | null; meeting_title: string | null; meeting_starts_ms: number | null; meeting_kind: string | null;
+      score_changes: [number, number][] | null;
     };
     let rows: Row[] = [];
     // Every account that is not healthy at full score comes before every one that is (an account
@@ -239,16 +258,18 @@ export class AccountsReadModel {
     // page reaches past them, and the query below reads it.
     const riskiest = filters.sort === 'risk' ? riskiestFirst(user, filters, page) : null;
     if (riskiest) {
-      const sql = withNextMeeting(riskiest.sql, ORDER_BY.risk);
+      const sql = withNextMeetingAndTrend(riskiest.sql, ORDER_BY.risk, sinceParam(riskiest.params, trendSince));
       rows = riskiest.prepared ? await queryPrepared<Row>(this.db, sql, riskiest.params) : await this.db.query(sql, riskiest.params);
     }
     if (rows.length <= page.limit) {
+      const since = sinceParam(params, trendSince);
       rows = await this.db.query(
-        withNextMeeting(
+        withNextMeetingAndTrend(
           `SELECT * FROM (SELECT ${LIST_COLUMNS} FROM health.accounts_view a ${healthJoin(user)}
                           WHERE ${[...where, ...(states ? [`COALESCE(h.state, 'healthy') = ANY(${states})`] : [])].join(' AND ')}) listed
            ORDER BY ${ORDER_BY[filters.sort]} ${slice}`,
           ORDER_BY[filters.sort],
+          since,
         ),
         params,
       );
@@ -257,6 +278,7 @@ export class AccountsReadModel {
       id: r.id, name: r.name, ownerName: r.owner_name, ownerEmail: r.owner_email, team: r.team, state: r.state, score: r.score, riskPoints: r.risk_points,
       openCases: r.open_cases, openEscalations: r.open_escalations, updatedAt: new Date(r.updated_ms).toISOString(),
       meeting: r.meeting_id && r.meeting_starts_ms !== null ? { id: r.meeting_id, title: r.meeting_title, startsAt: new Date(r.meeting_starts_ms).toISOString(), kind: r.meeting_kind } : null,
+      scoreChanges: (r.score_changes ?? []).map(([at, score]) => ({ at, score })),
     }));
   }
 
@@ -271,29 +293,6 @@ export class AccountsReadModel {
     const counts: StateCounts = { healthy: 0, watch: 0, at_risk: 0, firestorm: 0 };
     for (const r of rows) counts[r.state] = r.n;
     return counts;
-  }
-
-  /**
-   * Score changes since `since`, plus the last one before it, per account. Times come as epoch
-   * milliseconds (what `Date` keeps of a timestamp): for a 1,000-account overview, parsing ~4,500
-   * timestamps into `Date`s was 14 % of the dashboard's CPU time (docs/BENCHMARKS.md, "Dashboard API").
-   */
-  async scoreChanges(accountIds: string[], since: Date): Promise<Map<string, ScorePoint[]>> {
-    const byAccount = new Map<string, ScorePoint[]>();
-    if (accountIds.length === 0) return byAccount;
-    const rows: { account_id: string; at_ms: number; score: number }[] = await this.db.query(
-      `SELECT account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history_view WHERE account_id = ANY($1::text[]) AND at >= $2
-       UNION ALL
-       (SELECT DISTINCT ON (account_id) account_id, floor(extract(epoch FROM at) * 1000)::float8 AS at_ms, score FROM health.health_history_view
-        WHERE account_id = ANY($1::text[]) AND at < $2 ORDER BY account_id, at DESC, id DESC)`,
-      [accountIds, since],
-    );
-    for (const row of rows) {
-      const points = byAccount.get(row.account_id);
-      if (points) points.push({ at: row.at_ms, score: row.score });
-      else byAccount.set(row.account_id, [{ at: row.at_ms, score: row.score }]);
-    }
-    return byAccount;
   }
 
   /** Teams and owners among the accounts a user can see, for the overview's filter form. */

@@ -14,7 +14,6 @@ function serviceWithCounts() {
   const pending: ((c: StateCounts) => void)[] = [];
   const query = {
     list: async () => [],
-    scoreChanges: async () => new Map(),
     countByState: jest.fn(() => new Promise<StateCounts>((resolve) => pending.push(resolve))),
   };
   const service = new AccountsService(query as unknown as AccountsReadModel, {} as AlertsService, {} as AudienceBook, {} as SupportNotesReadModel);

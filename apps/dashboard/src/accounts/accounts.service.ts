@@ -73,11 +73,9 @@ export class AccountsService {
   private readonly options = new TtlCache<string, Promise<FilterOptions>>(FILTER_OPTIONS_TTL_MS);
 
   async page(user: User, filters: AccountFilters, page = FIRST_PAGE, now = new Date()): Promise<AccountsPage> {
-    const [rows, counts] = await Promise.all([this.accounts.list(user, filters, page), this.countByState(user, filters)]);
+    const [rows, counts] = await Promise.all([this.accounts.list(user, filters, page, trendWindowStart(now)), this.countByState(user, filters)]);
     // The query reads one row past the page when there is one.
-    const shown = rows.slice(0, page.limit);
-    const changes = await this.accounts.scoreChanges(shown.map((r) => r.id), trendWindowStart(now));
-    const accounts = shown.map((r) => ({
+    const accounts = rows.slice(0, page.limit).map((r) => ({
       id: r.id,
       name: r.name,
       owner: { name: r.ownerName, email: r.ownerEmail },
@@ -89,7 +87,7 @@ export class AccountsService {
       openEscalations: r.openEscalations,
       nextMeeting: r.meeting,
       updatedAt: r.updatedAt,
-      trend: dailyScores(changes.get(r.id) ?? [], r.score, now),
+      trend: dailyScores(r.scoreChanges, r.score, now),
     }));
     return {
       accounts,
