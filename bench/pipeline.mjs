@@ -44,6 +44,15 @@ let profile = null;
 let databaseProfile = null;
 let limitStatements = null;
 
+/**
+ * How many updates of the health rows and cases PostgreSQL made in place (HOT: no index touched),
+ * of all updates, in the database `query` runs on: after the writer's connections have closed.
+ */
+async function inPlaceUpdates(query) {
+  const rows = await query(`SELECT relname, n_tup_upd::int AS updates, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE schemaname = 'health' AND relname IN ('account_health', 'cases') ORDER BY relname`);
+  return Object.fromEntries(rows.map((r) => [r.relname, `${r.hot} of ${r.updates}`]));
+}
+
 /** Polls the group's lag until 0; returns wall time from start and the sustained rate after the first progress. */
 async function timeToDrain(group, startedAt, { timeoutMs = 30 * 60_000, extraDone = async () => true, topic = env.topics.events } = {}) {
   let firstProgressAt = null;
@@ -172,7 +181,11 @@ try {
     const cpu = health.cpuSeconds();
     const peaksMb = sampler.stop();
     await health.stop();
-    results.push({ system, ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb, peaksMb });
+    await sleep(1_000); // its connections closed, and with that flushed their statistics
+    const own = new pg.Client({ connectionString: alongsideEnv.DATABASE_URL });
+    await own.connect();
+    const hotUpdates = await inPlaceUpdates(async (sql) => (await own.query(sql)).rows).finally(() => own.end());
+    results.push({ system, ...timing, cpuSeconds: cpu, peakRssMb: memory.peakMb, peaksMb, hotUpdates });
     log(`${system}: ${JSON.stringify(results.at(-1))}`);
     const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
     await admin.connect();
@@ -257,6 +270,7 @@ try {
     const writesAfter = await writes();
     const [{ wal }] = await env.db.query('SELECT pg_wal_lsn_diff($1, $2)::bigint AS wal', [writesAfter.lsn, writesBefore.lsn]);
     const postgresWrites = { walBytesPerEvent: Math.round(Number(wal) / EVENTS), rowsPerEvent: Number(((Number(writesAfter.rows) - Number(writesBefore.rows)) / EVENTS).toFixed(2)) };
+    const hotUpdates = await inPlaceUpdates((sql) => env.db.query(sql));
     if (PROFILE) {
       const dir = health.child.spawnargs.find((a) => a.startsWith('--cpu-prof-dir='))?.split('=')[1];
       await sleep(1_000);
@@ -264,7 +278,7 @@ try {
       process.stdout.write(`\naccount-health CPU profile, self time:\n${table(profile.byPackage)}\n\n${table(profile.byFunction)}\n`);
     }
     const replayCheck = REPLAY_CHECK ? await projectionsEqualReplay() : null;
-    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, ...postgresWrites, peakRssMb: memory.peakMb, peaksMb, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered${replayCheck ? `; projections after the run vs \`forewarn replay\`: ${replayCheck}` : ''}` });
+    results.push({ system: 'Forewarn account-health', ...timing, cpuSeconds: cpu, postgresCpuSeconds: postgresCpu, ...postgresWrites, peakRssMb: memory.peakMb, peaksMb, hotUpdates, note: `${accounts} accounts, ${cases} cases, ${outbox} alerts, ${dead} dead-lettered${replayCheck ? `; projections after the run vs \`forewarn replay\`: ${replayCheck}` : ''}` });
     log(`account-health: ${JSON.stringify(results.at(-1))}`);
   }
 
