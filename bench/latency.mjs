@@ -122,4 +122,4 @@ const rows = Object.entries(results).map(([system, r]) => ({
   'p99 vs bare': results.bare?.p99 ? Number((r.p99 / results.bare.p99).toFixed(1)) : '',
 }));
 process.stdout.write(`\n${table(rows)}\n\npeak RSS (VmHWM) during the run, and CPU per alert (ms):\n${table(Object.entries(memory).map(([name, m]) => ({ process: name, 'peak MB': m.peakMb, 'RSS at end MB': m.rssMb, 'CPU ms per alert': cpuPerAlertMs[name] ?? '' })))}\n`);
-saveResults('latency', { machine: host, settings: { SAMPLES, INTERVAL_MS }, rows, results, memory, cpuPerAlertMs });
+saveResults(process.env.BENCH_RESULTS ?? 'latency', { machine: host, settings: { SAMPLES, INTERVAL_MS }, rows, results, memory, cpuPerAlertMs });

@@ -69,4 +69,4 @@ try {
 const raw = rows[0]['events/s'];
 for (const r of rows) r['vs raw'] = Number((r['events/s'] / raw).toFixed(3));
 process.stdout.write(`\n${EVENTS} events, ${ACCOUNTS} accounts\n${table(rows)}\nreplay summary: ${JSON.stringify(summary)}\n`);
-saveResults('replay', { machine: host, settings: { EVENTS, ACCOUNTS }, rows, summary });
+saveResults(process.env.BENCH_RESULTS ?? 'replay', { machine: host, settings: { EVENTS, ACCOUNTS }, rows, summary });
